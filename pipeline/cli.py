@@ -1,0 +1,72 @@
+"""The ``pipeline`` command: ``clean``, and the review, evaluation and benchmark tools.
+
+Each sub-command lives with the code it drives; this module only wires the
+parser. ``COMMANDS`` maps a name to ``module:function`` of a function that
+adds the sub-command's arguments and returns the function that runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+#: name -> (module, help). Each module has ``add_arguments(parser)`` and ``main(args) -> int``.
+COMMANDS = {
+    "clean": ("pipeline.cli", "clean a folder of raw documents into bodies and sidecars"),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``pipeline clean``."""
+    parser.add_argument("input", type=Path, help="folder of raw documents (never modified)")
+    parser.add_argument("output", type=Path, help="folder for <name>.txt and <name>.json outputs")
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: CPU count)")
+    parser.add_argument("--languages", default="ar,en",
+                        help="comma-separated languages to keep; others are reported, not dropped silently")
+    parser.add_argument("--search-keys", action="store_true",
+                        help="also write an Arabic search-key form of the body to the sidecar")
+
+
+def config_from(args: argparse.Namespace):
+    from pipeline.core import Config
+
+    languages = tuple(sorted(code.strip() for code in args.languages.split(",") if code.strip()))
+    return Config(languages=languages, search_keys=args.search_keys)
+
+
+def main_clean(args: argparse.Namespace) -> int:
+    from pipeline.runners.local import run
+
+    try:
+        summary = run(args.input, args.output, config_from(args), workers=args.workers)
+    except (NotADirectoryError, ValueError) as error:
+        print(f"pipeline clean: {error}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module = importlib.import_module(module_name)
+        if module_name == __name__:
+            add_arguments(command)
+            command.set_defaults(run=main_clean)
+        else:
+            module.add_arguments(command)
+            command.set_defaults(run=module.main)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

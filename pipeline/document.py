@@ -1,0 +1,127 @@
+"""The unit of work: a :class:`Document` and the records it carries.
+
+A document travels through the stages in one direction. Each stage reads what
+earlier stages left on it and adds its own facts; nothing is kept anywhere else,
+so the same list of stages runs in a process pool or on a cluster.
+
+Every input line gets exactly one decision, so a reviewer can always answer
+"where did this line go, and why?"::
+
+    >>> doc = Document(id="a.txt", source="a.txt")
+    >>> doc.lines = [Line(1, "Home | News | Sport"), Line(2, "The minister said ...")]
+    >>> doc.lines[0].remove("boilerplate", "navigation")
+    >>> [line.text for line in doc.kept_lines()]
+    ['The minister said ...']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Kinds of line the extractors produce. Headings stay in the body when kept.
+PARAGRAPH, HEADING, LIST_ITEM, TABLE_ROW = "p", "h", "li", "tr"
+
+
+@dataclass
+class Line:
+    """One line of a text dump, or one block of extracted HTML.
+
+    ``number`` is the 1-based line number in the source text (for HTML, in the
+    extractor's output), so sidecars point back at what a reviewer can open.
+    """
+
+    number: int
+    text: str
+    kind: str = PARAGRAPH
+    lang: str = "und"
+    keep: bool = True
+    stage: str = ""
+    reason: str = ""
+
+    def remove(self, stage: str, reason: str) -> None:
+        """Mark the line removed; the first removal wins, so reasons stay stable."""
+        if self.keep:
+            self.keep, self.stage, self.reason = False, stage, reason
+
+    def restore(self) -> None:
+        self.keep, self.stage, self.reason = True, "", ""
+
+
+#: Reasons that are a verdict on the content, not a fault: the document was
+#: read and understood, and the answer is "nothing to keep" or "not ours".
+#: Every other reason is a failure, and makes a run exit non-zero.
+OUTCOME_OF_REASON = {
+    "no-article": "empty",
+    "empty": "empty",
+    "unsupported-language": "skipped",
+    "unsupported-format": "skipped",
+    "unchanged": "unchanged",
+}
+
+
+@dataclass
+class Failure:
+    """Why a document produced no body. ``stage`` names where it was decided."""
+
+    stage: str
+    reason: str
+    detail: str = ""
+
+    @property
+    def outcome(self) -> str:
+        return OUTCOME_OF_REASON.get(self.reason, "failed")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"stage": self.stage, "reason": self.reason, "detail": self.detail}
+
+
+@dataclass
+class Document:
+    """A document and everything the pipeline decided about it.
+
+    ``id`` and ``source`` are relative (a path below the input root, or a record
+    id), never absolute, so outputs do not depend on where a checkout lives.
+    """
+
+    id: str
+    source: str
+    output: str = ""  # output path stem below the output root, e.g. "news/a"
+    raw: bytes = b""
+    sha256: str = ""
+    format: str = ""  # "text" or "html", decided by sniffing the content
+    text: str = ""  # decoded (and, for text dumps, repaired) text
+    html: str = ""  # decoded markup, for HTML documents
+    encoding: dict[str, Any] = field(default_factory=dict)
+    repairs: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    language: str = "und"
+    language_shares: dict[str, float] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    failure: Failure | None = None
+    trace: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> str:
+        """``ok``, or the failure's outcome: ``empty``, ``skipped`` or ``failed``."""
+        return self.failure.outcome if self.failure else "ok"
+
+    def kept_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.keep]
+
+    def removed_lines(self) -> list[Line]:
+        return [line for line in self.lines if not line.keep]
+
+    @property
+    def body(self) -> str:
+        """The article body: kept lines, one per line, a blank line between."""
+        kept = [line.text for line in self.kept_lines() if line.text]
+        return "\n\n".join(kept) + "\n" if kept else ""
+
+    def fail(self, stage: str, reason: str, detail: str = "") -> None:
+        if self.failure is None:
+            self.failure = Failure(stage, reason, detail)
+
+    def note(self, stage: str, **facts: Any) -> None:
+        """Add a trace record: what a stage decided for the whole document."""
+        self.trace.append({"stage": stage, **facts})

@@ -1,0 +1,1 @@
+"""Evaluation on the dev corpora: loaders, metrics, baselines, the eval table."""

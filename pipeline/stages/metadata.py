@@ -1,0 +1,168 @@
+"""Metadata: title, date, author, URL, site and tags, for dumps as well as HTML.
+
+HTML pages arrive with trafilatura's metadata already on the document (from
+``<title>``, ``<meta>``, JSON-LD); only gaps are filled here. A text dump has
+no markup, so its metadata is read off the lines before the article body, the
+way a person reads a printed page: the title is the longest headline-shaped
+line there (a line repeated on the page counts double), the date is the first
+short line that is a date, the author comes from a byline, the URL from a line
+that is only a URL, the site from ``Site | tagline`` or ``date — Site`` lines,
+and tags from the line after a ``Tags:`` label::
+
+    >>> lines = ["Home", "What is new? By Jane Roe", "20 January 2019 — Outlook",
+    ...          "A long first paragraph of the article, with many words, the first body line of it."]
+    >>> meta = dump_metadata(lines, first_body=3)
+    >>> meta["title"], meta["author"], meta["date"], meta["site"]
+    ('What is new?', 'Jane Roe', '2019-01-20', 'Outlook')
+
+Lines that are metadata (title, dateline, byline) are taken out of the body with
+stage ``metadata``, because the body must not repeat the title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from pipeline.document import Document, Line
+from pipeline.text.bylines import find_byline, split_title_byline
+from pipeline.text.dates import find_date
+
+#: A title has at least this many words, and at most this many.
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30
+#: A line repeated on the page (a headline printed twice) gets this many extra words of score.
+REPEATED_TITLE_BONUS = 10
+#: Date and byline lines are short; a longer line that mentions a date is prose.
+DATE_LINE_MAX_WORDS = 10
+#: How far after the first body line a dateline or byline may still stand.
+HEAD_SLACK_LINES = 3
+#: A body line this long (in words) marks where the article starts.
+FIRST_BODY_MIN_WORDS = 12
+
+_URL_LINE = re.compile(r"^(https?://\S+)$")
+_BULLET = re.compile(r"^[•·*\-–—▪►◦●]\s*|^\d+[.)]\s")
+_SITE_SPLIT = re.compile(r"\s+[|—–]\s+|\s+-\s+")
+_TAG_LABEL = re.compile(r"^(tags?|keywords|topics|الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية)\s*[:：]?\s*(.*)$", re.I)
+_TAG_SPLIT = re.compile(r"\s*[,،|·;]\s*|\s{2,}")
+_SENTENCE_END = re.compile(r"[.!…;:,،]$")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _first_body_index(texts: list[str]) -> int:
+    for index, text in enumerate(texts):
+        if _words(text) >= FIRST_BODY_MIN_WORDS and _SENTENCE_END.search(text.rstrip("”\"'»)")):
+            return index
+    return len(texts)
+
+
+def _title_candidates(texts: list[str], head: int) -> list[tuple[int, int]]:
+    """(score, index) for headline-shaped lines in the head of the page."""
+    counts = Counter(texts)
+    scored = []
+    for index in range(head):
+        text = texts[index]
+        title = (split_title_byline(text) or (text, None))[0]
+        words = _words(title)
+        if not TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS or _BULLET.match(text):
+            continue
+        if _SENTENCE_END.search(title) or _URL_LINE.match(text) or find_date(text):
+            continue
+        scored.append((words + (REPEATED_TITLE_BONUS if counts[text] > 1 else 0), index))
+    return scored
+
+
+def _site_from(text: str, date_found: bool) -> str | None:
+    """``Alwaght | News & Analysis`` -> ``Alwaght``; ``20 Jan 2019 — Outlook`` -> ``Outlook``."""
+    parts = [part.strip() for part in _SITE_SPLIT.split(text) if part.strip()]
+    if len(parts) != 2:
+        return None
+    if date_found:
+        rest = [part for part in parts if not find_date(part)]
+        return rest[0] if len(rest) == 1 and _words(rest[0]) <= 5 else None
+    return parts[0] if _words(parts[0]) <= 3 and _words(parts[1]) <= 6 else None
+
+
+def _tags_after(texts: list[str], index: int, inline: str) -> list[str]:
+    source = inline or (texts[index + 1] if index + 1 < len(texts) else "")
+    tags = [tag for tag in _TAG_SPLIT.split(source) if tag]
+    if len(tags) == 1 and not inline:
+        tags = source.split()
+    return tags
+
+
+def dump_metadata(texts: list[str], first_body: int | None = None) -> dict[str, Any]:
+    """Metadata of a text dump from its lines; ``meta_lines`` lists the lines used."""
+    if first_body is None:
+        first_body = _first_body_index(texts)
+    meta: dict[str, Any] = {"meta_lines": {}}
+    candidates = _title_candidates(texts, first_body)
+    if candidates:
+        _, index = max(candidates, key=lambda item: (item[0], -item[1]))
+        title, author = split_title_byline(texts[index]) or (texts[index], None)
+        meta["title"] = title
+        for other, text in enumerate(texts[:first_body]):
+            if text == texts[index]:
+                meta["meta_lines"][other] = "title"
+        if author:
+            meta["author"] = author
+    head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
+    for index, text in enumerate(texts[:head_end]):
+        if _words(text) > DATE_LINE_MAX_WORDS:
+            continue
+        if "date" not in meta and (date := find_date(text)):
+            meta["date"] = date
+            meta["meta_lines"].setdefault(index, "dateline")
+            if site := _site_from(text, date_found=True):
+                meta.setdefault("site", site)
+        elif "author" not in meta and (author := find_byline(text)):
+            meta["author"] = author
+            meta["meta_lines"].setdefault(index, "byline")
+    for index, text in enumerate(texts):
+        if "url" not in meta and (match := _URL_LINE.match(text)):
+            meta["url"] = match.group(1)
+            meta["meta_lines"].setdefault(index, "source-url")
+        elif "tags" not in meta and (match := _TAG_LABEL.match(text)):
+            if tags := _tags_after(texts, index, match.group(2)):
+                meta["tags"] = tags
+    if "site" not in meta and texts and (site := _site_from(texts[0], date_found=False)):
+        meta["site"] = site
+    return meta
+
+
+class Metadata:
+    """Stage: fill title/date/author/url/site/tags; take title and dateline lines out of the body."""
+
+    name, version = "metadata", "1"
+
+    def process(self, doc: Document) -> Document:
+        texts = [line.text for line in doc.lines]
+        first_body = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
+        if doc.format == "html":
+            found = self._html_gaps(doc.lines, doc.metadata)
+        else:
+            found = dump_metadata(texts, max(first_body, _first_body_index(texts)) if doc.lines else 0)
+        for index, reason in sorted(found.pop("meta_lines", {}).items()):
+            doc.lines[index].remove(self.name, reason)
+        for key, value in found.items():
+            if value and not doc.metadata.get(key):
+                doc.metadata[key] = value
+        return doc
+
+    @staticmethod
+    def _html_gaps(lines: list[Line], known: dict[str, Any]) -> dict[str, Any]:
+        """For HTML: remove a first line that repeats the title; find a missing date/author."""
+        found: dict[str, Any] = {"meta_lines": {}}
+        title = (known.get("title") or "").strip()
+        for index, line in enumerate(lines[:HEAD_SLACK_LINES]):
+            if title and line.text.strip() == title:
+                found["meta_lines"][index] = "title"
+            elif _words(line.text) <= DATE_LINE_MAX_WORDS:
+                if not known.get("date") and (date := find_date(line.text)):
+                    found["date"] = date
+                elif not known.get("author") and (author := find_byline(line.text)):
+                    found["author"] = author
+        return found

@@ -1,0 +1,205 @@
+"""Bylines: the author's name in a line such as "By Jane Doe | Reuters".
+
+A byline is a short line that starts with a credit word and then names people;
+what follows the names (a desk, a date, an agency, "Staff Writer") is cut off::
+
+    >>> find_byline("By Salman Rafi Sheikh")
+    'Salman Rafi Sheikh'
+    >>> find_byline("By Meg James Staff Writer")
+    'Meg James'
+    >>> find_byline("Written by Rachael Link, MS, RD on November 14, 2019")
+    'Rachael Link'
+    >>> find_byline("By Mike Wuerthele and Malcolm Owen")
+    'Mike Wuerthele and Malcolm Owen'
+    >>> find_byline("كتبت أسماء نصار")
+    'أسماء نصار'
+    >>> find_byline("حوار: آسيا العتروس")
+    'آسيا العتروس'
+    >>> find_byline("By clicking Subscribe you agree to our Privacy Policy.") is None
+    True
+
+Titles sometimes carry the byline on the same line::
+
+    >>> split_title_byline("What is NATO’s New Mission in Iraq? By Salman Rafi Sheikh")
+    ('What is NATO’s New Mission in Iraq?', 'Salman Rafi Sheikh')
+
+The rules are conservative: a line is a byline only when the words after the
+credit word look like names (capitalised English words, or a few Arabic words
+with nothing sentence-like after them). "X, Reuters" is taken only with a
+known news agency after the comma.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A byline is short; longer lines that start with "By" are sentences
+#: ("By the time Buckley learned who had written the song, ...").
+MAX_BYLINE_CHARS = 160
+
+#: Words in one person's name, at most ("Matt De La O", "Mary Clare Jalonick").
+MAX_NAME_WORDS = 5
+
+#: Arabic words after "كتب"/"كتبت" without a colon, at most: without the colon
+#: the verb may start a sentence ("كتب الرئيس رسالة إلى ..."), so the whole rest
+#: of the line must be a short name.
+MAX_ARABIC_NAME_WORDS_NO_COLON = 4
+
+#: Lower-case words that belong inside names (not as the first word).
+NAME_PARTICLES = frozenset(
+    "de da das do dos di du del della der den van von ter la le bin bint ibn al el abu y".split()
+)
+
+#: Capitalised words that end a name: roles, desks and labels printed after it
+#: ("Staff Writer", "Business Columnist", "Updated", "On").
+NOT_NAME_WORDS = frozenset(
+    """
+    staff senior chief business sports sport political politics tech technology health science
+    foreign national deputy associate managing contributing special guest editor editors writer
+    writers reporter reporters correspondent columnist contributor journalist analyst producer
+    editorial team desk news updated published posted last on at in for the a an this that our
+    your with from via photo photos video and or
+    monday tuesday wednesday thursday friday saturday sunday today yesterday
+    """.split()
+)
+
+#: Agencies accepted in the "Jane Doe, Reuters" form.
+NEWS_AGENCIES = frozenset(
+    "reuters ap afp bloomberg cnn bbc dpa efe xinhua anadolu ansa upi".split()
+    + ["associated press", "ap news", "agence france-presse"]
+)
+
+_ENGLISH_CREDIT = re.compile(
+    r"^(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by\s*:?\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+# Arabic credit words: by the pen of, wrote (m./f.), interview, prepared by, report.
+_ARABIC_CREDIT = re.compile(
+    r"^(?P<word>بقلم|كتب|كتبت|كتبه|كتبته|حوار|إعداد|اعداد|تقرير)\s*(?P<colon>[:：\-–—/])?\s*(?P<rest>\S.*)$"
+)
+_AGENCY_FORM = re.compile(r"^(?P<name>[^,]+),\s*(?P<agency>[^,]+?)\.?$")
+
+# Where an English name list ends: a dash, bar, bracket, e-mail, digit.
+_ENGLISH_STOP = re.compile(r"\s[-–—|/]\s|[|(@\d]|\s[-–—]$")
+# Where an Arabic name ends: a separator, bracket, digit or Latin text.
+_ARABIC_STOP = re.compile(r"[-–—|/(،,:؛\d٠-٩«»\"A-Za-z]")
+_ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u0640]+\.?$")
+
+_TITLE_THEN_BY = re.compile(r"(?<=[?!.:\"”’'|–—\-؟])\s+(?=(?:by|BY|By)\s)")
+_TITLE_THEN_ARABIC = re.compile(r"\s+(?=(?:بقلم|كتب|كتبت|حوار|إعداد)\s*[:：\-–—])|(?<=[?!.:|–—\-؟»\"])\s+(?=بقلم\s)")
+
+
+def _is_name_word(word: str, first: bool) -> bool:
+    if word.lower() in NOT_NAME_WORDS:
+        return False
+    if word.lower() in NAME_PARTICLES:
+        return not first
+    core = word.replace("’", "'")
+    if not core[0].isupper():
+        return False
+    # Letters, with initials' dots, hyphens and apostrophes: "L.", "O'Brien", "Jean-Luc".
+    return all(ch.isalpha() or ch in ".'-" for ch in core) and any(ch.isalpha() for ch in core)
+
+
+def _english_names(rest: str) -> list[str]:
+    """Names at the start of ``rest``, up to the first word that is not part of one."""
+    stop = _ENGLISH_STOP.search(rest)
+    if stop:
+        rest = rest[: stop.start()]
+    names: list[str] = []
+    current: list[str] = []
+    for raw in rest.replace(" ,", ",").split():
+        comma = raw.endswith(",")
+        word = raw.rstrip(",;")
+        if not word:
+            continue
+        if word.lower() in ("and", "&"):
+            if current:
+                names.append(" ".join(current))
+            current = []
+            continue
+        if not _is_name_word(word, first=not current):
+            break
+        current.append(word)
+        if len(current) > MAX_NAME_WORDS:
+            return []  # too long for a name: a sentence in title case
+        if comma:
+            names.append(" ".join(current))
+            current = []
+    if current:
+        names.append(" ".join(current))
+    # After a comma, one word is a credential or an outlet ("MS", "CNN"), not a person.
+    kept = names[:1]
+    for name in names[1:]:
+        if len(name.split()) < 2:
+            break
+        kept.append(name)
+    return kept
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _arabic_name(match: re.Match[str]) -> str | None:
+    rest = match["rest"]
+    colon = match["colon"] is not None
+    stop = _ARABIC_STOP.search(rest)
+    if stop:
+        if not colon and match["word"].startswith("كتب") and rest[stop.start()] not in "-–—|(":
+            return None  # "كتب فلان، ..." without a colon is a sentence
+        rest = rest[: stop.start()]
+    words = rest.split()
+    if not words or not all(_ARABIC_WORD.match(word) for word in words):
+        return None
+    limit = MAX_NAME_WORDS if colon else MAX_ARABIC_NAME_WORDS_NO_COLON
+    if len(words) > limit or (not colon and len(words) < 2):
+        return None
+    return " ".join(words)
+
+
+def find_byline(text: str) -> str | None:
+    """The author(s) a byline names, or ``None`` if ``text`` is not a byline.
+
+    Several authors come back as one string, "A and B" or "A, B and C";
+    :func:`split_authors` turns that into a list.
+    """
+    text = " ".join(text.split())
+    if not text or len(text) > MAX_BYLINE_CHARS:
+        return None
+    if match := _ENGLISH_CREDIT.match(text):
+        names = _english_names(match["rest"])
+        return _join(names) if names else None
+    if match := _ARABIC_CREDIT.match(text):
+        return _arabic_name(match)
+    if (match := _AGENCY_FORM.match(text)) and match["agency"].lower() in NEWS_AGENCIES:
+        names = _english_names(match["name"])
+        if len(names) == 1 and len(names[0].split()) >= 2 and names[0] == match["name"].strip():
+            return names[0]
+    return None
+
+
+def split_authors(byline: str) -> list[str]:
+    """``"A, B and C"`` to ``["A", "B", "C"]``; an Arabic byline stays one name."""
+    return [name for name in re.split(r",\s*|\s+and\s+", byline) if name]
+
+
+def split_title_byline(text: str) -> tuple[str, str] | None:
+    """``(title, author)`` for a title that ends with its byline, else ``None``.
+
+    The title must end with punctuation or a separator before "By" (a
+    title-case headline such as "Man Bitten By Shark" has none), and the
+    author must have at least two words.
+    """
+    text = " ".join(text.split())
+    if len(text) > MAX_BYLINE_CHARS * 2:
+        return None
+    for pattern in (_TITLE_THEN_BY, _TITLE_THEN_ARABIC):
+        for match in reversed(list(pattern.finditer(text))):
+            title = text[: match.start()].rstrip(" |–—-").strip()
+            author = find_byline(text[match.end() :])
+            if len(title.split()) >= 2 and author and len(author.split()) >= 2:
+                return title, author
+    return None

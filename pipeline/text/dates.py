@@ -1,0 +1,207 @@
+"""Dates: find the publication date in a short line such as a dateline.
+
+Article pages print their date in a line of its own, often with a label, a
+weekday and a time around it. :func:`find_date` turns such a line into an ISO
+date, and says ``None`` for lines that are not dates (a sentence that happens
+to mention a date is not a dateline)::
+
+    >>> find_date("19 يوليو، 2018")
+    '2018-07-19'
+    >>> find_date("Published: Monday, Dec. 26, 2020 10:30 AM ET")
+    '2020-12-26'
+    >>> find_date("نشر في الخميس ١٩ تموز/يوليو ٢٠١٨ - ١٠:٣٠ ص")
+    '2018-07-19'
+    >>> find_date("January 2019")
+    '2019-01'
+    >>> find_date("The minister said on 20 January 2019 that the talks had failed.") is None
+    True
+
+What is understood:
+
+- English month names and abbreviations, day first or month first
+  ("20 January 2019", "20th of January, 2019", "December 26, 2020",
+  "Dec. 26, 2020"), and month-and-year alone ("January 2019" gives "2019-01");
+- Arabic month names in the Egyptian/Gulf spelling (يناير ... ديسمبر), the
+  Levantine/Iraqi one (كانون الثاني ... كانون الأول) and the Maghrebi ones
+  (جانفي, جويلية, يوليوز, غشت ...), with or without hamza, both together
+  ("تموز/يوليو", "يوليو (تموز)"), and the Arabic comma ("19 يوليو، 2018");
+- ASCII, Arabic-Indic (٠-٩) and Persian (۰-۹) digits;
+- numbers alone: "2020-12-26" (ISO, year first) and "26/12/2020". A numeric date
+  with the year last is ambiguous; it is read **day first**, as in Arabic,
+  British and most other usage, unless only the month-first reading is valid
+  ("12/26/2020" is 26 December). "03/04/2020" is therefore 3 April;
+- labels and noise around the date: "بتاريخ", "نشر في", "تاريخ النشر",
+  "آخر تحديث", "Published", "Updated", "Posted on", weekdays, times, time zones.
+
+Only years 1900-2099 are taken, so a Hijri date ("12 رمضان 1440") or a
+two-digit year is never mistaken for a Gregorian one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+#: Lines longer than this are prose, not datelines (a dateline with weekday,
+#: time, labels and an author is about 60-90 characters).
+MAX_DATE_LINE_CHARS = 120
+
+#: Words other than the date, its labels, weekdays and times that a dateline
+#: may hold (an author's name or a site name: "By Jane Doe | 20 Jan 2019").
+#: A sentence mentioning a date has more.
+MAX_OTHER_WORDS = 3
+
+#: Years accepted. Hijri years (14xx) and typos fall outside.
+YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Harakat, tatweel and bidi controls go; alef variants become bare alef, so
+# "أكتوبر" and "اكتوبر", "الأول" and "الاول" are the same word.
+_ARABIC_FOLD = str.maketrans(
+    {
+        **{chr(c): None for c in range(0x064B, 0x0660)},
+        "\u0670": None,
+        "\u0640": None,
+        **{ch: None for ch in "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"},
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "\u00a0": " ",
+        "،": ",",
+    }
+)
+
+_ENGLISH_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+
+# Spelled after _ARABIC_FOLD (bare alef, no harakat).
+_ARABIC_MONTHS = {
+    # Egyptian / Gulf (from French and English)
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
+    "يوليو": 7, "يوليه": 7, "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11,
+    "ديسمبر": 12, "دجنبر": 12,
+    # Levantine / Iraqi (Syriac names)
+    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6,
+    "تموز": 7, "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11,
+    "كانون الاول": 12,
+    # Maghrebi (Tunisia, Algeria; Morocco)
+    "جانفي": 1, "فيفري": 2, "افريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "جويلة": 7,
+    "اوت": 8, "يوليوز": 7, "غشت": 8, "شتنبر": 9, "نونبر": 11,
+}  # fmt: skip
+
+_MONTHS = {**_ENGLISH_MONTHS, **_ARABIC_MONTHS}
+# Longest first, so "كانون الثاني" wins over a shorter name and "sept" over "sep".
+_MONTH_NAME = "|".join(
+    re.escape(name).replace(r"\ ", r"\s+") for name in sorted(_MONTHS, key=len, reverse=True)
+)
+# One name, or two for the same month side by side: "تموز/يوليو", "يوليو (تموز)".
+_MONTH = (
+    rf"(?P<month>(?:{_MONTH_NAME}))\.?"
+    rf"(?:\s*[/\-(]\s*(?P<month2>(?:{_MONTH_NAME}))\)?)?"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+
+_FLAGS = re.IGNORECASE
+_NOT_AFTER_WORD = r"(?<![\w])"
+_NOT_BEFORE_WORD = r"(?![\w])"
+
+#: Full dates, in the order they are tried (the leftmost match in the line wins).
+_FULL_DATE_PATTERNS = (
+    # 2020-12-26, 2020/12/26, 2020-12-26T10:00:00Z
+    re.compile(rf"(?<!\d){YEAR}[-/.](?P<month_num>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)"),
+    # 20 January 2019, 20th of January, 2019, 19 يوليو، 2018
+    re.compile(
+        rf"{_NOT_AFTER_WORD}{_DAY}\s*(?:of\s+)?{_MONTH}\s*,?\s*{YEAR}(?!\d)", _FLAGS
+    ),
+    # December 26, 2020, Dec. 26 2020, يوليو 19، 2018
+    re.compile(rf"{_NOT_AFTER_WORD}{_MONTH}\s*{_DAY},?\s*{YEAR}(?!\d)", _FLAGS),
+    # 26/12/2020, 26.12.2020, 26-12-2020 (day first; see the module docstring)
+    re.compile(rf"(?<!\d)(?P<first>[0-3]?\d)([-/.])(?P<second>[0-3]?\d)\2{YEAR}(?!\d)"),
+)
+#: Month and year only: "January 2019", "يناير 2019".
+_MONTH_YEAR = re.compile(rf"{_NOT_AFTER_WORD}{_MONTH}\s*,?\s*{YEAR}(?!\d)", _FLAGS)
+
+#: What may surround a date in a dateline without counting as "other words".
+_NOISE = re.compile(
+    r"""
+    \d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|ص|م|صباحا|مساء))?   # times
+    | \b(?:gmt|utc|est|edt|cst|cdt|pst|pdt|bst|cet|cest|et|pt|ksa|ast)\b  # zones
+    | [+-]\d{2}:?\d{2}\b
+    | \b(?:published|updated|posted|modified|last|date|dated|on|at|in|and|the|of|by)\b
+    | \b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b
+    | \b(?:يوم|اليوم|بتاريخ|تاريخ|النشر|نشر|نشرت|نشره|في|اخر|تحديث|التحديث|تم|بواسطة|الساعة|الموافق|ميلادي|م|بتوقيت|غرينتش|جرينتش|مكة|المكرمة)\b
+    | \b(?:الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعة|السبت)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_ANY_DIGIT = re.compile("[0-9\u0660-\u0669\u06f0-\u06f9]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _month(match: re.Match[str]) -> int | None:
+    month = _MONTHS[re.sub(r"\s+", " ", match["month"].lower())]
+    if match["month2"] and _MONTHS[re.sub(r"\s+", " ", match["month2"].lower())] != month:
+        return None  # "تموز/أغسطس" names two different months: not a date we trust
+    return month
+
+
+def _full_date(match: re.Match[str]) -> tuple[int, int, int] | None:
+    year = int(match["year"])
+    groups = match.re.groupindex
+    if "month_num" in groups:
+        return year, int(match["month_num"]), int(match["day"])
+    if "first" in groups:
+        first, second = int(match["first"]), int(match["second"])
+        # Day first unless only month first makes a valid date (12/26/2020).
+        if second > 12 >= first:
+            return year, first, second
+        return year, second, first
+    month = _month(match)
+    return (year, month, int(match["day"])) if month else None
+
+
+def _is_valid(year: int, month: int, day: int) -> bool:
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _few_other_words(text: str, match: re.Match[str]) -> bool:
+    rest = text[: match.start()] + " " + text[match.end() :]
+    rest = _NOISE.sub(" ", rest)
+    return len(_WORD.findall(rest)) <= MAX_OTHER_WORDS
+
+
+def find_date(text: str) -> str | None:
+    """The date a short line states, as ``YYYY-MM-DD`` (or ``YYYY-MM``); ``None`` if it is not a dateline."""
+    if not text or len(text) > MAX_DATE_LINE_CHARS:
+        return None
+    if not _ANY_DIGIT.search(text):
+        return None  # cheap exit: most lines have no digits at all
+    text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
+    best: tuple[int, tuple[int, int, int], re.Match[str]] | None = None
+    invalid = False
+    for pattern in _FULL_DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            date = _full_date(match)
+            if date and _is_valid(*date):
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), date, match)
+                break
+            invalid = True
+    if best is not None:
+        _, (year, month, day), match = best
+        return f"{year:04d}-{month:02d}-{day:02d}" if _few_other_words(text, match) else None
+    if invalid:
+        return None  # "31 February 2019" is a broken date, not the month of February
+    match = _MONTH_YEAR.search(text)
+    if match and (month := _month(match)) and _few_other_words(text, match):
+        return f"{int(match['year']):04d}-{month:02d}"
+    return None
