@@ -60,6 +60,7 @@ NOT_NAME_WORDS = frozenset(
     editorial team desk news updated published posted last on at in for the a an this that our
     your with from via photo photos video and or
     monday tuesday wednesday thursday friday saturday sunday today yesterday
+    january february march july september october november december feb sept oct nov dec
     """.split()
 )
 
@@ -75,7 +76,7 @@ _ENGLISH_CREDIT = re.compile(
 )
 # Arabic credit words: by the pen of, wrote (m./f.), interview, prepared by, report.
 _ARABIC_CREDIT = re.compile(
-    r"^(?P<word>بقلم|كتب|كتبت|كتبه|كتبته|حوار|إعداد|اعداد|تقرير)\s*(?P<colon>[:：\-–—/])?\s*(?P<rest>\S.*)$"
+    r"^(?P<word>بقلم|كتبته|كتبت|كتبه|كتب|حوار|إعداد|اعداد|تقرير)(?=[\s:：\-–—/])\s*(?P<colon>[:：\-–—/])?\s*(?P<rest>\S.*)$"
 )
 _AGENCY_FORM = re.compile(r"^(?P<name>[^,]+),\s*(?P<agency>[^,]+?)\.?$")
 
@@ -86,7 +87,25 @@ _ARABIC_STOP = re.compile(r"[-–—|/(،,:؛\d٠-٩«»\"A-Za-z]")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u0640]+\.?$")
 
 _TITLE_THEN_BY = re.compile(r"(?<=[?!.:\"”’'|–—\-؟])\s+(?=(?:by|BY|By)\s)")
-_TITLE_THEN_ARABIC = re.compile(r"\s+(?=(?:بقلم|كتب|كتبت|حوار|إعداد)\s*[:：\-–—])|(?<=[?!.:|–—\-؟»\"])\s+(?=بقلم\s)")
+_TITLE_THEN_ARABIC = re.compile(r"\s+(?=(?:بقلم|كتبت|كتب|حوار|إعداد)\s*[:：\-–—])|(?<=[?!.:|–—\-؟»\"])\s+(?=بقلم\s)")
+
+
+#: Role words that, right after a single credit, mean the staff of an outlet
+#: ("By HNN Staff", "By JERUSALEM POST STAFF"), not a person.
+STAFF_WORDS = frozenset({"staff", "team", "desk", "editors", "reporters", "writers"})
+
+# Dumps glue words together ("Jonathan GarberFOXBusiness"): a lower-case letter
+# followed by two capitals starts a new word.
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z]{2})")
+
+
+def _name_shape(part: str) -> bool:
+    """"Smith", "McCarthy", "LaMotte", "SMITH", "L" but not "FOXBusiness"."""
+    if not part or not part[0].isupper():
+        return False
+    if part.isupper():
+        return True
+    return not any(a.isupper() and b.isupper() for a, b in zip(part, part[1:]))
 
 
 def _is_name_word(word: str, first: bool) -> bool:
@@ -94,11 +113,11 @@ def _is_name_word(word: str, first: bool) -> bool:
         return False
     if word.lower() in NAME_PARTICLES:
         return not first
-    core = word.replace("’", "'")
-    if not core[0].isupper():
-        return False
+    core = word.replace("’", "'").rstrip(".")
     # Letters, with initials' dots, hyphens and apostrophes: "L.", "O'Brien", "Jean-Luc".
-    return all(ch.isalpha() or ch in ".'-" for ch in core) and any(ch.isalpha() for ch in core)
+    if not core or not all(ch.isalpha() or ch in "'-." for ch in core):
+        return False
+    return all(_name_shape(part) for part in re.split(r"[-'.]", core) if part)
 
 
 def _english_names(rest: str) -> list[str]:
@@ -106,9 +125,10 @@ def _english_names(rest: str) -> list[str]:
     stop = _ENGLISH_STOP.search(rest)
     if stop:
         rest = rest[: stop.start()]
+    words = _GLUED.sub(" ", rest.replace(" ,", ",")).split()
     names: list[str] = []
     current: list[str] = []
-    for raw in rest.replace(" ,", ",").split():
+    for index, raw in enumerate(words):
         comma = raw.endswith(",")
         word = raw.rstrip(",;")
         if not word:
@@ -119,6 +139,9 @@ def _english_names(rest: str) -> list[str]:
             current = []
             continue
         if not _is_name_word(word, first=not current):
+            following = words[index + 1].lower() if index + 1 < len(words) else ""
+            if word.lower() in STAFF_WORDS and not names and following not in NOT_NAME_WORDS:
+                return []  # "By HNN Staff": an outlet's staff, no person named
             break
         current.append(word)
         if len(current) > MAX_NAME_WORDS:

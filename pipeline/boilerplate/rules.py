@@ -1,0 +1,167 @@
+"""Vocabulary rules: lines whose words alone say what page furniture they are.
+
+A rule is a pattern in English and Arabic plus the longest line (in words) it
+may decide. Short lines are where page furniture lives ("Share", "Tags :",
+"إقرأ أيضاً"); a long line that happens to contain "share" or "© 2019" is far
+more likely prose, so every rule has a word limit and most patterns are
+anchored to the start of the line. The rules are one source of evidence: the
+classifier uses their hits as features and decides the rest from the
+neighbourhood (see :mod:`pipeline.boilerplate.classify`). A few rules are
+``sure``: their lines go whatever the model says (a comment form, a copyright
+line, a "N thoughts on" header are never article text).
+
+Arabic patterns accept the common spelling variants (أ/ا/إ, ة/ه, ي/ى, with or
+without tatweel) through :func:`fold_arabic`, applied to the line before
+matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Arabic letters folded before matching: alef forms to bare alef, teh marbuta
+#: to heh, alef maqsura to yeh; tatweel, harakat and direction marks removed.
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+_ARABIC_STRIP = re.compile("[\u0640\u064b-\u065f\u0670\u200c-\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def fold_arabic(text: str) -> str:
+    """Lower-case and fold Arabic spelling variants so one pattern matches them all."""
+    return _ARABIC_STRIP.sub("", text).translate(_ARABIC_FOLD).lower()
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    pattern: re.Pattern[str]
+    #: The rule decides only lines of at most this many words.
+    max_words: int
+    #: A sure rule removes the line whatever the model says.
+    sure: bool = False
+
+
+def _rule(reason: str, max_words: int, *patterns: str, sure: bool = False) -> Rule:
+    joined = "|".join(f"(?:{pattern})" for pattern in patterns)
+    return Rule(reason, re.compile(joined, re.IGNORECASE), max_words, sure)
+
+
+#: Optional bullet or numbering a menu item may start with.
+_B = r"^[\s*•·+\-–—▪►◦●|>»]*\s*"
+#: End of a label line: optional colon, dots, arrows, counts.
+_E = r"\s*[:：.…»>›\-–—|()\d\s]*$"
+
+#: Ordered: the first rule that matches names the reason.
+RULES: tuple[Rule, ...] = (
+    # Comment threads and their forms. "N thoughts on", "X says:", "Like", "Reply".
+    _rule("comments", 14,
+          r"^\d+\s+(thoughts?|comments?|responses?|replies|reactions?)\s+(on|to)\b",
+          r"^(one|two|three|four|five|six|seven|eight|nine|ten)\s+(thoughts?|comments?|responses?|replies)\s+(on|to)\b",
+          _B + r"[\w .'’\-]{1,40}\s(says|said|writes|wrote)\s*:\s*$",
+          _B + r"(like|reply|report|likes?\s*\d+|\d+\s*likes?|reply\s*↓|load more comments|view comments?|show comments?|"
+          r"comments?|\d+\s+comments?|no comments( yet)?|be the first to comment|join the (discussion|conversation)|"
+          r"please enable javascript to view the comments.*|comments are (closed|moderated).*|"
+          r"تعليقات|التعليقات|تعليق|\d+\s*تعليق(ات)?|اضف تعليق(ا|ك)?|اضافه تعليق( جديد)?|شارك برايك|اترك تعليقا|"
+          r"ترحب شبكه cnn بالنقاش.*|الاراء الوارده ادناه لا تعبر.*|التعليقات المنشوره لا تعبر.*)" + _E,
+          sure=True),
+    _rule("comment-form", 20,
+          _B + r"(leave a (reply|comment)|post (a )?comment|add (a|new|your) comment|write a comment|submit( comment)?|"
+          r"send|cancel reply|fill in your details below.*|you are commenting using your.*|log out\s*/?\s*change.*|"
+          r"connecting to %s|notify me of (new|follow-up).*|your email address will not be published.*|"
+          r"required fields are marked.*|save my name, email.*|this site uses akismet.*|"
+          r"(your )?(name|e-?mail|website|comment|text|message)\s*[:*]+|\*\s*text\s*:|"
+          r"اسمك|تعليقك|البريد الالكتروني\s*[:*]|الاسم\s*[:*]|ارسال|ارسل التعليق|"
+          r"(wordpress\.com|twitter|facebook|google) (logo|picture|photo))" + _E,
+          sure=True),
+    _rule("login", 12,
+          _B + r"(log ?in|sign ?in|sign ?up|register|log ?out|my account|forgot (your )?password\??|create (an )?account|"
+          r"already (a subscriber|have an account)\??.*|subscribe now|تسجيل الدخول|تسجيل الخروج|دخول|تسجيل|"
+          r"انشاء حساب|نسيت كلمه المرور\??)" + _E),
+    _rule("copyright", 40,
+          r"(^|\s)(©|\(c\)\s*\d{4}|copyright\b)",
+          r"all rights reserved|جميع الحقوق محفوظه|جميع الحقوق ©? ?محفوظه|حقوق (النشر|الطبع) محفوظه",
+          r"^(privacy (policy|notice)|terms (of (use|service)|and conditions)|cookie (policy|notice|settings)|"
+          r"do not sell( or share)? my (personal )?(data|information)|ad ?choices|"
+          r"بيان الخصوصيه|سياسه الخصوصيه|شروط (الخدمه|الاستخدام)|لا مانع من الاقتباس.*)",
+          sure=True),
+    _rule("share-follow", 14,
+          _B + r"(share( this( article| story| page)?)?( on (facebook|twitter|x|whatsapp|linkedin))?|tweet|pin( it)?|email|print|"
+          r"whatsapp|facebook|twitter|linkedin|telegram|reddit|copy link|"
+          r"follow( us)?( on [\w ]+)?|follow [\w ]{1,25}(:|on socials?:?)|subscribe( to [\w ]+)?|"
+          r"get (email|the latest|our) [\w' ]*(updates|newsletter)[\w' ]*|sign up to [\w ]+|newsletter( signup)?|"
+          r"تابعونا( على)?|تابعنا( على)?|تابعوا [\w ]{1,40}|شارك( هذا (الخبر|المقال))?|مشاركه|تغريد|طباعه|"
+          r"ارسل لصديق|انشر على [\w ]+|اشترك( في)? [\w ]+)" + _E,
+          r"^(facebook|twitter|x|whatsapp|linkedin|telegram|email|print|pinterest|instagram|youtube|tiktok|rss|"
+          r"فيسبوك|تويتر|واتساب|يوتيوب|انستجرام|انستغرام|لينكد ان|تيليجرام)([\s|,·]+(facebook|twitter|x|whatsapp|"
+          r"linkedin|telegram|email|print|pin ?interest|whats ?app|instagram|youtube|tiktok|snapchat|rss|"
+          r"فيسبوك|تويتر|واتساب|يوتيوب|انستجرام|انستغرام|لينكد ان|لينكدين|تيليجرام|ايميل|email|خدمه))*\s*$",
+          r"^follow our latest .* via google news",
+          r"^تابعوا .* عبر (غوغل|جوجل) نيوز"),
+    _rule("tags", 30,
+          r"^(tags?|tagged( with)?|topics?|keywords|filed under|categories|الوسوم|وسوم|الكلمات المفتاحيه|كلمات مفتاحيه|"
+          r"كلمات دلاليه)\s*[:：]"),
+    _rule("tags", 2,
+          r"^(tags?|topics|keywords|الوسوم|وسوم|الكلمات المفتاحيه|كلمات مفتاحيه)\s*[:：]?\s*$"),
+    _rule("related-links", 10,
+          _B + r"(read (more|also|next|full story)|more (from|on|in|stories|news|articles)\b.*|see (also|more)|"
+          r"related( (content|articles?|stories|posts|news|topics|links|coverage|reading|video))?|"
+          r"you (may|might) (also )?(like|be interested in)|recommended( for you| stories| reading)?|"
+          r"(more|latest|top|trending|popular|other) (stories|news|articles|posts|videos)|"
+          r"don'?t miss|archives?|continue reading|"
+          r"(ا|إ)?قرا (ايضا|المزيد|كذلك)|المزيد|المزيد من [\w ]+|مواضيع (ذات (علاقه|صله)|ساخنه( اخري)?|متعلقه)|"
+          r"اخبار (ذات صله|متعلقه)|يمكنك ايضا قراءه.*|اقرا التفاصيل|اخترنا لك|قد يهمك( ايضا)?|شاهد ايضا|"
+          r"موضوعات متعلقه|ذات صله)" + _E),
+    _rule("section-label", 8,
+          _B + r"(editor'?s (choice|picks?)|most (viewed|read|popular|shared|commented|emailed)|top stories|"
+          r"trending( now)?|latest( news)?|breaking( news)?|in focus|popular( topics| now)?|just in|in (the news|pictures)|"
+          r"day week month|اختيارات (المحرر|القراء)|الاكثر (قراءه|تصفحا|مشاهده|تعليقا|تداولا)|اكثر (قراءه|تعليق|ارسال)[\w ]*|"
+          r"اخر (الاخبار|الاخبار العاجله|خبر)|عاجل|الاخبار العاجله|يوم اسبوع شهر)" + _E),
+    _rule("navigation", 8,
+          _B + r"(skip to( main)? content|skip navigation|toggle navigation|main menu|menu|close( menu)?|open menu|"
+          r"search( form)?|back to top|top|home( page)?|(next|previous|prev) (article|post|story|page)|next|previous|"
+          r"تجاوز الي المحتوي( الرئيسي)?|تخطي قائمه التنقل|القائمه( الرئيسيه)?|الرئيسيه|الصفحه الرئيسيه|بحث|"
+          r"استماره البحث|اعلي|↑ اعلي|عوده للاعلي)" + _E),
+    _rule("caption", 12,
+          r"^(picture|photo|image|video|photos|pictures|gallery|film|watch|listen|play|pause|"
+          r"صوره|الصوره|صور|فيديو|ارشيفيه|صوره ارشيفيه|\(?ارشيف(يه)?\)?)\s*[:.]?\s*$",
+          r"^view \d+ (images|photos|pictures)$",
+          r"\((image|photo|picture|credit|pic|صوره)\s*:",
+          r"^(image|photo|picture|credit|pic)\s*:",
+          r"^(getty images|reuters|afp|ap|dpa|epa|shutterstock|istock)[\w/ ]*\)?\s*$",
+          r"\((dpa|afp|reuters|ap|epa|getty( images)?|file|archive|ارشيفيه|ا ف ب|رويترز)\)\s*$"),
+    _rule("weather", 6,
+          r"^-?\d+\s*°\s*[cf]?$|^(غائم( جزئيا)?|سماء صافيه|ماطر|مشمس|الاحوال الجويه|الطقس|درجه الحراره)\s*$"),
+    _rule("advert", 6,
+          r"^(advertisement|sponsored( content)?|ad|ads|article continues below|story continues below|"
+          r"continue reading below|اعلان|محتوي (مدفوع|برعايه))\s*$"),
+)
+
+#: Reasons whose rules are sure on their own.
+SURE_REASONS = frozenset(rule.reason for rule in RULES if rule.sure)
+#: Every reason a rule can give, in rule order (a feature per reason).
+RULE_REASONS: tuple[str, ...] = tuple(dict.fromkeys(rule.reason for rule in RULES))
+
+#: A line of at least this many words is never a comment-section header, whatever it says.
+_HEADER_MAX_WORDS = 14
+
+
+def match_rule(text: str, words: int) -> Rule | None:
+    """The first rule that decides ``text`` (of ``words`` words), or None."""
+    folded = fold_arabic(text.strip())
+    for rule in RULES:
+        if words <= rule.max_words and rule.pattern.search(folded):
+            return rule
+    return None
+
+
+#: A comment section starts with one of these; what follows it, to the end of
+#: the page, is reader comments and forms unless it is clearly something else.
+COMMENT_SECTION = re.compile(
+    r"^\d+\s+(thoughts?|comments?|responses?|replies)\s+(on|to)\b|^(leave a (reply|comment)|"
+    r"(\d+\s+)?comments?|reader comments|discussion|what do you think\??|join the conversation|"
+    r"اضافه تعليق جديد|اضف تعليق(ا|ك)?|التعليقات|تعليقات( القراء)?)\s*[:(\d)]*\s*$",
+    re.IGNORECASE)
+
+
+def is_comment_header(text: str, words: int) -> bool:
+    return words <= _HEADER_MAX_WORDS and bool(COMMENT_SECTION.search(fold_arabic(text.strip())))

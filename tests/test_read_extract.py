@@ -1,0 +1,78 @@
+"""Reading files, sniffing HTML vs text, and extracting lines."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from pipeline.stages.extract import extract_html, split_dump
+from pipeline.stages.read import (Limits, assign_output_stems, output_stem, read_document, read_tree,
+                                  sniff_format)
+
+
+@pytest.mark.parametrize("data,expected", [
+    (b"<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+    (b"\xef\xbb\xbf<html lang='ar'><head>", "html"),
+    (b"  <!-- saved page --> <html>", "html"),
+    (b"<div><p>one</p><p>two</p><span>three</span></div>", "html"),
+    (b"Home | News\nThe rule is a < b and b > c.\n", "text"),
+    ("مرحبا <بالعالم>".encode(), "text"),
+])
+def test_sniffing_looks_at_content_not_suffix(data: bytes, expected: str) -> None:
+    assert sniff_format(data) == expected
+
+
+def test_an_html_page_saved_as_txt_is_read_as_html(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_bytes(b"<html><body><p>Hello there, reader.</p></body></html>")
+    doc = read_document(tmp_path / "page.txt", tmp_path)
+    assert doc.format == "html" and doc.id == "page.txt"
+
+
+def test_gzip_bomb_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"a" * 5_000_000))
+    doc = read_document(tmp_path / "bomb.txt.gz", tmp_path, Limits(max_decompressed_bytes=1_000_000))
+    assert doc.failure is not None and doc.failure.reason == "too-large"
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_bytes(b"x" * 2000)
+    doc = read_document(tmp_path / "big.txt", tmp_path, Limits(max_input_bytes=1000))
+    assert doc.failure is not None and doc.failure.reason == "too-large"
+
+
+def test_tree_is_read_in_sorted_order_and_skips_hidden_files(tmp_path: Path) -> None:
+    for name in ["b/z.txt", "a.txt", "b/a.html", ".git/x.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Some words here.")
+    assert [doc.id for doc in read_tree(tmp_path)] == ["a.txt", "b/a.html", "b/z.txt"]
+
+
+def test_output_stems_drop_known_suffixes_and_keep_clashing_names_apart() -> None:
+    assert output_stem("news/a.html.gz") == "news/a"
+    assert output_stem("notes.v2.txt") == "notes.v2"
+    assert assign_output_stems(["a.txt", "a.html", "b.txt"]) == {"a.txt": "a.txt", "a.html": "a.html", "b.txt": "b"}
+
+
+def test_dump_lines_keep_source_numbers() -> None:
+    lines = split_dump("Menu\n\n  First paragraph.  \n\t\nSecond.\n")
+    assert [(line.number, line.text) for line in lines] == [(1, "Menu"), (3, "First paragraph."), (5, "Second.")]
+
+
+def test_html_extraction_gives_paragraphs_headings_and_metadata() -> None:
+    paragraph = "The council approved the plan after a long debate that lasted well into the night. " * 3
+    html = (f"<html><head><title>Council approves plan</title><meta name='author' content='Jane Roe'></head>"
+            f"<body><nav><a href='/'>Home</a></nav><article><h1>Council approves plan</h1><p>{paragraph}</p>"
+            f"<h2>What happens next</h2><p>{paragraph}</p><ul><li>First point of the list here.</li></ul>"
+            f"</article></body></html>")
+    extraction = extract_html(html)
+    kinds = [line.kind for line in extraction.lines]
+    assert "h" in kinds and "p" in kinds
+    assert extraction.metadata["title"] == "Council approves plan"
+    assert all("Home" != line.text for line in extraction.lines)
+
+
+def test_html_with_no_article_falls_back_to_visible_text() -> None:
+    extraction = extract_html("<html><body><div>hello <b>world</b></div></body></html>")
+    assert " ".join(line.text for line in extraction.lines) == "hello world"
