@@ -24,5 +24,21 @@ clean: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# `make review`: what the code in this tree would change in the committed $(CLEAN): a fresh run of
+# $(RAW) into a temporary folder, then `pipeline diff` (lines that entered or left the body, with old
+# and new reasons, changed metadata, a summary). Like diff(1) it exits 1 when they differ, so a
+# reviewer sees the change and a script learns that $(CLEAN) is not current; 2 when a run cannot start.
+review: $(STAMP)
+	@fresh=$$(mktemp -d); trap 'rm -rf "$$fresh"' EXIT; \
+	$(BIN)/pipeline clean $(RAW) "$$fresh/clean" >&2; [ $$? -le 1 ] || exit 2; \
+	$(BIN)/pipeline diff $(CLEAN) "$$fresh/clean"
+
+# `make fuzz`: FUZZ_COUNT generated and mutated hostile inputs through clean_document and the
+# runner; crashes are saved with reproducers under fuzz-out/ and make the target fail.
+FUZZ_COUNT ?= 100000
+FUZZ_SEED  ?= 0
+fuzz: $(STAMP)
+	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --out fuzz-out
+
 distclean:
 	rm -rf $(CLEAN)/* $(CLEAN)/_run.json eval-out bench-out build *.egg-info $(VENV)

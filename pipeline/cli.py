@@ -15,6 +15,9 @@ from pathlib import Path
 #: name -> (module, help). Each module has ``add_arguments(parser)`` and ``main(args) -> int``.
 COMMANDS = {
     "clean": ("pipeline.cli", "clean a folder of raw documents into bodies and sidecars"),
+    "diff": ("pipeline.review.diff", "show which lines moved between body and removed between two runs, and why"),
+    "report": ("pipeline.review.report", "write a static HTML review page of an output folder"),
+    "explain": ("pipeline.review.explain", "clean one file and print every line's decision, stage, reason and language"),
 }
 
 

@@ -98,6 +98,9 @@ class Document:
     language: str = "und"
     language_shares: dict[str, float] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Facts about the page's layout that later stages read (its headlines, the
+    # short texts around the first one); evidence, not output: never written.
+    page: dict[str, Any] = field(default_factory=dict)
     failure: Failure | None = None
     trace: list[dict[str, Any]] = field(default_factory=list)
 

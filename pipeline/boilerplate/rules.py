@@ -49,7 +49,7 @@ def _rule(reason: str, max_words: int, *patterns: str, sure: bool = False) -> Ru
 #: Optional bullet or numbering a menu item may start with.
 _B = r"^[\s*•·+\-–—▪►◦●|>»]*\s*"
 #: End of a label line: optional colon, dots, arrows, counts.
-_E = r"\s*[:：.…»>›\-–—|()\d\s]*$"
+_E = r"\s*[:：.…»>›\-–—|()*\d\s]*$"
 
 #: Ordered: the first rule that matches names the reason.
 RULES: tuple[Rule, ...] = (
@@ -63,6 +63,11 @@ RULES: tuple[Rule, ...] = (
           r"please enable javascript to view the comments.*|comments are (closed|moderated).*|"
           r"تعليقات|التعليقات|تعليق|\d+\s*تعليق(ات)?|اضف تعليق(ا|ك)?|اضافه تعليق( جديد)?|شارك برايك|اترك تعليقا|"
           r"ترحب شبكه cnn بالنقاش.*|الاراء الوارده ادناه لا تعبر.*|التعليقات المنشوره لا تعبر.*)" + _E,
+          sure=True),
+    # Comment policies printed above a thread (CNN Arabic's two lines, "Comments are moderated ...").
+    _rule("comments", 60,
+          r"^(ترحب شبكه cnn بالنقاش|الاراء الوارده ادناه لا تعبر|التعليقات المنشوره لا تعبر|"
+          r"comments are (moderated|closed)|we welcome (your )?comments|please (read|review) our comment)",
           sure=True),
     _rule("comment-form", 20,
           _B + r"(leave a (reply|comment)|post (a )?comment|add (a|new|your) comment|write a comment|submit( comment)?|"
@@ -78,7 +83,7 @@ RULES: tuple[Rule, ...] = (
           r"already (a subscriber|have an account)\??.*|subscribe now|تسجيل الدخول|تسجيل الخروج|دخول|تسجيل|"
           r"انشاء حساب|نسيت كلمه المرور\??)" + _E),
     _rule("copyright", 40,
-          r"(^|\s)(©|\(c\)\s*\d{4}|copyright\b)",
+          r"^(©|\(c\)\s*\d{4}|copyright\b)|©\s*\d{4}|\d{4}\s*©",
           r"all rights reserved|جميع الحقوق محفوظه|جميع الحقوق ©? ?محفوظه|حقوق (النشر|الطبع) محفوظه",
           r"^(privacy (policy|notice)|terms (of (use|service)|and conditions)|cookie (policy|notice|settings)|"
           r"do not sell( or share)? my (personal )?(data|information)|ad ?choices|"
@@ -95,13 +100,17 @@ RULES: tuple[Rule, ...] = (
           r"فيسبوك|تويتر|واتساب|يوتيوب|انستجرام|انستغرام|لينكد ان|تيليجرام)([\s|,·]+(facebook|twitter|x|whatsapp|"
           r"linkedin|telegram|email|print|pin ?interest|whats ?app|instagram|youtube|tiktok|snapchat|rss|"
           r"فيسبوك|تويتر|واتساب|يوتيوب|انستجرام|انستغرام|لينكد ان|لينكدين|تيليجرام|ايميل|email|خدمه))*\s*$",
-          r"^follow our latest .* via google news",
-          r"^تابعوا .* عبر (غوغل|جوجل) نيوز"),
+),
+    _rule("share-follow", 30,
+          r"^follow (our|the latest|us)\b.*\b(via|on) (google news|facebook|twitter|telegram|whatsapp)",
+          r"^(تابعوا|تابعونا|تابعنا) .* (عبر|علي) (غوغل|جوجل|google) (نيوز|news)"),
     _rule("tags", 30,
           r"^(tags?|tagged( with)?|topics?|keywords|filed under|categories|الوسوم|وسوم|الكلمات المفتاحيه|كلمات مفتاحيه|"
           r"كلمات دلاليه)\s*[:：]"),
     _rule("tags", 2,
           r"^(tags?|topics|keywords|الوسوم|وسوم|الكلمات المفتاحيه|كلمات مفتاحيه)\s*[:：]?\s*$"),
+    _rule("related-links", 30,
+          _B + r"(read (more|also|next)|related|see also|more|watch|also read|recommended|ا?قرا (ايضا|كذلك)|شاهد ايضا)\s*[:：]\s*\S"),
     _rule("related-links", 10,
           _B + r"(read (more|also|next|full story)|more (from|on|in|stories|news|articles)\b.*|see (also|more)|"
           r"related( (content|articles?|stories|posts|news|topics|links|coverage|reading|video))?|"

@@ -1,31 +1,376 @@
-"""The local runner: a process pool over the files below an input folder.
+"""The local runner: a process pool over the documents below an input folder.
 
-Documents are read, cleaned and written in sorted order of their path, so the
-outputs are the same whatever the number of workers. Each worker runs the
-plain per-document function :func:`clean_file`; a bad document becomes a
-recorded failure, never a stopped run. ``clean/_run.json`` sums the run up
-with counts by outcome and reason (no timestamps, so it diffs cleanly).
+Every engine (this pool, :mod:`pipeline.runners.dask`, the Spark recipe in the
+README) calls the same per-document function, :func:`clean_partition`, on
+partitions of documents; this module owns the rest of a run, which is the same
+whatever the engine:
+
+1. **read** the input folder in sorted order (files, WARC and JSONL records),
+   in the parent process, hashing each document's raw bytes;
+2. **skip** documents whose output is current (same raw sha256, configuration
+   and pipeline version; :mod:`pipeline.runners.incremental`);
+3. **clean** the rest in partitions of :data:`CHUNK_SIZE` documents on the
+   engine's workers; here each worker also writes its documents' outputs, so
+   the parent only reads, journals and counts;
+4. **finish**: remove outputs whose input is gone, write the manifest and
+   ``_run.json`` (counts by outcome and reason; no timestamps, so it diffs).
+
+Outputs are the same bytes whatever the engine or the number of workers.
+
+One bad or slow document cannot stall a run: each document gets
+``timeout`` seconds (an alarm interrupts the stage, which is recorded as the
+failure's stage with reason ``timeout``), and a worker stuck in native code
+for :data:`HARD_TIMEOUT_GRACE` seconds more is killed and replaced, its
+document recorded as timed out, and the rest of its partition goes on. A
+worker that dies (a segfault, the OOM killer) is handled the same way, with
+reason ``worker-crashed``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import multiprocessing
 import os
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Protocol
 
 from pipeline.core import Config, __version__, default_stages, run_stages
 from pipeline.document import Document
-from pipeline.stages.read import assign_output_stems, iter_input_files, read_tree
-from pipeline.stages.write import sidecar_json, write_atomic, write_outputs
+from pipeline.runners.incremental import Entry, Manifest, sweep_temporary_files
+from pipeline.stages.read import iter_input_files, read_tree
+from pipeline.stages.records import is_container
+from pipeline.stages.write import (JSONL_OUTPUT, JsonlOutput, jsonl_record, render_outputs, sidecar_json,
+                                   write_atomic, write_rendered)
 
 RUN_SUMMARY = "_run.json"
-#: Documents handed to a worker at a time: large enough to amortise pickling.
+#: Output layouts: ``files`` (``<stem>.txt`` + ``<stem>.json``) or one ``documents.jsonl``.
+FORMATS = ("files", "jsonl")
+#: Documents handed to a worker at a time: large enough to amortise pickling
+#: and messaging, small enough to keep both cores busy to the end of a run.
 CHUNK_SIZE = 16
+#: Partitions read ahead per worker (bounds the parent's memory: raw bytes of
+#: at most ``workers * WINDOW_PER_WORKER * CHUNK_SIZE`` documents are held).
+WINDOW_PER_WORKER = 4
+#: Skipped documents are grouped into partitions of at most this many, so a
+#: re-run with nothing to do still streams.
+MAX_ITEMS_PER_CHUNK = 1024
+#: Seconds a document may take by default (trafilatura on a normal page: ~0.03 s).
+DEFAULT_TIMEOUT = 60.0
+#: Seconds past the timeout after which a worker that did not stop is killed.
+HARD_TIMEOUT_GRACE = 5.0
+#: How often the parent checks its workers and redraws the progress bar.
+POLL_SECONDS = 0.2
 
+
+# --------------------------------------------------------------------------
+# The per-document function (what every engine runs)
+# --------------------------------------------------------------------------
+
+class DocumentTimeout(BaseException):
+    """Raised in a worker when a document runs out of time (not an ``Exception``:
+    a stage's own error handling must not swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block with :class:`DocumentTimeout` after ``seconds``.
+
+    Uses ``SIGALRM``, so it acts only in a process's main thread (the local
+    pool's workers); elsewhere (a Dask worker's task thread) it does nothing.
+    """
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise DocumentTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _stage_running(trace: TracebackType | None) -> str:
+    """The name of the stage :func:`run_stages` was running when ``trace`` was raised."""
+    name = "run"
+    while trace is not None:
+        if trace.tb_frame.f_code.co_name == "run_stages" and "stage" in trace.tb_frame.f_locals:
+            name = getattr(trace.tb_frame.f_locals["stage"], "name", name)
+        trace = trace.tb_next
+    return name
+
+
+def failed_copy(doc: Document, stage: str, reason: str, detail: str) -> Document:
+    """A fresh failed document with ``doc``'s identity (what half-run stages left is dropped)."""
+    failed = Document(id=doc.id, source=doc.source, output=doc.output, sha256=doc.sha256, format=doc.format)
+    failed.fail(stage, reason, detail)
+    return failed
+
+
+@dataclass
+class Result:
+    """A cleaned document as the parent needs it: its manifest entry, and its
+    rendered outputs unless the worker has written them already."""
+
+    entry: Entry
+    body: str | None = None
+    sidecar: str | None = None
+    record: str | None = None
+
+
+def finish_document(doc: Document, output_format: str, write_root: Path | None) -> Result:
+    """Render ``doc``'s outputs; write them below ``write_root`` when given."""
+    entry = Entry.of(doc)
+    if output_format == "jsonl":
+        return Result(entry, record=jsonl_record(doc, __version__))
+    body, sidecar_text = render_outputs(doc, __version__)
+    if write_root is None:
+        return Result(entry, body=body, sidecar=sidecar_text)
+    write_rendered(write_root, entry.stem, body, sidecar_text, durable=False)
+    return Result(entry)
+
+
+@functools.lru_cache(maxsize=4)
+def stages_for(config: Config) -> list:
+    """The stages of ``config``, built once per process (some load models)."""
+    return default_stages(config)
+
+
+def clean_document_safely(doc: Document, config: Config, timeout: float | None = DEFAULT_TIMEOUT) -> Document:
+    """Run the stages on one document within ``timeout`` seconds; never raises."""
+    try:
+        with time_limit(timeout):
+            return run_stages(doc, stages_for(config))
+    except DocumentTimeout as stop:
+        return failed_copy(doc, _stage_running(stop.__traceback__), "timeout", f"over {timeout:g} s")
+
+
+def clean_partition(docs: Iterable[Document], config: Config, output_format: str = "files",
+                    write_root: Path | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> list[Result]:
+    """The per-document function over a partition: what every engine calls."""
+    return [finish_document(clean_document_safely(doc, config, timeout), output_format, write_root) for doc in docs]
+
+
+def clean_documents(docs: Iterable[Document], config: Config) -> Iterator[Document]:
+    """Cleaned documents, in order, without writing anything (for library use)."""
+    for doc in docs:
+        yield clean_document_safely(doc, config, timeout=None)
+
+
+# --------------------------------------------------------------------------
+# Engines: map partitions of documents to results, in order
+# --------------------------------------------------------------------------
+
+class Engine(Protocol):
+    #: Largest resident set size seen per worker, in bytes (0 when unknown).
+    peak_rss: dict[str, int]
+
+    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]: ...
+
+    def close(self) -> None: ...
+
+
+def current_rss() -> int:
+    """This process's resident set size in bytes (0 where ``/proc`` is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class SerialEngine:
+    """Clean in this process (``--workers 0``): for debugging; no hard timeout."""
+
+    def __init__(self, config: Config, output_format: str, write_root: Path | None, timeout: float | None) -> None:
+        self.run = functools.partial(clean_partition, config=config, output_format=output_format,
+                                     write_root=write_root, timeout=timeout)
+        self.peak_rss: dict[str, int] = {}
+
+    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]:
+        for partition in partitions:
+            yield self.run(partition)
+            self.peak_rss["0"] = max(self.peak_rss.get("0", 0), current_rss())
+
+    def close(self) -> None:
+        pass
+
+
+def _worker_main(conn: Any, config: Config, output_format: str, write_root: Path | None,
+                 timeout: float | None) -> None:
+    """A pool worker: clean partitions sent by the parent, one message per document."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    stages_for(config)
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        chunk_id, start, docs = task
+        for offset, doc in enumerate(docs):
+            cleaned = clean_document_safely(doc, config, timeout)
+            result = finish_document(cleaned, output_format, write_root)
+            last = offset == len(docs) - 1
+            conn.send((chunk_id, start + offset, result, current_rss() if last else 0))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    chunk: int | None = None  # partition being cleaned, if any
+    index: int = 0  # position in that partition of the document being cleaned
+    end: int = 0  # position after the worker's last document
+    started: float = 0.0  # when the current document was started
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe (POSIX, a single-threaded parent): workers start at once with
+    the stages' modules already imported; ``spawn`` otherwise."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+class LocalPool:
+    """``workers`` processes cleaning partitions, with per-document time limits and crash recovery."""
+
+    def __init__(self, workers: int, config: Config, output_format: str, write_root: Path | None,
+                 timeout: float | None) -> None:
+        self.size, self.timeout = max(1, workers), timeout
+        self.args = (config, output_format, write_root, timeout)
+        self.output_format, self.write_root = output_format, write_root
+        self.context = multiprocessing.get_context(_start_method())
+        self.workers: list[_Worker] = []
+        self.peak_rss: dict[str, int] = {}
+        self.restarts = 0
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self.context.Pipe(duplex=True)
+        process = self.context.Process(target=_worker_main, args=(child_end, *self.args), daemon=True)
+        process.start()
+        child_end.close()
+        return _Worker(process, parent_end)
+
+    def _hard_limit(self) -> float | None:
+        return None if not self.timeout else self.timeout + HARD_TIMEOUT_GRACE
+
+    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]:
+        source = iter(partitions)
+        docs: dict[int, list[Document]] = {}
+        results: dict[int, list[Result | None]] = {}
+        remaining: dict[int, int] = {}
+        queue: deque[tuple[int, int]] = deque()  # (partition, first position) waiting for a worker
+        window, next_id, done_id, exhausted = self.size * WINDOW_PER_WORKER, 0, 0, False
+        while len(self.workers) < self.size:
+            self.workers.append(self._spawn())
+
+        def record(chunk: int, index: int, result: Result) -> None:
+            if results[chunk][index] is None:
+                results[chunk][index] = result
+                remaining[chunk] -= 1
+
+        while True:
+            while not exhausted and next_id - done_id < window:
+                partition = next(source, None)
+                if partition is None:
+                    exhausted = True
+                    break
+                docs[next_id], results[next_id], remaining[next_id] = partition, [None] * len(partition), len(partition)
+                if partition:
+                    queue.append((next_id, 0))
+                next_id += 1
+            while done_id < next_id and remaining[done_id] == 0:
+                finished = results.pop(done_id)
+                del docs[done_id], remaining[done_id]
+                done_id += 1
+                yield finished  # type: ignore[misc]
+            if exhausted and done_id == next_id:
+                return
+            for worker in self.workers:
+                if worker.chunk is None and queue:
+                    chunk, start = queue.popleft()
+                    worker.chunk, worker.index, worker.end = chunk, start, len(docs[chunk])
+                    worker.started = time.monotonic()
+                    worker.conn.send((chunk, start, docs[chunk][start:]))
+            busy = [worker for worker in self.workers if worker.chunk is not None]
+            if not busy:
+                continue
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=POLL_SECONDS))
+            now = time.monotonic()
+            for worker in busy:
+                dead = worker.process.sentinel in ready
+                try:
+                    while worker.conn in ready and worker.conn.poll():
+                        chunk, index, result, rss = worker.conn.recv()
+                        record(chunk, index, result)
+                        if rss:
+                            key = str(worker.process.pid)
+                            self.peak_rss[key] = max(self.peak_rss.get(key, 0), rss)
+                        worker.index, worker.started = index + 1, now
+                        if worker.index >= worker.end:
+                            worker.chunk = None
+                            break
+                except (EOFError, OSError):
+                    dead = True
+                if worker.chunk is None:
+                    continue
+                limit = self._hard_limit()
+                if dead or not worker.process.is_alive():
+                    self._replace(worker, "worker-crashed",
+                                  f"the worker process ended (exit code {worker.process.exitcode})", docs, record, queue)
+                elif limit is not None and now - worker.started > limit:
+                    self._replace(worker, "timeout", f"over {limit:g} s; the worker was stopped", docs, record, queue)
+
+    def _replace(self, worker: _Worker, reason: str, detail: str, docs: dict[int, list[Document]],
+                 record: Callable[[int, int, Result], None], queue: deque[tuple[int, int]]) -> None:
+        """Record the worker's current document as failed, requeue the rest of its partition, restart it."""
+        chunk, index = worker.chunk, worker.index
+        assert chunk is not None
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        failed = failed_copy(docs[chunk][index], "run", reason, detail)
+        record(chunk, index, finish_document(failed, self.output_format, self.write_root))
+        if index + 1 < worker.end:
+            queue.appendleft((chunk, index + 1))
+        self.workers[self.workers.index(worker)] = self._spawn()
+        self.restarts += 1
+
+    def close(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        deadline = time.monotonic() + 2.0
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self.workers = []
+
+
+# --------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------
 
 @dataclass
 class RunSummary:
@@ -34,15 +379,21 @@ class RunSummary:
     reasons: Counter = field(default_factory=Counter)
     removed_by_reason: Counter = field(default_factory=Counter)
     failures: list[dict[str, str]] = field(default_factory=list)
+    #: Documents whose outputs were current and were not cleaned again (not in ``_run.json``).
+    unchanged: int = 0
+    #: Largest resident set size per worker, in bytes (not in ``_run.json``).
+    peak_rss: dict[str, int] = field(default_factory=dict)
 
     def add(self, doc: Document) -> None:
+        self.add_entry(Entry.of(doc))
+
+    def add_entry(self, entry: Entry) -> None:
         self.documents += 1
-        self.outcomes[doc.outcome] += 1
-        if doc.failure:
-            self.reasons[doc.failure.reason] += 1
-            self.failures.append({"source": doc.source, **doc.failure.as_dict()})
-        for line in doc.removed_lines():
-            self.removed_by_reason[line.reason] += 1
+        self.outcomes[entry.outcome] += 1
+        if entry.failure:
+            self.reasons[entry.failure["reason"]] += 1
+            self.failures.append({"source": entry.source, **entry.failure})
+        self.removed_by_reason.update(entry.removed)
 
     @property
     def failed(self) -> int:
@@ -55,16 +406,51 @@ class RunSummary:
             "failure_reasons": dict(sorted(self.reasons.items())),
             "removed_lines": sum(self.removed_by_reason.values()),
             "removed_by_reason": dict(sorted(self.removed_by_reason.items())),
-            "failures": sorted(self.failures, key=lambda f: f["source"]),
+            "failures": sorted(self.failures, key=lambda f: (f["source"], f["reason"])),
             "config": config.fingerprint(),
             "pipeline_version": __version__,
         }
 
     def line(self) -> str:
         written = self.outcomes["ok"]
-        return (f"{self.documents} documents, {written} written, {self.failed} failed, "
+        text = (f"{self.documents} documents, {written} written, {self.failed} failed, "
                 f"{self.documents - written - self.failed} without body, "
                 f"{sum(self.removed_by_reason.values())} lines removed")
+        return text + (f" ({self.unchanged} unchanged since the last run)" if self.unchanged else "")
+
+
+class Progress:
+    """A one-line progress display on stderr; silent unless ``enabled``."""
+
+    def __init__(self, enabled: bool, total: int | None, stream: Any = None) -> None:
+        self.enabled, self.total, self.stream = enabled, total, stream or sys.stderr
+        self.start = self.last = time.monotonic()
+        self.done = self.skipped = 0
+
+    @staticmethod
+    def wanted(stream: Any = None) -> bool:
+        """On by default only on a terminal, and never in CI."""
+        stream = stream or sys.stderr
+        return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI") \
+            and os.environ.get("TERM") != "dumb"
+
+    def update(self, done: int, skipped: int, force: bool = False) -> None:
+        self.done, self.skipped = done, skipped
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < POLL_SECONDS):
+            return
+        self.last = now
+        rate = (done - skipped) / max(now - self.start, 1e-9)
+        total = f"/{self.total}" if self.total else ""
+        share = f" {100 * done / self.total:3.0f}%" if self.total else ""
+        self.stream.write(f"\r{done}{total} documents{share}, {skipped} unchanged, {rate:,.0f} docs/s ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.update(self.done, self.skipped, force=True)
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def check_folders(input_dir: Path, output_dir: Path) -> None:
@@ -76,48 +462,106 @@ def check_folders(input_dir: Path, output_dir: Path) -> None:
         raise ValueError(f"the output folder {output_dir} must not be inside the input folder {input_dir}")
 
 
-def clean_documents(docs: Iterable[Document], config: Config) -> Iterator[Document]:
-    """The per-document function over a sequence: what every runner calls."""
-    stages = default_stages(config)
-    for doc in docs:
-        yield run_stages(doc, stages)
+@dataclass
+class _Skip:
+    """A document whose outputs are current: its entry, and its JSONL record bytes."""
+
+    entry: Entry
+    record: bytes | None = None
 
 
-def _clean_chunk(args: tuple[str, list[str], Config]) -> list[Document]:
-    root, ids, config = args
-    wanted = set(ids)
-    base = Path(root)
-    docs = [doc for doc in read_tree(base, config.limits, only=wanted)]
-    return list(clean_documents(docs, config))
+def make_engine(name: str, workers: int, config: Config, output_format: str, output_dir: Path,
+                timeout: float | None, scheduler: str | None = None) -> Engine:
+    """The engine called ``name`` (``local`` or ``dask``)."""
+    if name == "dask":
+        from pipeline.runners.dask import DaskEngine
+
+        return DaskEngine(workers, config, output_format, timeout, scheduler)
+    if name != "local":
+        raise ValueError(f"unknown engine {name!r}: use local or dask")
+    write_root = output_dir if output_format == "files" else None
+    if workers == 0:
+        return SerialEngine(config, output_format, write_root, timeout)
+    return LocalPool(workers, config, output_format, write_root, timeout)
 
 
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: int | None = None) -> RunSummary:
-    """Clean every document below ``input_dir`` into ``output_dir``."""
+def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: int | None = None, *,
+        output_format: str = "files", timeout: float | None = DEFAULT_TIMEOUT, progress: bool = False,
+        engine: str = "local", scheduler: str | None = None) -> RunSummary:
+    """Clean every document below ``input_dir`` into ``output_dir``; see the module docstring."""
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     check_folders(input_dir, output_dir)
-    ids = [path.relative_to(input_dir).as_posix() for path in iter_input_files(input_dir)]
-    stems = assign_output_stems(ids)
-    workers = workers or os.cpu_count() or 1
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown output format {output_format!r}: use one of {', '.join(FORMATS)}")
+    workers = os.cpu_count() or 1 if workers is None else workers
+    output_dir.mkdir(parents=True, exist_ok=True)
+    sweep_temporary_files(output_dir)
+    manifest = Manifest(output_dir, config.fingerprint(), output_format, __version__)
+    jsonl = JsonlOutput(output_dir) if output_format == "jsonl" else None
+    paths = iter_input_files(input_dir)
+    containers = any(is_container(path.name) for path in paths)
+    bar = Progress(progress, None if containers else len(paths))
+    items: deque[list[Document | _Skip]] = deque()
+
+    def partitions() -> Iterator[list[Document]]:
+        group: list[Document | _Skip] = []
+        work: list[Document] = []
+        for doc in read_tree(input_dir, config.limits, only={p.relative_to(input_dir).as_posix() for p in paths}):
+            entry = manifest.unchanged(doc)
+            record = jsonl.previous_record(*entry.record) if jsonl and entry and entry.record else None
+            if entry is not None and (jsonl is None or record is not None):
+                group.append(_Skip(entry, record))
+            else:
+                group.append(doc)
+                work.append(doc)
+            if len(work) >= CHUNK_SIZE or len(group) >= MAX_ITEMS_PER_CHUNK:
+                items.append(group)
+                yield work
+                group, work = [], []
+        if group:
+            items.append(group)
+            yield work
+
     summary = RunSummary()
-    jobs = [(str(input_dir), chunk, config) for chunk in _chunks(ids, CHUNK_SIZE)]
-    if workers == 1 or len(jobs) <= 1:
-        results: Iterable[list[Document]] = map(_clean_chunk, jobs)
-        executor = None
-    else:
-        executor = ProcessPoolExecutor(max_workers=workers)
-        results = executor.map(_clean_chunk, jobs)
+    runner = make_engine(engine, workers, config, output_format, output_dir, timeout, scheduler)
+    finished = False
     try:
-        for chunk in results:
-            for doc in chunk:
-                doc.output = stems.get(doc.id, doc.id)
-                write_outputs(doc, output_dir, __version__)
-                summary.add(doc)
+        for results in runner.map(partitions()):
+            cleaned = iter(results)
+            for item in items.popleft():
+                if isinstance(item, _Skip):
+                    entry = item.entry
+                    if jsonl is not None and item.record is not None:
+                        entry = dataclasses.replace(entry, record=jsonl.append_bytes(item.record))
+                    summary.unchanged += 1
+                else:
+                    entry = _store(next(cleaned), output_dir, jsonl)
+                summary.add_entry(entry)
+                manifest.add(entry)
+            bar.update(summary.documents, summary.unchanged)
+        finished = True
     finally:
-        if executor:
-            executor.shutdown(cancel_futures=True)
+        runner.close()
+        summary.peak_rss = dict(runner.peak_rss)
+        bar.close()
+        if not finished:
+            if jsonl is not None:
+                jsonl.abort()
+            manifest.checkpoint()
+    if jsonl is not None:
+        jsonl.commit()
+    elif (output_dir / JSONL_OUTPUT).exists() and manifest.previous_format == "jsonl":
+        (output_dir / JSONL_OUTPUT).unlink()
+    manifest.finish()
     write_atomic(output_dir / RUN_SUMMARY, sidecar_json(summary.as_dict(config)))
     return summary
+
+
+def _store(result: Result, output_dir: Path, jsonl: JsonlOutput | None) -> Entry:
+    """Write what the worker did not (JSONL records, or a remote engine's files); return the entry."""
+    entry = result.entry
+    if result.record is not None and jsonl is not None:
+        entry = dataclasses.replace(entry, record=jsonl.append(result.record))
+    elif result.sidecar is not None:
+        write_rendered(output_dir, entry.stem, result.body or "", result.sidecar, durable=False)
+    return entry

@@ -1,15 +1,102 @@
 """Boilerplate: classify every line as body or removed-with-a-reason.
 
-(First wiring only: keeps every line. The classifier lands in this module.)
+The decision, top to bottom, for one document's lines:
+
+1. **Features** (:mod:`pipeline.boilerplate.features`): facts about each line
+   (length, punctuation, stopword density in Arabic and English, capitals,
+   digits, bullets, date/byline/link shapes, repetition, vocabulary rule hits)
+   and about its neighbourhood (words over ±1/±3/±10 lines, runs of short
+   lines, where it sits relative to the first and last long line, whether a
+   comment section has begun). No single threshold decides alone.
+2. **First stage**: boosted trees give each line a probability of being
+   article text from those features.
+3. **Second stage**: the same kind of model sees the first stage's
+   probabilities over the neighbourhood, so a lone teaser between menus or a
+   short heading between paragraphs follows its surroundings.
+4. **Decision**: a line is kept when the second stage's probability reaches
+   the model's threshold (a higher bar for removal on trafilatura's HTML
+   lines, which are mostly clean already), except that a *sure* vocabulary
+   rule (comment threads and forms, copyright lines) removes it regardless.
+   A removed line is named by the vocabulary rule it hit, or else by the
+   first-stage feature that pushed it down most: ``model:short-run``,
+   ``model:inside-long-span`` ...
+
+The model (``pipeline/resources/line-model.json``) is trained by
+``pipeline train`` (:mod:`pipeline.training.train`) on the dev corpora and
+evaluated here with numpy; nothing is random at run time.
 """
 
 from __future__ import annotations
 
-from pipeline.document import Document
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.boilerplate.features import FEATURE_NAMES, context_of_scores, line_features
+from pipeline.boilerplate.model import LineModel, load_model
+from pipeline.boilerplate.rules import RULE_REASONS
+from pipeline.document import Document, Line
+
+_COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
+_RULE_COLUMNS = np.array([_COLUMN[f"rule:{reason}"] for reason in RULE_REASONS])
+_SURE, _AFTER_COMMENTS = _COLUMN["rule-sure"], _COLUMN["after-comment-header"]
+
+
+def document_features(lines: Sequence[Line], html: bool) -> np.ndarray:
+    """Step 1: the first-stage feature matrix of a document's lines."""
+    return line_features([line.text for line in lines], [line.kind for line in lines],
+                         [line.number for line in lines], html)
+
+
+def body_scores(X: np.ndarray, model: LineModel) -> np.ndarray:
+    """Steps 2 and 3: each line's probability of being article text."""
+    first = model.first.predict(X)
+    words = np.expm1(X[:, _COLUMN["words"]])
+    return model.second.predict(np.hstack([X, context_of_scores(first, words)]))
+
+
+def decide(X: np.ndarray, scores: np.ndarray, threshold: float, model: LineModel) -> list[str]:
+    """Step 4: a removal reason for each line, "" for the lines kept."""
+    rules = X[:, _RULE_COLUMNS] > 0
+    remove = (scores < threshold) | (X[:, _SURE] > 0)
+    reasons = [""] * len(scores)
+    unexplained = []
+    for i in np.flatnonzero(remove):
+        hits = np.flatnonzero(rules[i])
+        if hits.size:
+            reasons[i] = RULE_REASONS[hits[0]]
+        elif X[i, _AFTER_COMMENTS] > 0:
+            reasons[i] = "comments"
+        else:
+            unexplained.append(i)
+    if unexplained:
+        top = model.first.top_negative_feature(X[unexplained])
+        for i, feature in zip(unexplained, top):
+            reasons[i] = f"model:{FEATURE_NAMES[feature]}"
+    return reasons
+
+
+def classify_lines(lines: Sequence[Line], html: bool = False, model: LineModel | None = None) -> list[str]:
+    """A removal reason for every line ("" keeps it). Pure: the lines are not changed.
+
+    ``html`` says the lines are trafilatura's blocks of an HTML page rather than
+    the lines of a text dump. Another ingest job can call this on its own lines.
+    """
+    if not lines:
+        return []
+    model = model or load_model()
+    X = document_features(lines, html)
+    scores = body_scores(X, model)
+    return decide(X, scores, model.html_threshold if html else model.threshold, model)
 
 
 class Boilerplate:
-    name, version = "boilerplate", "0"
+    """Stage: remove page furniture from ``doc.lines``, each removal with its reason."""
+
+    name, version = "boilerplate", "2"
 
     def process(self, doc: Document) -> Document:
+        for line, reason in zip(doc.lines, classify_lines(doc.lines, html=doc.format == "html")):
+            if reason:
+                line.remove(self.name, reason)
         return doc

@@ -38,11 +38,24 @@ _BLOCK_BOUNDARIES = {"div", "section", "article", "header", "footer", "nav", "as
                      "figcaption", "br", "hr", "ul", "ol", "table", "form", "address"}
 
 
+#: Texts this short near a headline may be its dateline or byline.
+NEAR_HEADLINE_MAX_WORDS = 12
+#: How many text pieces after (and before) the first headline are kept as evidence.
+TEXTS_AFTER_HEADLINE, TEXTS_BEFORE_HEADLINE = 40, 10
+_INVISIBLE = {"script", "style", "noscript", "template", "svg"}
+#: htmldate (through trafilatura): the publication date, from the page's markup and
+#: URL, without the slow full-text search that tends to find unrelated dates.
+DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
+
 @dataclass
 class Extraction:
     lines: list[Line] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     extractor: str = ""
+    # Layout evidence for the metadata stage: "headlines" (h1 texts) and
+    # "near_headline" (short texts around the first h1, nearest first).
+    page: dict[str, Any] = field(default_factory=dict)
 
 
 def split_dump(text: str) -> list[Line]:
@@ -92,11 +105,47 @@ def _blocks_from_soup(html: str) -> list[tuple[str, str]]:
     return [(PARAGRAPH, _squash(part)) for part in root.get_text().split("\n") if part.strip()]
 
 
+def page_evidence(tree: Any) -> dict[str, Any]:
+    """The page's h1 headlines and the short visible texts around the first one.
+
+    Readers take a page's title from its headline and its date from the line
+    under it; trafilatura's metadata reads ``<title>`` and ``<meta>`` instead,
+    which carry site suffixes and modification dates.
+    """
+    headlines: list[str] = []
+    texts: list[str] = []
+    before: list[str] = []
+    first_headline = None
+    for element in tree.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in _INVISIBLE:
+            continue
+        if tag == "h1":
+            if text := _squash(element.text_content()):
+                headlines.append(text)
+                if first_headline is None:
+                    first_headline, before = len(texts), texts[-TEXTS_BEFORE_HEADLINE:]
+        for piece in (element.text, element.tail):
+            if piece and piece.strip():
+                texts.append(_squash(piece))
+        if first_headline is not None and len(texts) > first_headline + TEXTS_AFTER_HEADLINE:
+            break
+    if first_headline is None:
+        return {"headlines": headlines}
+    after = texts[first_headline:first_headline + TEXTS_AFTER_HEADLINE]
+    near = [t for t in after + before[::-1] if len(t.split()) <= NEAR_HEADLINE_MAX_WORDS]
+    return {"headlines": headlines, "near_headline": near}
+
+
 def extract_html(html: str, url: str | None = None) -> Extraction:
     """The article of an HTML page as lines, with trafilatura's metadata."""
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return Extraction(_lines(_blocks_from_soup(html)), {}, "beautifulsoup")
+    page = page_evidence(tree)
     result = trafilatura.bare_extraction(
-        html, url=url, include_comments=False, deduplicate=False, with_metadata=True,
-        include_tables=True, output_format="python",
+        tree, url=url, include_comments=False, deduplicate=False, with_metadata=True,
+        include_tables=True, output_format="python", date_extraction_params=DATE_PARAMS,
     )
     metadata: dict[str, Any] = {}
     blocks: list[tuple[str, str]] = []
@@ -111,8 +160,12 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     if not blocks:
         blocks = _blocks_from_soup(html)
         extractor = "beautifulsoup"
-    lines = [Line(number, text, kind) for number, (kind, text) in enumerate(blocks, start=1)]
-    return Extraction(lines, metadata, extractor if lines else "")
+    lines = _lines(blocks)
+    return Extraction(lines, metadata, extractor if lines else "", page)
+
+
+def _lines(blocks: list[tuple[str, str]]) -> list[Line]:
+    return [Line(number, text, kind) for number, (kind, text) in enumerate(blocks, start=1)]
 
 
 class Extract:
@@ -125,6 +178,7 @@ class Extract:
             extraction = extract_html(doc.html, url=doc.metadata.get("url"))
             doc.lines = extraction.lines
             doc.metadata.update(extraction.metadata)
+            doc.page.update(extraction.page)
             doc.note(self.name, extractor=extraction.extractor or "none")
         else:
             doc.lines = split_dump(doc.text)

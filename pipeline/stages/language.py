@@ -1,20 +1,277 @@
-"""Language (first wiring: script share only; the full detector lands here)."""
+"""Language: what language each line, and then the kept body, is written in.
+
+Three kinds of evidence, cheapest first, so that most text never reaches a
+statistical model::
+
+    >>> detect_language("وقال المرصد السوري لحقوق الإنسان")[0]
+    'ar'
+    >>> detect_language("به زبان ساده می‌توان کروموزوم‌ها را تشبیه کرد")[0]
+    'fa'
+    >>> detect_language("The committee met on Tuesday to discuss the budget")[0]
+    'en'
+    >>> detect_language("water parks")[0]           # short Latin lines are English by default
+    'en'
+    >>> detect_language("Le comité s'est réuni mardi pour discuter du nouveau budget")[0]
+    'fr'
+    >>> detect_language("2019 - 10:30")
+    ('und', 0.0)
+
+1. **Script.** Arabic letters against Latin letters
+   (:mod:`pipeline.text.script`) decide Arabic-script against Latin-script.
+2. **Letters of one language.** Within the Arabic script, Persian, Urdu,
+   Kurdish and Pashto write letters Arabic does not (پ چ ژ گ ک ی ے ٹ ڈ ڑ ں ھ ہ
+   ڕ ڵ ۆ ێ ە ټ ډ ښ ...) and the zero-width non-joiner, and write ی and ک where
+   Arabic writes ي and ك. Counting both sides decides; Arabic-script text with
+   no such letter is Arabic. No model is needed: the letters are the evidence.
+3. **Function words.** Within the Latin script, English running text is about
+   40% "the, of, and, to, ..."; at least :data:`MIN_ENGLISH_SHARE` of them
+   makes a line English. A line with no sign of another language (accented
+   letters, or other languages' function words) is English too: one or two
+   words ("water parks", "Contact us") are too little for any model, and
+   langdetect calls short English lines Danish, Dutch or German.
+4. **langdetect**, seeded so it is deterministic, only on Latin text that
+   shows another language's signs and on other scripts, and only on the first
+   :data:`SAMPLE_CHARS` characters. A short line must be called something else
+   with probability :data:`STRONG_PROBABILITY` before it stops being English.
+
+A text with fewer than :data:`MIN_LETTERS` letters is ``"und"``.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import math
+import re
+from importlib import resources
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
 from pipeline.document import Document
+from pipeline.text.script import script_counts
+
+#: Fewer letters than this and no language is named ("10:30", "CNN", "|").
+MIN_LETTERS = 3
+
+#: Characters of a text that langdetect and the function-word count look at.
+#: A paragraph's language shows in its first sentences; langdetect's cost
+#: grows with length (9-15 ms per call even on short text).
+SAMPLE_CHARS = 600
+
+#: Share of English function words that makes Latin text English. English
+#: running text has 35-50%; other languages' text has under 5% (their own
+#: function words are different) and title-case menus under 20%.
+MIN_ENGLISH_SHARE = 0.2
+
+#: Words a line needs before function-word shares mean anything.
+MIN_WORDS_FOR_SHARES = 4
+
+#: Share of other languages' function words that is a sign of another
+#: language (a French sentence has 30% and more).
+MIN_FOREIGN_SHARE = 0.15
+
+#: Below this many words a Latin line stays English unless langdetect is at
+#: least this sure of another language.
+SHORT_LINE_WORDS = 4
+STRONG_PROBABILITY = 0.99
+
+#: Words of an Arabic-script text the n-gram fallback reads (it only runs on
+#: short texts with no telling letter, but a long one must not cost much).
+MAX_NGRAM_WORDS = 12
+
+#: Confidence given to the English default (no evidence either way).
+DEFAULT_CONFIDENCE = 0.5
+
+#: The most frequent English function words (they make up about 40% of English
+#: running text). Only words that are rare in other Latin-script languages.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
+    the of and to in is that for it as was with be by on not he i this are or his from at which
+    but have an they you were her she there been their we can has will would more if no one all
+    its also who had about after what so up out than them our into only other some could these
+    two first new when then over most such any us my me how said should does did do just your
+    it's i'm don't
+    """.split()
+)
+
+#: Very frequent function words of other Latin-script languages (French,
+#: German, Spanish, Portuguese, Italian, Dutch, Indonesian/Malay, Tagalog,
+#: Swahili, Turkish), minus anything English also writes.
+FOREIGN_FUNCTION_WORDS = frozenset(
+    """
+    le la les et des est une du pour dans que qui pas sur au avec ce sont ont été par plus nous vous ils elle
+    der die das und nicht ist ein eine mit auf den dem zu sich auch es sie ich wir von wird werden
+    el los las y del es una por con para se lo como más pero sus
+    os do da em um uma não com dos das mais ao
+    il di che è per della sono alla nel gli
+    de het een van en niet op voor met zijn dat er ook maar bij aan
+    yang dan di ini itu dengan untuk tidak dari ke akan pada dalam adalah
+    ang ng sa mga na ay
+    ya wa kwa za ni katika
+    ve bir bu için ile çok
+    """.split()
+) - ENGLISH_FUNCTION_WORDS
+
+# Letters that tell Arabic-script languages apart, with weights. A letter
+# Arabic never writes (پ چ ژ گ, Urdu ٹ ڈ ڑ ں ے ...) or the zero-width non-joiner
+# is strong evidence. ی and ک are the Persian/Urdu forms of ي and ك, but much
+# Persian text is typed with the Arabic forms, so ي and ك are weak evidence
+# for Arabic; ة, ى and hamza on alef/waw are Arabic spelling.
+STRONG_WEIGHT, WEAK_WEIGHT = 3.0, 0.5
+_PERSIAN_ONLY = "ژۀ۰۱۲۳۴۵۶۷۸۹"
+_URDU_ONLY = "ٹڈڑںھہۃےۓ"
+_KURDISH_ONLY = "ڕڵۆێە"
+_PASHTO_ONLY = "ټډړږښځڅګڼېۍ"
+_NON_ARABIC_STRONG = "پچگ\u200c" + _PERSIAN_ONLY + _URDU_ONLY + _KURDISH_ONLY + _PASHTO_ONLY
+_NON_ARABIC_FORMS = "یک"
+_ARABIC_SPELLING = "ةىأإؤ"
+_ARABIC_FORMS = "يك"
+
+#: Function words that mark a language where the letters are shared. Persian
+#: (also as typed with Arabic yeh and kaf), Urdu, and Arabic; none of them is
+#: a word in the other languages.
+PERSIAN_WORDS = frozenset("را است این اين آن از برای براي که كه می مي شد شده شود کرد كرد بود نیز نيز هستند ها های هاي".split())
+URDU_WORDS = frozenset("اور کے كے کی كی میں ہے سے کو نے پر یہ وہ تھا تھی".split())
+ARABIC_WORDS = frozenset("في من على إلى الى عن أن التي الذي هذا هذه مع كان قد ثم أو بين حتى عند كما ذلك لم لن هو هي".split())
+FUNCTION_WORD_WEIGHT = 3.0
+
+#: Where letters and words say nothing, langdetect's character n-gram profiles
+#: for ar, fa and ur decide; Arabic stays the default unless Persian or Urdu is
+#: at least e**NGRAM_MARGIN (20) times likelier.
+NGRAM_MARGIN = 3.0
+#: Smoothing of the n-gram probabilities (langdetect's own value is 0.5 over
+#: 55 languages; over three, 0.1 keeps one odd n-gram from deciding).
+NGRAM_ALPHA = 0.1
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_NON_ARABIC_STRONG_RE = re.compile(f"[{_NON_ARABIC_STRONG}]")
+_NON_ARABIC_FORMS_RE = re.compile(f"[{_NON_ARABIC_FORMS}]")
+_ARABIC_SPELLING_RE = re.compile(f"[{_ARABIC_SPELLING}]")
+_ARABIC_FORMS_RE = re.compile(f"[{_ARABIC_FORMS}]")
+_SPECIFIC = {
+    "fa": re.compile(f"[{_PERSIAN_ONLY}]"),
+    "ur": re.compile(f"[{_URDU_ONLY}]"),
+    "ku": re.compile(f"[{_KURDISH_ONLY}]"),
+    "ps": re.compile(f"[{_PASHTO_ONLY}]"),
+}
+_NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+
+# langdetect draws random numbers; a fixed seed makes its answers repeatable.
+DetectorFactory.seed = 0
+
+
+def _langdetect(text: str) -> tuple[str, float]:
+    """langdetect's best guess and its probability (seeded, so deterministic)."""
+    try:
+        best = detect_langs(text[:SAMPLE_CHARS])[0]
+    except LangDetectException:
+        return "und", 0.0
+    # langdetect names Chinese "zh-cn"/"zh-tw"; ISO 639-1 is the part before "-".
+    return best.lang.split("-")[0], best.prob
+
+
+@functools.lru_cache(maxsize=1)
+def _ngram_profiles() -> dict[str, tuple[dict[str, int], list[int]]]:
+    """langdetect's n-gram counts for ar, fa and ur (read once, never changed)."""
+    profiles = {}
+    for lang in ("ar", "fa", "ur"):
+        data = json.loads(resources.files("langdetect").joinpath("profiles", lang).read_text(encoding="utf-8"))
+        profiles[lang] = (data["freq"], data["n_words"])
+    return profiles
+
+
+def _ngram_language(text: str) -> tuple[str, float]:
+    """ar, fa or ur by naive Bayes over langdetect's 1-3-gram profiles of the three."""
+    profiles = _ngram_profiles()
+    langs = tuple(profiles)
+    scores = dict.fromkeys(langs, 0.0)
+    for word in text.split()[:MAX_NGRAM_WORDS]:
+        padded = f" {word} "
+        for n in (1, 2, 3):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                if gram.isspace():
+                    continue
+                probs = [profiles[lang][0].get(gram, 0) / profiles[lang][1][n - 1] for lang in langs]
+                total = sum(probs)
+                if total:
+                    for lang, p in zip(langs, probs):
+                        scores[lang] += math.log(p / total * (1 - NGRAM_ALPHA) + NGRAM_ALPHA / len(langs))
+    other = max(("fa", "ur"), key=lambda lang: scores[lang])
+    margin = scores[other] - scores["ar"]
+    if margin > NGRAM_MARGIN:
+        return other, 1 / (1 + math.exp(-margin))
+    return "ar", 1 / (1 + math.exp(margin))
+
+
+def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]:
+    """ar, fa, ur, ku or ps: letters first, then function words, then n-grams."""
+    words = text.split()
+    arabic = (
+        len(_ARABIC_SPELLING_RE.findall(text))
+        + WEAK_WEIGHT * len(_ARABIC_FORMS_RE.findall(text))
+        + FUNCTION_WORD_WEIGHT * sum(word in ARABIC_WORDS for word in words)
+    )
+    persian_words = sum(word in PERSIAN_WORDS for word in words)
+    urdu_words = sum(word in URDU_WORDS for word in words)
+    other = (
+        STRONG_WEIGHT * len(_NON_ARABIC_STRONG_RE.findall(text))
+        + len(_NON_ARABIC_FORMS_RE.findall(text))
+        + FUNCTION_WORD_WEIGHT * (persian_words + urdu_words)
+    )
+    if arabic == other == 0:
+        lang, confidence = _ngram_language(text)
+        return lang, round(script_share * confidence, 5)
+    if other <= arabic:
+        return "ar", round(script_share * arabic / (arabic + other), 5)
+    specific = {lang: len(pattern.findall(text)) for lang, pattern in _SPECIFIC.items()}
+    specific["fa"] += persian_words
+    specific["ur"] += urdu_words
+    lang = max(sorted(specific), key=lambda name: specific[name])
+    if specific[lang] == 0:
+        # Only letters Persian and Urdu share (پ چ گ ک ی): n-grams tell which.
+        lang = "ur" if _ngram_language(text)[0] == "ur" else "fa"
+    return lang, round(script_share * other / (arabic + other), 5)
+
+
+def _latin_script_language(text: str, script_share: float) -> tuple[str, float]:
+    """English unless the text shows signs of another language and langdetect agrees."""
+    sample = text[:SAMPLE_CHARS]
+    words = _WORD.findall(sample.lower())
+    english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    foreign = sum(word in FOREIGN_FUNCTION_WORDS for word in words)
+    enough = len(words) >= MIN_WORDS_FOR_SHARES
+    if enough and english >= MIN_ENGLISH_SHARE * len(words) and english > foreign:
+        return "en", round(script_share * min(1.0, 0.5 + english / len(words)), 5)
+    foreign_signs = _NON_ASCII_LATIN.search(sample) is not None or (
+        enough and foreign >= MIN_FOREIGN_SHARE * len(words) and foreign >= english
+    )
+    if not foreign_signs:
+        return "en", round(script_share * DEFAULT_CONFIDENCE, 5)
+    lang, probability = _langdetect(sample)
+    if lang != "en" and len(words) < SHORT_LINE_WORDS and probability < STRONG_PROBABILITY:
+        return "en", round(script_share * DEFAULT_CONFIDENCE, 5)
+    return lang, round(script_share * probability, 5)
 
 
 def detect_language(text: str) -> tuple[str, float]:
-    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    if arabic + latin < 3:
+    """``(ISO 639-1 code, confidence)`` for ``text``; ``("und", 0.0)`` when it has too few letters."""
+    counts = script_counts(text[:SAMPLE_CHARS * 4])
+    total = sum(counts.values())
+    if total < MIN_LETTERS:
         return "und", 0.0
-    return ("ar", arabic / (arabic + latin)) if arabic > latin else ("en", latin / (arabic + latin))
+    if counts["arabic"] >= counts["latin"] and counts["arabic"] >= counts["other"]:
+        return _arabic_script_language(text, counts["arabic"] / total)
+    if counts["latin"] >= counts["other"]:
+        return _latin_script_language(text, counts["latin"] / total)
+    return _langdetect(text)
 
 
 class LineLanguage:
-    name, version = "line-language", "0"
+    """Stage: ``line.lang`` for every line, kept or not (the boilerplate rules read it)."""
+
+    name, version = "line-language", "1"
 
     def process(self, doc: Document) -> Document:
         for line in doc.lines:
@@ -23,19 +280,31 @@ class LineLanguage:
 
 
 class DocumentLanguage:
-    name, version = "language", "0"
+    """Stage: ``doc.language`` and ``doc.language_shares`` over the kept lines.
+
+    Shares are of characters (each line counts with its length), over the kept
+    lines, or over all lines when none is kept. A document whose language is
+    not in ``languages`` fails with reason ``unsupported-language``: it is
+    reported, never dropped in silence.
+    """
+
+    name, version = "language", "1"
 
     def __init__(self, languages: tuple[str, ...] = ("ar", "en")) -> None:
-        self.languages = languages
+        self.languages = tuple(languages)
 
     def process(self, doc: Document) -> Document:
+        if doc.failure is not None:
+            return doc
         lines = doc.kept_lines() or doc.lines
         counts: dict[str, int] = {}
         for line in lines:
             counts[line.lang] = counts.get(line.lang, 0) + len(line.text)
-        total = sum(counts.values()) or 1
-        doc.language_shares = {lang: n / total for lang, n in sorted(counts.items())}
-        doc.language = max(sorted(counts), key=lambda k: counts[k]) if counts else "und"
+        total = sum(counts.values())
+        doc.language_shares = {lang: round(n / total, 5) for lang, n in sorted(counts.items())} if total else {}
+        named = {lang: n for lang, n in counts.items() if lang != "und" and n}
+        doc.language = max(sorted(named), key=lambda lang: named[lang]) if named else "und"
         if doc.language not in self.languages:
-            doc.fail(self.name, "unsupported-language", doc.language)
+            share = doc.language_shares.get(doc.language, 0.0)
+            doc.fail(self.name, "unsupported-language", f"{doc.language} ({share})")
         return doc

@@ -133,36 +133,80 @@ def dump_metadata(texts: list[str], first_body: int | None = None) -> dict[str, 
     return meta
 
 
+#: A headline shares at least this share of its words with ``<title>`` to be taken as the title.
+HEADLINE_TITLE_OVERLAP = 0.3
+_WORD = re.compile(r"\w+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+»\s+")
+
+
+def _overlap(a: str, b: str) -> float:
+    left, right = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return len(left & right) / max(1, len(left | right))
+
+
+def strip_site_suffix(title: str) -> str:
+    """``How to Rent a Car | Example Travel`` -> ``How to Rent a Car`` (the longest part)."""
+    parts = [part.strip() for part in _TITLE_SEPARATORS.split(title) if part.strip()]
+    return max(parts, key=lambda part: len(part.split())) if len(parts) > 1 else title
+
+
+def choose_title(page_title: str | None, headlines: list[str]) -> str | None:
+    """The article's headline: the h1 that matches ``<title>``, a lone h1, or ``<title>`` minus its site.
+
+    >>> choose_title("Rent a Car: 7 Tips | Example Travel", ["Menu", "Rent a Car: 7 Tips"])
+    'Rent a Car: 7 Tips'
+    """
+    if headlines:
+        best = max(headlines, key=lambda h: (_overlap(h, page_title or ""), -headlines.index(h)))
+        if page_title and _overlap(best, page_title) >= HEADLINE_TITLE_OVERLAP:
+            return best
+        if len(headlines) == 1 and TITLE_MIN_WORDS - 1 <= _words(headlines[0]) <= TITLE_MAX_WORDS:
+            return headlines[0]
+    return strip_site_suffix(page_title) if page_title else None
+
+
+def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]) -> dict[str, Any]:
+    """Title, date and author of an HTML page from its headline and the text around it.
+
+    The date shown under the headline is what a reader calls the article's date;
+    the page's markup (through htmldate) is the fallback.
+    """
+    found: dict[str, Any] = {"meta_lines": {}}
+    title = choose_title(known.get("title"), page.get("headlines", []))
+    if title:
+        found["title"] = title
+    near = page.get("near_headline", [])
+    dates = [date for text in near if (date := find_date(text)) and len(date) == len("2000-01-01")]
+    if dates:
+        found["date"] = dates[0]
+    if not known.get("author"):
+        authors = [author for text in near if (author := find_byline(text))]
+        if authors:
+            found["author"] = authors[0]
+    titles = {text for text in (title, known.get("title")) if text}
+    for index, line in enumerate(lines[:HEAD_SLACK_LINES]):
+        if line.text.strip() in titles:
+            found["meta_lines"][index] = "title"
+    return found
+
+
 class Metadata:
     """Stage: fill title/date/author/url/site/tags; take title and dateline lines out of the body."""
 
-    name, version = "metadata", "1"
+    name, version = "metadata", "2"
 
     def process(self, doc: Document) -> Document:
-        texts = [line.text for line in doc.lines]
-        first_body = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
         if doc.format == "html":
-            found = self._html_gaps(doc.lines, doc.metadata)
+            found = html_metadata(doc.metadata, doc.page, doc.lines)
+            overriding = {"title", "date"}  # the page's headline and visible date beat <title> and <meta>
         else:
-            found = dump_metadata(texts, max(first_body, _first_body_index(texts)) if doc.lines else 0)
+            texts = [line.text for line in doc.lines]
+            first_kept = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
+            found = dump_metadata(texts, max(first_kept, _first_body_index(texts)) if doc.lines else 0)
+            overriding = set()
         for index, reason in sorted(found.pop("meta_lines", {}).items()):
             doc.lines[index].remove(self.name, reason)
         for key, value in found.items():
-            if value and not doc.metadata.get(key):
+            if value and (key in overriding or not doc.metadata.get(key)):
                 doc.metadata[key] = value
         return doc
-
-    @staticmethod
-    def _html_gaps(lines: list[Line], known: dict[str, Any]) -> dict[str, Any]:
-        """For HTML: remove a first line that repeats the title; find a missing date/author."""
-        found: dict[str, Any] = {"meta_lines": {}}
-        title = (known.get("title") or "").strip()
-        for index, line in enumerate(lines[:HEAD_SLACK_LINES]):
-            if title and line.text.strip() == title:
-                found["meta_lines"][index] = "title"
-            elif _words(line.text) <= DATE_LINE_MAX_WORDS:
-                if not known.get("date") and (date := find_date(line.text)):
-                    found["date"] = date
-                elif not known.get("author") and (author := find_byline(line.text)):
-                    found["author"] = author
-        return found

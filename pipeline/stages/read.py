@@ -15,8 +15,8 @@ and pages as ``.txt``::
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -81,14 +81,22 @@ def is_document_file(path: Path) -> bool:
 
 
 def iter_input_files(root: Path) -> list[Path]:
-    """Every regular, non-hidden file below ``root``, sorted by relative path."""
-    files = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        files.append(path)
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+    """Every regular, non-hidden file below ``root``, sorted by relative path.
+
+    Hidden files and folders (a leading ``.``) are skipped, and so are symbolic
+    links to folders, so a link cannot make the walk leave ``root`` or loop.
+    """
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        base = Path(folder)
+        prefix = base.relative_to(root).as_posix()
+        for name in names:
+            path = base / name
+            if name.startswith(".") or not path.is_file():
+                continue
+            found.append((name if prefix == "." else f"{prefix}/{name}", path))
+    return [path for _, path in sorted(found, key=lambda item: item[0])]
 
 
 def read_document(path: Path, root: Path, limits: Limits = Limits()) -> Document:
@@ -158,14 +166,28 @@ def assign_output_stems(ids: list[str]) -> dict[str, str]:
     return stems
 
 
+def _unsupported(rel: str, suffix: str) -> Document:
+    doc = Document(id=rel, source=rel)
+    doc.fail("read", "unsupported-format", f"{suffix or 'no suffix'} is not a known input type")
+    return doc
+
+
 def read_tree(root: Path, limits: Limits = Limits(), only: set[str] | None = None) -> Iterator[Document]:
-    """Documents for every supported file below ``root`` (or those named in ``only``), in sorted order."""
+    """Documents for every supported file below ``root`` (or those named in ``only``), in sorted order.
+
+    Plain files give one document each, with ``doc.output`` set to its output
+    stem; WARC and JSON Lines containers give one document per record (see
+    :mod:`pipeline.stages.records`), in file order.
+    """
+    from pipeline.stages.records import is_container, iter_records
+
     paths = iter_input_files(root) if only is None else sorted(root / rel for rel in only)
-    for path in paths:
-        if is_document_file(path):
-            yield read_document(path, root, limits)
-        else:
-            rel = path.relative_to(root).as_posix()
-            doc = Document(id=rel, source=rel)
-            doc.fail("read", "unsupported-format", f"{path.suffix or 'no suffix'} is not a known input type")
-            yield doc
+    rels = [path.relative_to(root).as_posix() for path in paths]
+    stems = assign_output_stems([rel for rel in rels if not is_container(rel)])
+    for path, rel in zip(paths, rels):
+        if is_container(rel):
+            yield from iter_records(path, root, limits)
+            continue
+        doc = read_document(path, root, limits) if is_document_file(path) else _unsupported(rel, path.suffix)
+        doc.output = stems[rel]
+        yield doc

@@ -74,15 +74,22 @@ def sidecar_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    The rename is atomic, so a killed process never leaves half a file. With
+    ``durable`` the data is also synced before the rename (so a power cut
+    cannot leave an empty file either); a run writing thousands of outputs
+    passes ``False`` and syncs the file system once per checkpoint instead.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -102,16 +109,92 @@ def output_paths(root: Path, stem: str) -> tuple[Path, Path]:
     return base.with_name(base.name + ".txt"), base.with_name(base.name + ".json")
 
 
-def write_outputs(doc: Document, root: Path, version: str) -> tuple[Path, Path]:
-    """Write body and sidecar below ``root``; a failed document gets only a sidecar."""
-    body_path, sidecar_path = output_paths(root, doc.output or doc.id)
+def render_outputs(doc: Document, version: str) -> tuple[str, str]:
+    """The body (empty for a failed document) and the sidecar text of ``doc``."""
     body = "" if doc.failure else doc.body
+    return body, sidecar_json(sidecar(doc, version))
+
+
+def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> tuple[Path, Path]:
+    """Write a rendered body and sidecar below ``root``; an empty body removes an old body file."""
+    body_path, sidecar_path = output_paths(root, stem)
     if body:
-        write_atomic(body_path, body)
+        write_atomic(body_path, body, durable)
     else:
         body_path.unlink(missing_ok=True)
-    write_atomic(sidecar_path, sidecar_json(sidecar(doc, version)))
+    write_atomic(sidecar_path, sidecar_text, durable)
     return body_path, sidecar_path
+
+
+def write_outputs(doc: Document, root: Path, version: str, durable: bool = True) -> tuple[Path, Path]:
+    """Write body and sidecar below ``root``; a failed document gets only a sidecar."""
+    body, sidecar_text = render_outputs(doc, version)
+    return write_rendered(root, doc.output or doc.id, body, sidecar_text, durable)
+
+
+#: The single output file of ``--format jsonl``.
+JSONL_OUTPUT = "documents.jsonl"
+
+
+def jsonl_record(doc: Document, version: str) -> str:
+    """One line of ``documents.jsonl``: ``{"id", "metadata", "text"}``, sorted keys."""
+    record = {"id": doc.id, "text": "" if doc.failure else doc.body, "metadata": sidecar(doc, version)}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+class JsonlOutput:
+    """``documents.jsonl``, written to a temporary file and renamed into place by :meth:`commit`.
+
+    Records of documents a re-run skips are copied byte for byte from the
+    previous file (by offset and length), so the new file equals a full run's.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = Path(root) / JSONL_OUTPUT
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{JSONL_OUTPUT}.", suffix=".tmp", dir=self.path.parent)
+        self.handle = os.fdopen(fd, "wb")
+        self.previous = self.path.open("rb") if self.path.is_file() else None
+        self.offset = 0
+
+    def append(self, record: str) -> list[int]:
+        """Write one record; returns its ``[offset, length]`` in the new file."""
+        return self._append(record.encode("utf-8"))
+
+    def previous_record(self, offset: int, length: int) -> bytes | None:
+        """A record of the previous file; ``None`` when it is not there (the caller re-runs the document)."""
+        if self.previous is None:
+            return None
+        self.previous.seek(offset)
+        data = self.previous.read(length)
+        return data if len(data) == length and data.endswith(b"\n") else None
+
+    def append_bytes(self, data: bytes) -> list[int]:
+        """Write a record copied from the previous file; returns its ``[offset, length]``."""
+        return self._append(data)
+
+    def _append(self, data: bytes) -> list[int]:
+        self.handle.write(data)
+        location = [self.offset, len(data)]
+        self.offset += len(data)
+        return location
+
+    def commit(self) -> None:
+        self._close_previous()
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self._close_previous()
+        self.handle.close()
+        Path(self.tmp).unlink(missing_ok=True)
+
+    def _close_previous(self) -> None:
+        if self.previous is not None:
+            self.previous.close()
+            self.previous = None
 
 
 class Write:

@@ -1,0 +1,319 @@
+"""Line features, computed for a whole document at once with numpy.
+
+What decides whether a line is article text is mostly its neighbourhood: a
+short line between two long paragraphs is a heading, the same line among forty
+other short lines is a menu item. So besides a few facts about the line itself
+(length, punctuation, stopwords, capitals, digits, bullets, vocabulary rule
+hits) every line gets window sums over its neighbours (±1, ±3, ±10 lines, via
+prefix sums), its place relative to the first and last long line, and the
+length of the run of short lines or bullets it sits in.
+
+Per-character facts come from one pass over the document's code points
+(``np.bincount`` by line and character class), so the cost is a few array
+operations per document, not a Python loop per feature.
+
+The second stage (:func:`context_of_scores`) does the same over the first
+model's scores: a line whose neighbours are confidently body is body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from pipeline.boilerplate.rules import RULE_REASONS, SURE_REASONS, is_comment_header, match_rule
+
+#: A line of at least this many words is "long": the kind of line an article is made of.
+LONG_WORDS = 20
+#: A line of at most this many words is "short": labels, menu items, headings.
+SHORT_WORDS = 4
+#: Window half-widths (in lines) of the neighbourhood sums.
+WINDOWS = (1, 3, 10)
+#: Distances (in lines) are capped here; further is "far" for every purpose.
+FAR = 50
+
+
+# --- character classes -----------------------------------------------------------------------------------------
+C_OTHER, C_UPPER, C_LOWER, C_DIGIT, C_ARABIC, C_END, C_COMMA, C_SPACE, C_SEP, C_QUOTE, C_NEWLINE = range(11)
+N_CLASSES = 11
+
+
+def _class_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=np.int64)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch == "\n":
+            table[cp] = C_NEWLINE
+        elif ch.isspace():
+            table[cp] = C_SPACE
+        elif ch.isdigit():
+            table[cp] = C_DIGIT
+        elif "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff":
+            table[cp] = C_ARABIC if ch.isalpha() else (C_COMMA if ch in "،؛" else C_END if ch == "؟" else C_OTHER)
+        elif ch.isupper():
+            table[cp] = C_UPPER
+        elif ch.isalpha():
+            table[cp] = C_LOWER
+        elif ch in ".!?…":
+            table[cp] = C_END
+        elif ch in ",;":
+            table[cp] = C_COMMA
+        elif ch in "|•·»«›‹>":
+            table[cp] = C_SEP
+        elif ch in "\"'“”‘’„":
+            table[cp] = C_QUOTE
+    return table
+
+
+_CLASS_TABLE = _class_table()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """English and Arabic stopwords (jusText's lists, versioned in ``pipeline/resources/stoplists``)."""
+    words: set[str] = set()
+    for code in ("en", "ar"):
+        text = resources.files("pipeline").joinpath("resources", "stoplists", f"{code}.txt").read_text("utf-8")
+        words.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(words)
+
+
+_PUNCT_TO_SPACE = str.maketrans({ch: " " for ch in "\"'“”‘’«»()[]{}.,;:!?؟،؛…-–—/|*•·+"})
+_SENTENCE_END = re.compile(r"[.!?…؟:]$")
+_TRAILING_CLOSERS = "\"'”’»)]*"
+_BULLET = re.compile(r"^([*•·+\-–—▪►◦●>]|\d{1,2}[.)](\s|$))")
+_URLISH = re.compile(r"https?://|www\.|\.(com|org|net|co\.uk)\b|@\w+\.\w", re.IGNORECASE)
+_DATEISH = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b|"
+    r"(يناير|فبراير|مارس|ابريل|أبريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|آذار|"
+    r"نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين|فيفري|جانفي)", re.IGNORECASE)
+_BYLINE = re.compile(r"^(by|written by|posted by|author|بقلم|كتب|كتبت|حوار|اعداد|إعداد)\b", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+
+#: Names of the first-stage features, in column order.
+BASE_NAMES = (
+    "words", "chars", "word-length", "stopword-density", "stopwords", "sentence-end", "ends-colon",
+    "comma-density", "punctuation", "digits", "upper-share", "title-case", "arabic-share", "bullet",
+    "separators", "url-like", "date-like", "byline-like", "ellipsis", "starts-lower", "glued-words", "quotes",
+    "kind-heading", "kind-item", "kind-row", "html", "repeated", "blank-before", "blank-after",
+    "comment-header", "rule-sure", *(f"rule:{reason}" for reason in RULE_REASONS),
+)
+CONTEXT_NAMES = (
+    *(f"{side}-words-{k}" for k in WINDOWS for side in ("before", "after")),
+    *(f"long-lines-{k}" for k in WINDOWS),
+    *(f"stopword-density-{k}" for k in WINDOWS),
+    *(f"bullets-{k}" for k in WINDOWS),
+    *(f"short-share-{k}" for k in WINDOWS),
+    *(f"rule-hits-{k}" for k in WINDOWS),
+    "position", "words-before-share", "inside-long-span", "from-first-long", "to-last-long",
+    "prev-long-distance", "next-long-distance", "short-run", "bullet-run", "after-comment-header",
+    "doc-words", "doc-lines", "doc-long-lines", "words-vs-max",
+)
+FEATURE_NAMES = BASE_NAMES + CONTEXT_NAMES
+SCORE_WINDOWS = (1, 2, 3, 5, 10)
+#: Names of the second-stage features: the first stage's score and its neighbourhood.
+STACK_NAMES = (
+    "score", *(f"score-mean-{k}" for k in SCORE_WINDOWS),
+    *(f"score-{side}-{k}" for k in (1, 3) for side in ("before", "after")),
+    *(f"score-weighted-{k}" for k in (3, 10)),
+    "score-doc-mean", "score-doc-max", "inside-score-span", "low-score-run",
+)
+
+
+def _window_sum(values: np.ndarray, k: int, before: bool = True, after: bool = True) -> np.ndarray:
+    """Sum of ``values`` over the k lines before and/or after each line (the line itself excluded)."""
+    n = len(values)
+    prefix = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
+    index = np.arange(n)
+    total = np.zeros(n)
+    if before:
+        total += prefix[index] - prefix[np.maximum(index - k, 0)]
+    if after:
+        total += prefix[np.minimum(index + k + 1, n)] - prefix[index + 1]
+    return total
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each line, the length of the run of consecutive True flags it belongs to (0 where False)."""
+    n = len(flags)
+    if n == 0:
+        return np.zeros(0)
+    change = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
+    starts = np.concatenate(([0], change))
+    lengths = np.diff(np.concatenate((starts, [n])))
+    runs = np.repeat(lengths, lengths).astype(np.float64)
+    return np.where(flags, runs, 0.0)
+
+
+def _distance_to_flag(flags: np.ndarray, forward: bool) -> np.ndarray:
+    """Lines to the nearest flagged line before (or after) each line, excluding itself; FAR if none."""
+    n = len(flags)
+    index = np.arange(n)
+    if forward:
+        pos = np.where(flags, index, n + FAR)
+        nearest = np.minimum.accumulate(pos[::-1])[::-1]
+        nearest = np.concatenate((nearest[1:], [n + FAR]))
+        return np.minimum(nearest - index, FAR).astype(np.float64)
+    pos = np.where(flags, index, -FAR - 1)
+    nearest = np.maximum.accumulate(pos)
+    nearest = np.concatenate(([-FAR - 1], nearest[:-1]))
+    return np.minimum(index - nearest, FAR).astype(np.float64)
+
+
+@lru_cache(maxsize=65536)
+def _line_facts(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, int]:
+    """Facts about one line's text that need Python string work; cached, since menus repeat across pages."""
+    words = text.split()
+    n_words = len(words)
+    stop = stopwords()
+    stop_count = sum(1 for word in text.lower().translate(_PUNCT_TO_SPACE).split() if word in stop)
+    stripped = text.rstrip(_TRAILING_CLOSERS + " ")
+    sentence_end = 1 if _SENTENCE_END.search(stripped) and not stripped.endswith(":") else 0
+    ends_colon = 1 if stripped.endswith(":") else 0
+    title_case = sum(1 for word in words if word[:1].isupper())
+    rule = match_rule(text, n_words)
+    rule_index = RULE_REASONS.index(rule.reason) + 1 if rule else 0
+    return (n_words, stop_count, sentence_end, ends_colon, title_case,
+            1 if _BULLET.match(text) else 0, 1 if _URLISH.search(text) else 0,
+            1 if _DATEISH.search(text) else 0, 1 if _BYLINE.match(text) and n_words <= 8 else 0,
+            1 if _ELLIPSIS.search(text) else 0,
+            rule_index | (64 if rule and rule.sure else 0) | (128 if is_comment_header(text, n_words) else 0))
+
+
+def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool) -> np.ndarray:
+    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES))."""
+    n = len(texts)
+    facts = np.array([_line_facts(text) for text in texts], dtype=np.float64).reshape(n, 11)
+    words, stops, sentence_end, ends_colon, title_case, bullet, url, date, byline, ellipsis, flags = facts.T
+    flags = flags.astype(np.int64)
+
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    classes = _CLASS_TABLE[np.minimum(codes, 0xFFFF)]
+    classes[codes > 0xFFFF] = C_OTHER
+    line_of = np.cumsum(classes == C_NEWLINE) if len(codes) else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(line_of * N_CLASSES + classes, minlength=n * N_CLASSES)[: n * N_CLASSES]
+    counts = counts.reshape(n, N_CLASSES).astype(np.float64)
+    # A lower-case letter followed directly by an upper-case one: menu items glued together ("UK NewsUS News").
+    glued = (classes[:-1] == C_LOWER) & (classes[1:] == C_UPPER)
+    glued_counts = np.bincount(line_of[:-1][glued], minlength=n)[:n].astype(np.float64) if len(codes) > 1 else np.zeros(n)
+    starts_lower = np.array([text[:1].islower() for text in texts], dtype=np.float64)
+
+    chars = counts.sum(axis=1) - counts[:, C_NEWLINE]
+    letters = counts[:, C_UPPER] + counts[:, C_LOWER] + counts[:, C_ARABIC]
+    safe_words = np.maximum(words, 1.0)
+    safe_chars = np.maximum(chars, 1.0)
+    latin = counts[:, C_UPPER] + counts[:, C_LOWER]
+
+    normalised = [" ".join(text.lower().split()) for text in texts]
+    seen = Counter(normalised)
+    repeated = np.array([seen[text] - 1 for text in normalised], dtype=np.float64)
+    number_array = np.asarray(numbers, dtype=np.int64)
+    gaps = np.diff(number_array) > 1 if n > 1 else np.zeros(0, dtype=bool)
+    blank_before = np.concatenate(([1.0], gaps.astype(np.float64)))[:n]
+    blank_after = np.concatenate((gaps.astype(np.float64), [1.0]))[:n]
+
+    rule_columns = np.zeros((n, len(RULE_REASONS)))
+    hit = (flags & 63) > 0
+    rule_columns[np.flatnonzero(hit), (flags[hit] & 63) - 1] = 1.0
+    kind_array = np.asarray(kinds)
+
+    columns = [
+        np.log1p(words), np.log1p(chars), chars / safe_words, stops / safe_words, np.log1p(stops), sentence_end,
+        ends_colon, counts[:, C_COMMA] / safe_words, (counts[:, C_END] + counts[:, C_COMMA] + counts[:, C_SEP]) / safe_chars,
+        counts[:, C_DIGIT] / safe_chars, counts[:, C_UPPER] / np.maximum(latin, 1.0),
+        np.where(latin > 0, title_case / safe_words, 0.0), counts[:, C_ARABIC] / np.maximum(letters, 1.0), bullet,
+        counts[:, C_SEP], url, date, byline, ellipsis, starts_lower, glued_counts, counts[:, C_QUOTE] > 0,
+        kind_array == "h", kind_array == "li", kind_array == "tr", np.full(n, float(html)), np.log1p(repeated),
+        blank_before, blank_after, (flags & 128) > 0, (flags & 64) > 0,
+    ]
+    base = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns] + [rule_columns])
+    return base
+
+
+def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numbers: Sequence[int] | None = None,
+                  html: bool = False) -> np.ndarray:
+    """All first-stage features, shape (lines, len(FEATURE_NAMES)), float64."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    kinds = kinds if kinds is not None else ["p"] * n
+    numbers = numbers if numbers is not None else range(1, n + 1)
+    base = base_features(texts, kinds, numbers, html)
+    column = {name: base[:, i] for i, name in enumerate(BASE_NAMES)}
+    words = np.expm1(column["words"])
+    stops = np.expm1(column["stopwords"])
+    long_ = words >= LONG_WORDS
+    short = words <= SHORT_WORDS
+    bullets = column["bullet"]
+    rule_hits = base[:, len(BASE_NAMES) - len(RULE_REASONS):].sum(axis=1)
+
+    context = []
+    for k in WINDOWS:
+        context.append(np.log1p(_window_sum(words, k, after=False)))
+        context.append(np.log1p(_window_sum(words, k, before=False)))
+    for k in WINDOWS:
+        context.append(_window_sum(long_.astype(np.float64), k))
+    for k in WINDOWS:
+        context.append((_window_sum(stops, k) + stops) / np.maximum(_window_sum(words, k) + words, 1.0))
+    for k in WINDOWS:
+        context.append(_window_sum(bullets, k) / (2 * k))
+    for k in WINDOWS:
+        context.append(_window_sum(short.astype(np.float64), k) / (2 * k))
+    for k in WINDOWS:
+        context.append(_window_sum(rule_hits, k))
+
+    index = np.arange(n, dtype=np.float64)
+    total_words = max(words.sum(), 1.0)
+    long_index = np.flatnonzero(long_)
+    if len(long_index):
+        first, last = long_index[0], long_index[-1]
+        inside = (index >= first) & (index <= last)
+        from_first = np.clip(index - first, -FAR, FAR)
+        to_last = np.clip(last - index, -FAR, FAR)
+    else:
+        inside = np.zeros(n, dtype=bool)
+        from_first = np.full(n, -FAR, dtype=np.float64)
+        to_last = np.full(n, -FAR, dtype=np.float64)
+    # A comment section starts at a header after the article has begun; everything after it is the thread.
+    header = column["comment-header"] > 0
+    if len(long_index):
+        header = header & (index > long_index[0])
+    after_header = np.concatenate(([0.0], np.maximum.accumulate(header.astype(np.float64))[:-1]))
+
+    context += [
+        index / max(n - 1, 1), (np.cumsum(words) - words) / total_words, inside, from_first, to_last,
+        _distance_to_flag(long_, forward=False), _distance_to_flag(long_, forward=True),
+        np.log1p(_run_lengths(short)), np.log1p(_run_lengths(bullets > 0)), after_header,
+        np.full(n, np.log1p(total_words)), np.full(n, np.log1p(n)), np.full(n, np.log1p(long_.sum())),
+        words / max(words.max(), 1.0),
+    ]
+    return np.column_stack([base] + [np.asarray(c, dtype=np.float64) for c in context])
+
+
+def context_of_scores(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Second-stage features: the first stage's scores (probabilities) and their neighbourhood."""
+    n = len(scores)
+    if n == 0:
+        return np.zeros((0, len(STACK_NAMES)))
+    ones = np.ones(n)
+    columns = [scores]
+    for k in SCORE_WINDOWS:
+        columns.append((_window_sum(scores, k) + scores) / (_window_sum(ones, k) + 1.0))
+    for k in (1, 3):
+        columns.append(_window_sum(scores, k, after=False) / np.maximum(_window_sum(ones, k, after=False), 1.0))
+        columns.append(_window_sum(scores, k, before=False) / np.maximum(_window_sum(ones, k, before=False), 1.0))
+    weight = np.log1p(words)
+    for k in (3, 10):
+        columns.append((_window_sum(scores * weight, k) + scores * weight) / np.maximum(_window_sum(weight, k) + weight, 1e-9))
+    confident = np.flatnonzero(scores >= 0.5)
+    index = np.arange(n)
+    inside = (index >= confident[0]) & (index <= confident[-1]) if len(confident) else np.zeros(n, dtype=bool)
+    columns += [np.full(n, scores.mean()), np.full(n, scores.max()), inside, np.log1p(_run_lengths(scores < 0.5))]
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])

@@ -1,0 +1,258 @@
+"""``pipeline report CLEAN_DIR [--raw RAW_DIR] [--out FILE]``: a static HTML review page.
+
+One self-contained file (inline CSS and JavaScript, no network): per document,
+a table of its lines with each one's decision (kept, or removed with stage and
+reason, colour-coded by reason) and language, and, when the raw folder is
+given, the raw input with the same marks (text dumps line by line, HTML pages
+as markup). Checkboxes filter lines by reason and by language; a document with
+no line left to show is hidden. Arabic (and other right-to-left) lines carry
+``dir="rtl"``, every other line ``dir="auto"``, so each renders in its own
+direction::
+
+    >>> row = line_row(LineRecord(3, "Home | News", False, "en", "boilerplate", "navigation"))
+    >>> 'data-reason="navigation"' in row and 'dir="auto"' in row
+    True
+
+The page is deterministic: the same folders give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import hashlib
+import html
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+
+from pipeline.review.outputs import LineRecord, Output, iter_outputs, load_run_summary
+from pipeline.stages.read import InputTooLarge, gunzip_limited
+
+#: Languages written right to left: their lines get ``dir="rtl"``.
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug", "he", "yi", "dv"})
+#: The filter value of kept lines (reasons are kebab-case, so this cannot clash).
+KEPT = "(kept)"
+#: Raw bytes shown per document; a longer raw file is cut, with a note.
+MAX_RAW_BYTES = 256 * 1024
+#: Default page, next to where the command runs (never inside the output folder).
+DEFAULT_OUT = Path("report.html")
+
+CSS = """
+body{font:14px/1.45 system-ui,"Noto Sans","Noto Naskh Arabic","DejaVu Sans",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
+header{position:sticky;top:0;background:#fff;border-bottom:1px solid #ddd;padding:8px 16px;z-index:1}
+h1{font-size:17px;margin:0 0 4px}
+.filters{display:flex;gap:18px;flex-wrap:wrap;align-items:flex-start}
+.filters fieldset{border:1px solid #ddd;border-radius:6px;padding:4px 8px;margin:0}
+.filters legend{font-weight:600;font-size:12px}
+.filters label{margin-right:10px;white-space:nowrap;font-size:13px}
+.filters button{font-size:11px;margin-left:4px}
+main{padding:8px 16px}
+section.doc{background:#fff;border:1px solid #ddd;border-radius:6px;margin:10px 0;padding:6px 10px}
+section.doc h2{font-size:15px;margin:2px 0}
+.meta{color:#555;font-size:12px;margin-bottom:4px}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+td{border-top:1px solid #eee;padding:2px 6px;vertical-align:top;overflow-wrap:anywhere}
+td.n{width:3.5em;color:#888;text-align:right;font-variant-numeric:tabular-nums}
+td.l{width:2.5em;color:#555}
+td.d{width:13em}
+tr.kept td.t{background:#eefbea}
+tr.removed td.t{color:#6b6b6b;text-decoration:line-through;text-decoration-color:#bbb}
+tr.failure td.t{color:#a00}
+.badge{display:inline-block;border-radius:4px;padding:0 5px;font-size:12px;color:#fff}
+.badge.kept{background:#2e7d32}
+details{margin-top:4px}
+pre.raw{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px;background:#f6f6f6;padding:6px;max-height:30em;overflow:auto}
+div.raw{font-size:12px;background:#f6f6f6;padding:4px;max-height:30em;overflow:auto}
+div.raw tr.kept td+td{background:#eefbea}
+div.raw tr.removed td+td{color:#6b6b6b;text-decoration:line-through}
+#shown{color:#555;font-size:12px}
+"""
+
+JS = """
+function checked(name){return new Set([...document.querySelectorAll('input[name='+name+']:checked')].map(e=>e.value));}
+function applyFilters(){
+  const reasons=checked('reason'), langs=checked('lang');
+  let docs=0, lines=0;
+  for(const doc of document.querySelectorAll('section.doc')){
+    let visible=0;
+    for(const row of doc.querySelectorAll('tr[data-reason]')){
+      const show=reasons.has(row.dataset.reason)&&langs.has(row.dataset.lang);
+      row.hidden=!show; if(show){visible++;}
+    }
+    doc.hidden=visible===0; if(visible){docs++; lines+=visible;}
+  }
+  document.getElementById('shown').textContent=docs+' documents, '+lines+' lines shown';
+}
+function setAll(name,on){for(const e of document.querySelectorAll('input[name='+name+']')){e.checked=on;} applyFilters();}
+document.addEventListener('change',e=>{if(e.target.matches('input[name=reason],input[name=lang]')){applyFilters();}});
+document.addEventListener('DOMContentLoaded',applyFilters);
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def direction(lang: str) -> str:
+    """``rtl`` for right-to-left languages; ``auto`` lets the browser decide from the text."""
+    return "rtl" if lang in RTL_LANGUAGES else "auto"
+
+
+def reason_colour(reason: str) -> str:
+    """A stable colour per reason (a hash, so the same reason looks the same on every page)."""
+    hue = int(hashlib.sha256(reason.encode()).hexdigest()[:4], 16) % 360
+    return f"hsl({hue},55%,38%)"
+
+
+def badge(line: LineRecord) -> str:
+    if line.keep:
+        return '<span class="badge kept">kept</span>'
+    return (f'<span class="badge" style="background:{reason_colour(line.reason)}">{_e(line.reason)}</span> '
+            f'<small>{_e(line.stage)}</small>')
+
+
+def line_row(line: LineRecord) -> str:
+    """One ``<tr>`` of the lines table; ``data-reason``/``data-lang`` drive the filters."""
+    state, reason = ("kept", KEPT) if line.keep else ("removed", line.reason)
+    text = line.text if line.text is not None else "(text not in the body file)"
+    return (f'<tr class="{state}" data-reason="{_e(reason)}" data-lang="{_e(line.lang)}">'
+            f'<td class="n">{line.number}</td><td class="d">{badge(line)}</td><td class="l">{_e(line.lang)}</td>'
+            f'<td class="t" dir="{direction(line.lang)}" lang="{_e(line.lang)}">{_e(text)}</td></tr>')
+
+
+def failure_row(output: Output) -> str:
+    """A document without lines still shows (and filters) by its failure reason."""
+    failure = output.sidecar.get("failure") or {}
+    reason, lang = failure.get("reason", output.status), output.sidecar.get("language") or "und"
+    return (f'<tr class="failure" data-reason="{_e(reason)}" data-lang="{_e(lang)}"><td class="n"></td>'
+            f'<td class="d"><span class="badge" style="background:{reason_colour(reason)}">{_e(reason)}</span> '
+            f'<small>{_e(failure.get("stage", ""))}</small></td><td class="l">{_e(lang)}</td>'
+            f'<td class="t" dir="auto">{_e(failure.get("detail", ""))}</td></tr>')
+
+
+def read_raw(raw_root: Path, source: str, encoding: str | None) -> tuple[str, bool] | None:
+    """The raw input of ``source`` below ``raw_root`` as text, and whether it was cut; None if unreadable.
+
+    A ``source`` that points outside ``raw_root`` is refused, whatever a sidecar says.
+    """
+    root = raw_root.resolve()
+    path = (root / source).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_RAW_BYTES + 1)
+        if path.name.lower().endswith(".gz"):
+            data = gunzip_limited(path.read_bytes(), MAX_RAW_BYTES * 64)
+    except (OSError, InputTooLarge, EOFError, ValueError, zlib.error):
+        return None
+    cut = len(data) > MAX_RAW_BYTES
+    try:
+        codec = codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        codec = "utf-8"
+    return data[:MAX_RAW_BYTES].decode(codec, errors="replace"), cut
+
+
+def raw_section(output: Output, raw_root: Path | None) -> str:
+    source = output.sidecar.get("source")
+    if raw_root is None or not source:
+        return ""
+    encoding = (output.sidecar.get("encoding") or {}).get("name")
+    found = read_raw(raw_root, str(source), encoding)
+    if found is None:
+        return f'<details><summary>raw input: not readable below {_e(raw_root)}</summary></details>'
+    text, cut = found
+    note = f" (first {MAX_RAW_BYTES} bytes)" if cut else ""
+    if output.sidecar.get("format") == "html":
+        return (f'<details><summary>raw input: HTML markup{note}</summary>'
+                f'<pre class="raw" dir="auto">{_e(text)}</pre></details>')
+    by_number = {line.number: line for line in output.lines}
+    rows = []
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        line = by_number.get(number)
+        state = "blank" if line is None else "kept" if line.keep else "removed"
+        title = "" if line is None else "kept" if line.keep else f"{line.stage}/{line.reason}"
+        rows.append(f'<tr class="{state}" title="{_e(title)}"><td class="n">{number}</td>'
+                    f'<td dir="{direction(line.lang) if line else "auto"}">{_e(raw_line)}</td></tr>')
+    return (f'<details><summary>raw input: {len(rows)} lines{note}</summary>'
+            f'<div class="raw"><table><tbody>{"".join(rows)}</tbody></table></div></details>')
+
+
+def document_section(output: Output, raw_root: Path | None) -> str:
+    side = output.sidecar
+    facts = [f"status {side.get('status')}", f"language {side.get('language')}", f"format {side.get('format')}"]
+    for name in ("date", "author", "site", "url"):
+        if side.get(name):
+            facts.append(f"{name} {side[name]}")
+    kept = sum(1 for line in output.lines if line.keep)
+    facts.append(f"{len(output.lines)} lines, {kept} kept")
+    rows = [line_row(line) for line in output.lines] or [failure_row(output)]
+    if output.lines and side.get("failure"):
+        rows.insert(0, failure_row(output))
+    title = side.get("title") or ""
+    language = side.get("language") or "und"
+    return (f'<section class="doc" id="{_e(output.stem)}" data-language="{_e(language)}">'
+            f'<h2>{_e(output.stem)}</h2>'
+            + (f'<div class="title" dir="{direction(language)}" lang="{_e(language)}"><b>{_e(title)}</b></div>' if title else "")
+            + f'<div class="meta" dir="ltr">{_e(" · ".join(str(f) for f in facts))} · source {_e(side.get("source", ""))}</div>'
+            f'<table><tbody>{"".join(rows)}</tbody></table>{raw_section(output, raw_root)}</section>')
+
+
+def _checkboxes(name: str, counts: Counter, label: str) -> str:
+    boxes = "".join(f'<label><input type="checkbox" name="{name}" value="{_e(value)}" checked> {_e(value)} '
+                    f'<small>({count})</small></label>' for value, count in sorted(counts.items()))
+    return (f'<fieldset><legend>{label} <button type="button" onclick="setAll(\'{name}\',true)">all</button>'
+            f'<button type="button" onclick="setAll(\'{name}\',false)">none</button></legend>{boxes}</fieldset>')
+
+
+def build_report(clean_root: Path, raw_root: Path | None = None) -> str:
+    """The review page of an output folder, as one HTML string."""
+    outputs = list(iter_outputs(clean_root))
+    reasons: Counter = Counter()
+    langs: Counter = Counter()
+    for output in outputs:
+        rows = output.lines or [None]
+        for line in rows:
+            if line is None:
+                reasons[(output.sidecar.get("failure") or {}).get("reason", output.status)] += 1
+                langs[output.sidecar.get("language") or "und"] += 1
+            else:
+                reasons[KEPT if line.keep else line.reason] += 1
+                langs[line.lang] += 1
+        if output.lines and output.sidecar.get("failure"):
+            reasons[output.sidecar["failure"].get("reason", output.status)] += 1
+            langs[output.sidecar.get("language") or "und"] += 1
+    summary = load_run_summary(clean_root) or {}
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("outcomes") or {}).items()))
+    heading = f"{len(outputs)} documents" + (f" ({outcomes})" if outcomes else "")
+    sections = "".join(document_section(output, raw_root) for output in outputs)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>Review: {_e(clean_root.name)}</title><style>{CSS}</style><script>{JS}</script></head><body>"
+            f"<header><h1>Review of {_e(clean_root.name)}: {_e(heading)}</h1><div class=\"filters\">"
+            f"{_checkboxes('reason', reasons, 'Reason')}{_checkboxes('lang', langs, 'Language')}"
+            f"<span id=\"shown\"></span></div></header><main>{sections}</main></body></html>\n")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("clean", type=Path, help="output folder of a run")
+    parser.add_argument("--raw", type=Path, default=None, help="the run's input folder, to show the raw lines too")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"the page to write (default {DEFAULT_OUT})")
+
+
+def main(args: argparse.Namespace) -> int:
+    if not args.clean.is_dir():
+        print(f"pipeline report: not a folder: {args.clean}", file=sys.stderr)
+        return 2
+    if args.raw is not None and not args.raw.is_dir():
+        print(f"pipeline report: not a folder: {args.raw}", file=sys.stderr)
+        return 2
+    page = build_report(args.clean, args.raw)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(page, encoding="utf-8")
+    documents = page.count('<section class="doc"')
+    print(f"wrote {args.out} ({documents} documents)")
+    return 0

@@ -1,0 +1,192 @@
+"""`pipeline report` in a real headless browser: it loads, filters work, Arabic renders right to left.
+
+The browser is Debian's chromium driven by Playwright (pinned in the ``test``
+extra). A machine without chromium gets it from apt (``apt-get update`` and
+``apt-get install -y chromium fonts-dejavu-core``, as root); where that is not
+possible the test is skipped on a developer's machine and FAILS in CI
+(``CI=true``), so a green CI always means the page was really rendered. The
+screenshot (an Arabic and an English document) is saved under
+``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main as cli_main
+from pipeline.core import Config
+from pipeline.document import Document
+from pipeline.runners import local
+from pipeline.stages.decode import Decode
+from pipeline.stages.extract import Extract
+from pipeline.stages.language import DocumentLanguage, LineLanguage
+from pipeline.stages.normalize import Normalize
+from pipeline.stages.repair import Repair
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOT = ARTIFACTS / "report.png"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+APT_PACKAGES = ("chromium", "fonts-dejavu-core")  # DejaVu Sans has the Arabic letters
+APT_TIMEOUT_SECONDS = 1200
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1100, "height": 800}
+
+ENGLISH = ("Home | News | Sport\n\n"
+           "The committee met on Tuesday to discuss the new budget, and its members agreed that the spending "
+           "plan needed more work before the vote that is expected next month.\n\n"
+           "The finance minister said a revised plan would follow within two weeks.\n\n"
+           "Share on Facebook\n")
+ARABIC = ("الرئيسية | أخبار | رياضة\n\n"
+          "اجتمعت اللجنة يوم الثلاثاء لمناقشة الميزانية الجديدة، واتفق أعضاؤها على أن خطة الإنفاق تحتاج إلى "
+          "مزيد من العمل قبل التصويت المتوقع في الشهر المقبل.\n\n"
+          "اقرأ أيضا: عشرة أشياء عن الميزانية\n\n"
+          "وقال وزير المالية إن الحكومة ستنشر خطة معدلة خلال أسبوعين.\n")
+#: The rules of this test's pipeline: a line starting with a key is removed with that reason.
+RULES = {"Home |": "navigation", "الرئيسية |": "navigation", "Share on": "share-buttons",
+         "اقرأ أيضا": "related-links"}
+
+
+def unavailable(message: str) -> None:
+    """Fail in CI, where the browser must run; skip (with the reason) on a developer's machine."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser test cannot run in CI: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def ensure_chromium() -> str:
+    """Debian's chromium, installed with apt when missing."""
+    found = next((path for path in CHROMIUM_CANDIDATES if Path(path).is_file()), None) or shutil.which("chromium")
+    if found:
+        return found
+    if not shutil.which("apt-get"):
+        unavailable("chromium is not installed and apt-get is not available to install it")
+    if os.geteuid() != 0:
+        unavailable("chromium is not installed; run as root: apt-get update && apt-get install -y chromium")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", *APT_PACKAGES]):
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=APT_TIMEOUT_SECONDS)
+        if result.returncode != 0:
+            unavailable(f"`{' '.join(command)}` failed ({result.returncode}): {result.stderr[-2000:]}")
+    found = next((path for path in CHROMIUM_CANDIDATES if Path(path).is_file()), None)
+    if not found:
+        unavailable("apt-get installed chromium but no chromium binary was found")
+    return found
+
+
+class Rules:
+    name, version = "boilerplate", "test"
+
+    def process(self, doc: Document) -> Document:
+        for line in doc.lines:
+            for prefix, reason in RULES.items():
+                if line.text.startswith(prefix):
+                    line.remove(self.name, reason)
+        return doc
+
+
+def test_stages(config: Config) -> list:
+    return [Decode(), Extract(), Repair(), LineLanguage(), Rules(), DocumentLanguage(), Normalize()]
+
+
+test_stages.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = ensure_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        unavailable(f"playwright is not installed (pip install -e '.[test]'): {error}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    (raw / "ar").mkdir(parents=True)
+    (raw / "en").mkdir()
+    (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
+    (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
+    monkeypatch.setattr(local, "default_stages", test_stages)
+    local.run(raw, clean, workers=1)
+    out = tmp_path / "report.html"
+    assert cli_main(["report", str(clean), "--raw", str(raw), "--out", str(out)]) == 0
+    return out
+
+
+def visible_rows(page) -> list[dict[str, str]]:
+    return page.evaluate("""[...document.querySelectorAll('tr[data-reason]')].filter(r => r.offsetParent !== null)
+        .map(r => ({reason: r.dataset.reason, lang: r.dataset.lang, doc: r.closest('section').id}))""")
+
+
+def set_filter(page, name: str, values: list[str]) -> None:
+    page.click(f"fieldset:has(input[name={name}]) button:text('none')")
+    for value in values:
+        page.check(f"input[name={name}][value='{value}']")
+
+
+def test_report_loads_filters_and_renders_arabic_right_to_left(browser, page_path: Path) -> None:
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_path.as_uri())
+    assert page.locator("section.doc").count() == 2
+    assert page.locator("#shown").inner_text() == "2 documents, 8 lines shown"
+
+    # Arabic lines run right to left and hug the right edge; English lines the left edge.
+    cells = page.evaluate("""[...document.querySelectorAll('td.t')].map(cell => {
+        const range = document.createRange(); range.selectNodeContents(cell);
+        const text = range.getBoundingClientRect(), box = cell.getBoundingClientRect();
+        return {lang: cell.lang, dir: getComputedStyle(cell).direction,
+                left: text.left - box.left, right: box.right - text.right};
+    })""")
+    arabic = [cell for cell in cells if cell["lang"] == "ar"]
+    english = [cell for cell in cells if cell["lang"] == "en"]
+    assert len(arabic) == 4 and len(english) == 4
+    assert all(cell["dir"] == "rtl" for cell in arabic)
+    assert all(cell["dir"] == "ltr" for cell in english)
+    assert all(cell["right"] < 12 for cell in arabic) and any(cell["left"] > 200 for cell in arabic)
+    assert all(cell["left"] < 12 for cell in english) and any(cell["right"] > 200 for cell in english)
+
+    # Filter by reason: only navigation lines, from both documents.
+    set_filter(page, "reason", ["navigation"])
+    rows = visible_rows(page)
+    assert sorted((row["doc"], row["reason"]) for row in rows) == [("ar/budget", "navigation"),
+                                                                    ("en/budget", "navigation")]
+    # Removed lines of any reason, in Arabic only: the English document disappears.
+    set_filter(page, "reason", ["navigation", "related-links", "share-buttons"])
+    set_filter(page, "lang", ["ar"])
+    rows = visible_rows(page)
+    assert sorted(row["reason"] for row in rows) == ["navigation", "related-links"]
+    assert page.locator("section.doc[id='en/budget']").is_hidden()
+    assert page.locator("#shown").inner_text() == "1 documents, 2 lines shown"
+    # Nothing selected: nothing shown; "all" brings everything back.
+    page.click("fieldset:has(input[name=lang]) button:text('none')")
+    assert visible_rows(page) == [] and page.locator("section.doc:visible").count() == 0
+    page.click("fieldset:has(input[name=lang]) button:text('all')")
+    page.click("fieldset:has(input[name=reason]) button:text('all')")
+    assert len(visible_rows(page)) == 8
+
+    # The raw input, line by line with the same marks, right to left for Arabic.
+    page.click("section[id='ar/budget'] details summary")
+    raw_lines = page.locator("section[id='ar/budget'] div.raw tr")
+    assert raw_lines.count() == 7
+    assert page.locator("section[id='ar/budget'] div.raw tr.removed").count() == 2
+    assert page.evaluate("getComputedStyle(document.querySelector(\"section[id='ar/budget'] div.raw tr.removed td+td\"))"
+                         ".direction") == "rtl"
+    assert errors == []
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 10_000
+    page.close()
