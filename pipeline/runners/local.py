@@ -302,12 +302,18 @@ class LocalPool:
                 yield finished  # type: ignore[misc]
             if exhausted and done_id == next_id:
                 return
-            for worker in self.workers:
+            for position, worker in enumerate(self.workers):
                 if worker.chunk is None and queue:
+                    if not worker.process.is_alive():  # ended after finishing its last partition
+                        worker.conn.close()
+                        worker = self.workers[position] = self._spawn()
                     chunk, start = queue.popleft()
                     worker.chunk, worker.index, worker.end = chunk, start, len(docs[chunk])
                     worker.started = time.monotonic()
-                    worker.conn.send((chunk, start, docs[chunk][start:]))
+                    try:
+                        worker.conn.send((chunk, start, docs[chunk][start:]))
+                    except (OSError, ValueError):
+                        pass  # found dead below, and its partition requeued
             busy = [worker for worker in self.workers if worker.chunk is not None]
             if not busy:
                 continue
@@ -493,7 +499,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
     check_folders(input_dir, output_dir)
     if output_format not in FORMATS:
         raise ValueError(f"unknown output format {output_format!r}: use one of {', '.join(FORMATS)}")
-    workers = os.cpu_count() or 1 if workers is None else workers
+    workers = (os.cpu_count() or 1) if workers is None else workers
     output_dir.mkdir(parents=True, exist_ok=True)
     sweep_temporary_files(output_dir)
     manifest = Manifest(output_dir, config.fingerprint(), output_format, __version__)
