@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
+	$(BIN)/python -m pip install --quiet -e '.[test,eval,dask]'
 	touch $@
 
 venv: $(STAMP)
@@ -23,6 +23,19 @@ clean: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# `make eval`: the pipeline and the reference baselines on the corpora in $(EVAL), one table per
+# corpus and track, also written to eval-out/eval.json (inputs, outputs and caches stay in eval-out/).
+eval: $(STAMP)
+	$(BIN)/pipeline eval $(EVAL)
+
+# `make bench`: docs/s and MB/s per core, per-stage time, trafilatura alone on the same pages,
+# 1 vs 2 workers, peak RSS per worker at BENCH_DOCS and BENCH_SCALE_DOCS documents, and the time of
+# a re-run with nothing changed; corpora from $(EVAL), repeated; scratch files in bench-out/.
+BENCH_DOCS       ?= 2000
+BENCH_SCALE_DOCS ?= 100000
+bench: $(STAMP)
+	$(BIN)/pipeline bench $(EVAL) --docs $(BENCH_DOCS) --scale-docs $(BENCH_SCALE_DOCS) --out bench-out
 
 # `make review`: what the code in this tree would change in the committed $(CLEAN): a fresh run of
 # $(RAW) into a temporary folder, then `pipeline diff` (lines that entered or left the body, with old

@@ -18,14 +18,28 @@ COMMANDS = {
     "diff": ("pipeline.review.diff", "show which lines moved between body and removed between two runs, and why"),
     "report": ("pipeline.review.report", "write a static HTML review page of an output folder"),
     "explain": ("pipeline.review.explain", "clean one file and print every line's decision, stage, reason and language"),
+    "bench": ("pipeline.bench", "measure docs/s, MB/s, per-stage time, scaling, memory and re-run time"),
+    "eval": ("pipeline.evaluation.run", "score the pipeline and reference baselines on the dev corpora"),
 }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``pipeline clean``."""
-    parser.add_argument("input", type=Path, help="folder of raw documents (never modified)")
+    parser.add_argument("input", type=Path,
+                        help="folder of raw documents: .txt/.html[.gz] files, .warc[.gz] and .jsonl[.gz] (never modified)")
     parser.add_argument("output", type=Path, help="folder for <name>.txt and <name>.json outputs")
-    parser.add_argument("--workers", type=int, default=None, help="processes (default: CPU count)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes (default: CPU count; 0 cleans in this process); Dask workers with --engine dask")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local process pool (default), or dask.distributed (pip install '.[dask]')")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --engine dask: a running scheduler (tcp://host:8786); default a LocalCluster on 127.0.0.1")
+    parser.add_argument("--format", dest="output_format", choices=("files", "jsonl"), default="files",
+                        help="files: <name>.txt + <name>.json (default); jsonl: one documents.jsonl of {id, text, metadata}")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds one document may take before it is recorded as failed with reason timeout (0: none)")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: on a terminal, off in CI and when piped)")
     parser.add_argument("--languages", default="ar,en",
                         help="comma-separated languages to keep; others are reported, not dropped silently")
     parser.add_argument("--search-keys", action="store_true",
@@ -40,11 +54,17 @@ def config_from(args: argparse.Namespace):
 
 
 def main_clean(args: argparse.Namespace) -> int:
-    from pipeline.runners.local import run
+    from pipeline.runners.local import Progress, run
 
+    progress = Progress.wanted() if args.progress is None else args.progress
+    if args.scheduler and args.engine != "dask":
+        print("pipeline clean: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
     try:
-        summary = run(args.input, args.output, config_from(args), workers=args.workers)
-    except (NotADirectoryError, ValueError) as error:
+        summary = run(args.input, args.output, config_from(args), workers=args.workers,
+                      output_format=args.output_format, timeout=args.timeout or None, progress=progress,
+                      engine=args.engine, scheduler=args.scheduler)
+    except (NotADirectoryError, ValueError, ImportError) as error:
         print(f"pipeline clean: {error}", file=sys.stderr)
         return 2
     print(summary.line())

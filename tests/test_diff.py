@@ -73,10 +73,10 @@ def base_stages(config: Config) -> list:
 def runs(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """The same raw folder cleaned before and after adding the rule."""
     old, new = tmp_path / "old", tmp_path / "new"
-    monkeypatch.setattr(local, "default_stages", base_stages)
-    local.run(raw, old, workers=1)
-    monkeypatch.setattr(local, "default_stages", lambda config: [*base_stages(config), EagerRule()])
-    local.run(raw, new, workers=1)
+    monkeypatch.setattr(local, "stages_for", base_stages)  # workers=0: stages run in this process
+    local.run(raw, old, workers=0)
+    monkeypatch.setattr(local, "stages_for", lambda config: [*base_stages(config), EagerRule()])
+    local.run(raw, new, workers=0)
     return old, new
 
 
@@ -164,7 +164,7 @@ def test_make_review_shows_a_rule_change_against_the_committed_folder(raw: Path,
                                                                       tmp_path: Path) -> None:
     """`make review` re-runs the code in the tree against a committed folder; a rule change shows up."""
     committed = tmp_path / "committed"
-    local.run(raw, committed, workers=1)  # current: what the code makes of raw/
+    local.run(raw, committed, workers=0)  # current: what the code makes of raw/
     stamp = repo_root / ".venv" / ".installed-stamp"
     command = ["make", "-s", "-C", str(repo_root), "-o", str(stamp), "review", f"RAW={raw}", f"CLEAN={committed}"]
     current = subprocess.run(command, capture_output=True, text=True, timeout=300)

@@ -117,8 +117,8 @@ def page_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (raw / "en").mkdir()
     (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
     (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
-    monkeypatch.setattr(local, "default_stages", test_stages)
-    local.run(raw, clean, workers=1)
+    monkeypatch.setattr(local, "stages_for", test_stages)  # workers=0: stages run in this process
+    local.run(raw, clean, workers=0)
     out = tmp_path / "report.html"
     assert cli_main(["report", str(clean), "--raw", str(raw), "--out", str(out)]) == 0
     return out

@@ -113,6 +113,7 @@ CONTEXT_NAMES = (
     *(f"rule-hits-{k}" for k in WINDOWS),
     "position", "words-before-share", "inside-long-span", "from-first-long", "to-last-long",
     "prev-long-distance", "next-long-distance", "short-run", "bullet-run", "after-comment-header",
+    "under-label", "label-distance",
     "doc-words", "doc-lines", "doc-long-lines", "words-vs-max",
 )
 FEATURE_NAMES = BASE_NAMES + CONTEXT_NAMES
@@ -287,10 +288,18 @@ def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numb
         header = header & (index > long_index[0])
     after_header = np.concatenate(([0.0], np.maximum.accumulate(header.astype(np.float64))[:-1]))
 
+    # A list under a "Related" / "Most read" / menu label runs until the next long line.
+    label = np.zeros(n, dtype=bool)
+    for reason in ("related-links", "section-label", "navigation"):
+        label |= base[:, len(BASE_NAMES) - len(RULE_REASONS) + RULE_REASONS.index(reason)] > 0
+    label_distance = _distance_to_flag(label, forward=False)
+    under_label = (label_distance < _distance_to_flag(long_, forward=False)) & (label_distance < FAR)
+
     context += [
         index / max(n - 1, 1), (np.cumsum(words) - words) / total_words, inside, from_first, to_last,
         _distance_to_flag(long_, forward=False), _distance_to_flag(long_, forward=True),
         np.log1p(_run_lengths(short)), np.log1p(_run_lengths(bullets > 0)), after_header,
+        under_label, np.log1p(label_distance),
         np.full(n, np.log1p(total_words)), np.full(n, np.log1p(n)), np.full(n, np.log1p(long_.sum())),
         words / max(words.max(), 1.0),
     ]

@@ -41,7 +41,14 @@ class Rule:
     sure: bool = False
 
 
-def _rule(reason: str, max_words: int, *patterns: str, sure: bool = False) -> Rule:
+#: Marks a rule as sure (see :class:`Rule`); written first so the rule table reads "reason, sure, limit".
+SURE = "sure"
+
+
+def _rule(reason: str, *args, sure: bool = False) -> Rule:
+    if args and args[0] == SURE:
+        sure, args = True, args[1:]
+    max_words, patterns = args[0], args[1:]
     joined = "|".join(f"(?:{pattern})" for pattern in patterns)
     return Rule(reason, re.compile(joined, re.IGNORECASE), max_words, sure)
 
@@ -57,7 +64,7 @@ RULES: tuple[Rule, ...] = (
     _rule("comments", 14,
           r"^\d+\s+(thoughts?|comments?|responses?|replies|reactions?)\s+(on|to)\b",
           r"^(one|two|three|four|five|six|seven|eight|nine|ten)\s+(thoughts?|comments?|responses?|replies)\s+(on|to)\b",
-          _B + r"[\w .'’\-]{1,40}\s(says|said|writes|wrote)\s*:\s*$",
+          _B + r"[\w .'’\-]{1,40}\ssays\s*:\s*$",
           _B + r"(like|reply|report|likes?\s*\d+|\d+\s*likes?|reply\s*↓|load more comments|view comments?|show comments?|"
           r"comments?|\d+\s+comments?|no comments( yet)?|be the first to comment|join the (discussion|conversation)|"
           r"please enable javascript to view the comments.*|comments are (closed|moderated).*|"
@@ -78,7 +85,7 @@ RULES: tuple[Rule, ...] = (
           r"اسمك|تعليقك|البريد الالكتروني\s*[:*]|الاسم\s*[:*]|ارسال|ارسل التعليق|"
           r"(wordpress\.com|twitter|facebook|google) (logo|picture|photo))" + _E,
           sure=True),
-    _rule("login", 12,
+    _rule("login", SURE, 12,
           _B + r"(log ?in|sign ?in|sign ?up|register|log ?out|my account|forgot (your )?password\??|create (an )?account|"
           r"already (a subscriber|have an account)\??.*|subscribe now|تسجيل الدخول|تسجيل الخروج|دخول|تسجيل|"
           r"انشاء حساب|نسيت كلمه المرور\??)" + _E),
@@ -89,7 +96,7 @@ RULES: tuple[Rule, ...] = (
           r"do not sell( or share)? my (personal )?(data|information)|ad ?choices|"
           r"بيان الخصوصيه|سياسه الخصوصيه|شروط (الخدمه|الاستخدام)|لا مانع من الاقتباس.*)",
           sure=True),
-    _rule("share-follow", 14,
+    _rule("share-follow", SURE, 14,
           _B + r"(share( this( article| story| page)?)?( on (facebook|twitter|x|whatsapp|linkedin))?|tweet|pin( it)?|email|print|"
           r"whatsapp|facebook|twitter|linkedin|telegram|reddit|copy link|"
           r"follow( us)?( on [\w ]+)?|follow [\w ]{1,25}(:|on socials?:?)|subscribe( to [\w ]+)?|"
@@ -101,13 +108,13 @@ RULES: tuple[Rule, ...] = (
           r"linkedin|telegram|email|print|pin ?interest|whats ?app|instagram|youtube|tiktok|snapchat|rss|"
           r"فيسبوك|تويتر|واتساب|يوتيوب|انستجرام|انستغرام|لينكد ان|لينكدين|تيليجرام|ايميل|email|خدمه))*\s*$",
 ),
-    _rule("share-follow", 30,
+    _rule("share-follow", SURE, 30,
           r"^follow (our|the latest|us)\b.*\b(via|on) (google news|facebook|twitter|telegram|whatsapp)",
           r"^(تابعوا|تابعونا|تابعنا) .* (عبر|علي) (غوغل|جوجل|google) (نيوز|news)"),
-    _rule("tags", 30,
+    _rule("tags", SURE, 30,
           r"^(tags?|tagged( with)?|topics?|keywords|filed under|categories|الوسوم|وسوم|الكلمات المفتاحيه|كلمات مفتاحيه|"
           r"كلمات دلاليه)\s*[:：]"),
-    _rule("tags", 2,
+    _rule("tags", SURE, 2,
           r"^(tags?|topics|keywords|الوسوم|وسوم|الكلمات المفتاحيه|كلمات مفتاحيه)\s*[:：]?\s*$"),
     _rule("related-links", 30,
           _B + r"(read (more|also|next)|related|see also|more|watch|also read|recommended|ا?قرا (ايضا|كذلك)|شاهد ايضا)\s*[:：]\s*\S"),
@@ -120,27 +127,27 @@ RULES: tuple[Rule, ...] = (
           r"(ا|إ)?قرا (ايضا|المزيد|كذلك)|المزيد|المزيد من [\w ]+|مواضيع (ذات (علاقه|صله)|ساخنه( اخري)?|متعلقه)|"
           r"اخبار (ذات صله|متعلقه)|يمكنك ايضا قراءه.*|اقرا التفاصيل|اخترنا لك|قد يهمك( ايضا)?|شاهد ايضا|"
           r"موضوعات متعلقه|ذات صله)" + _E),
-    _rule("section-label", 8,
+    _rule("section-label", SURE, 8,
           _B + r"(editor'?s (choice|picks?)|most (viewed|read|popular|shared|commented|emailed)|top stories|"
           r"trending( now)?|latest( news)?|breaking( news)?|in focus|popular( topics| now)?|just in|in (the news|pictures)|"
           r"day week month|اختيارات (المحرر|القراء)|الاكثر (قراءه|تصفحا|مشاهده|تعليقا|تداولا)|اكثر (قراءه|تعليق|ارسال)[\w ]*|"
           r"اخر (الاخبار|الاخبار العاجله|خبر)|عاجل|الاخبار العاجله|يوم اسبوع شهر)" + _E),
-    _rule("navigation", 8,
+    _rule("navigation", SURE, 8,
           _B + r"(skip to( main)? content|skip navigation|toggle navigation|main menu|menu|close( menu)?|open menu|"
           r"search( form)?|back to top|top|home( page)?|(next|previous|prev) (article|post|story|page)|next|previous|"
           r"تجاوز الي المحتوي( الرئيسي)?|تخطي قائمه التنقل|القائمه( الرئيسيه)?|الرئيسيه|الصفحه الرئيسيه|بحث|"
           r"استماره البحث|اعلي|↑ اعلي|عوده للاعلي)" + _E),
-    _rule("caption", 12,
+    _rule("caption", SURE, 12,
           r"^(picture|photo|image|video|photos|pictures|gallery|film|watch|listen|play|pause|"
           r"صوره|الصوره|صور|فيديو|ارشيفيه|صوره ارشيفيه|\(?ارشيف(يه)?\)?)\s*[:.]?\s*$",
           r"^view \d+ (images|photos|pictures)$",
           r"\((image|photo|picture|credit|pic|صوره)\s*:",
           r"^(image|photo|picture|credit|pic)\s*:",
-          r"^(getty images|reuters|afp|ap|dpa|epa|shutterstock|istock)[\w/ ]*\)?\s*$",
+          r"^(getty images|reuters|afp|ap|dpa|epa|shutterstock|istock)\b[\w/ ]*\)?\s*$",
           r"\((dpa|afp|reuters|ap|epa|getty( images)?|file|archive|ارشيفيه|ا ف ب|رويترز)\)\s*$"),
-    _rule("weather", 6,
+    _rule("weather", SURE, 6,
           r"^-?\d+\s*°\s*[cf]?$|^(غائم( جزئيا)?|سماء صافيه|ماطر|مشمس|الاحوال الجويه|الطقس|درجه الحراره)\s*$"),
-    _rule("advert", 6,
+    _rule("advert", SURE, 6,
           r"^(advertisement|sponsored( content)?|ad|ads|article continues below|story continues below|"
           r"continue reading below|اعلان|محتوي (مدفوع|برعايه))\s*$"),
 )

@@ -40,8 +40,11 @@ HARAKAT = "".join(chr(code) for code in range(0x064B, 0x0660)) + "\u0670"
 TATWEEL = "\u0640"
 _ARABIC_MARKS = {ord(char): None for char in HARAKAT + TATWEEL}
 _WHITESPACE = re.compile(r"\s+")
-#: Quote and apostrophe variants folded to ASCII before comparing titles and authors.
-_QUOTES = {ord(char): '"' for char in "“”„‟«»″"} | {ord(char): "'" for char in "‘’‚‛′`´"}
+#: Quote, apostrophe and dash variants folded to ASCII before comparing titles and authors.
+_QUOTES = ({ord(char): '"' for char in "“”„‟«»″"} | {ord(char): "'" for char in "‘’‚‛′`´"}
+           | {ord(char): "-" for char in "‐‑‒–—―"})
+#: Words that only join or introduce author names ("A, B and C", "By A"): ignored when comparing authors.
+AUTHOR_JOINERS = frozenset({"and", "by", "و"})
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def snippet_hits(body: str, with_snippets: Iterable[str], without_snippets: Iter
 
 
 def field_form(value: str | None) -> str:
-    """A title or author for comparison: NFKC, quotes folded to ASCII, whitespace collapsed."""
+    """A title or author for comparison: NFKC, quotes and dashes folded to ASCII, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", value or "").translate(_QUOTES)
     return _WHITESPACE.sub(" ", text).strip()
 
@@ -227,9 +230,17 @@ def title_matches(pred: str | None, true: str | None) -> bool:
     return bool(true) and field_form(pred) == field_form(true)
 
 
+def author_words(value: str | None) -> list[str]:
+    """An author field's words, lower-cased, without separators or joiners.
+
+    ``"A. Smith; Ph D"``, ``"A. Smith, Ph.D."`` and ``"By A Smith and Ph D"`` compare equal.
+    """
+    return [word for word in TOKEN.findall(field_form(value).casefold()) if word not in AUTHOR_JOINERS]
+
+
 def author_matches(pred: str | None, true: str | None) -> bool:
-    """Author match after whitespace and quote normalisation, ignoring case."""
-    return bool(true) and field_form(pred).casefold() == field_form(true).casefold()
+    """Same author words in the same order (separators, case and "and"/"by" ignored)."""
+    return bool(author_words(true)) and author_words(pred) == author_words(true)
 
 
 def date_matches(pred: str | None, true: str | None) -> bool:

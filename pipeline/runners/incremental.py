@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document
-from pipeline.stages.write import output_paths, safe_stem, write_atomic
+from pipeline.stages.write import json_text, output_paths, safe_stem, write_atomic
 
 MANIFEST = "_manifest.jsonl"
 JOURNAL = ".manifest-journal.jsonl"
@@ -70,7 +70,7 @@ class Entry:
                    doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())))
 
     def line(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True) + "\n"
+        return json_text(asdict(self)) + "\n"
 
 
 def _header(fingerprint: str, output_format: str, version: str) -> dict[str, Any]:

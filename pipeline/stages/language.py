@@ -1,6 +1,6 @@
 """Language: what language each line, and then the kept body, is written in.
 
-Three kinds of evidence, cheapest first, so that most text never reaches a
+Four kinds of evidence, cheapest first, so that most text never reaches a
 statistical model::
 
     >>> detect_language("وقال المرصد السوري لحقوق الإنسان")[0]
@@ -21,8 +21,11 @@ statistical model::
 2. **Letters of one language.** Within the Arabic script, Persian, Urdu,
    Kurdish and Pashto write letters Arabic does not (پ چ ژ گ ک ی ے ٹ ڈ ڑ ں ھ ہ
    ڕ ڵ ۆ ێ ە ټ ډ ښ ...) and the zero-width non-joiner, and write ی and ک where
-   Arabic writes ي and ك. Counting both sides decides; Arabic-script text with
-   no such letter is Arabic. No model is needed: the letters are the evidence.
+   Arabic writes ي and ك; Arabic writes ة, ى and hamza on alef. These letters,
+   weighted, and a few function words of each language (را است / اور ہے /
+   في من) decide. Where none occurs (mostly single words), langdetect's own
+   character n-gram profiles of ar, fa and ur decide, with Arabic the default
+   unless Persian or Urdu is far likelier (:data:`NGRAM_MARGIN`).
 3. **Function words.** Within the Latin script, English running text is about
    40% "the, of, and, to, ..."; at least :data:`MIN_ENGLISH_SHARE` of them
    makes a line English. A line with no sign of another language (accented
@@ -49,7 +52,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.document import Document
-from pipeline.text.script import script_counts
+from pipeline.text.script import arabic_letter_count, latin_letter_count, letter_count
 
 #: Fewer letters than this and no language is named ("10:30", "CNN", "|").
 MIN_LETTERS = 3
@@ -58,6 +61,10 @@ MIN_LETTERS = 3
 #: A paragraph's language shows in its first sentences; langdetect's cost
 #: grows with length (9-15 ms per call even on short text).
 SAMPLE_CHARS = 600
+
+#: Characters whose words are counted against the function-word lists: about
+#: 50 words, enough for a share to settle.
+FUNCTION_WORD_SAMPLE_CHARS = 300
 
 #: Share of English function words that makes Latin text English. English
 #: running text has 35-50%; other languages' text has under 5% (their own
@@ -70,6 +77,16 @@ MIN_WORDS_FOR_SHARES = 4
 #: Share of other languages' function words that is a sign of another
 #: language (a French sentence has 30% and more).
 MIN_FOREIGN_SHARE = 0.15
+
+#: Accented letters that are a sign of another language: at least two, and
+#: at least 1% of the characters (French and Portuguese text has 2-4%, German
+#: 1-2%; one "é" in "Beyoncé" or "sautéed" is English all the same).
+MIN_ACCENTS = 2
+MIN_ACCENT_SHARE = 0.01
+
+#: Other languages' function words needed, at the least, as a sign ("plus" or
+#: "wa" alone in an English headline is no sign).
+MIN_FOREIGN_WORDS = 2
 
 #: Below this many words a Latin line stays English unless langdetect is at
 #: least this sure of another language.
@@ -115,40 +132,50 @@ FOREIGN_FUNCTION_WORDS = frozenset(
 
 # Letters that tell Arabic-script languages apart, with weights. A letter
 # Arabic never writes (پ چ ژ گ, Urdu ٹ ڈ ڑ ں ے ...) or the zero-width non-joiner
-# is strong evidence. ی and ک are the Persian/Urdu forms of ي and ك, but much
+# is strong evidence. ی, ک and ھ are the Persian/Urdu forms of ي and ك, but much
 # Persian text is typed with the Arabic forms, so ي and ك are weak evidence
 # for Arabic; ة, ى and hamza on alef/waw are Arabic spelling.
 STRONG_WEIGHT, WEAK_WEIGHT = 3.0, 0.5
 _PERSIAN_ONLY = "ژۀ۰۱۲۳۴۵۶۷۸۹"
-_URDU_ONLY = "ٹڈڑںھہۃےۓ"
+_URDU_ONLY = "ٹڈڑںہۃےۓ"
 _KURDISH_ONLY = "ڕڵۆێە"
 _PASHTO_ONLY = "ټډړږښځڅګڼېۍ"
 _NON_ARABIC_STRONG = "پچگ\u200c" + _PERSIAN_ONLY + _URDU_ONLY + _KURDISH_ONLY + _PASHTO_ONLY
-_NON_ARABIC_FORMS = "یک"
+# ھ is Urdu's two-eyed heh, but some Arabic sites type it for ه.
+_NON_ARABIC_FORMS = "یکھ"
 _ARABIC_SPELLING = "ةىأإؤ"
 _ARABIC_FORMS = "يك"
 
 #: Function words that mark a language where the letters are shared. Persian
 #: (also as typed with Arabic yeh and kaf), Urdu, and Arabic; none of them is
 #: a word in the other languages.
-PERSIAN_WORDS = frozenset("را است این اين آن از برای براي که كه می مي شد شده شود کرد كرد بود نیز نيز هستند ها های هاي".split())
+PERSIAN_WORDS = frozenset(
+    "را است این اين آن از برای براي که كه می مي شد شده شود کرد كرد بود نیز نيز هستند ها های هاي".split()
+)
 URDU_WORDS = frozenset("اور کے كے کی كی میں ہے سے کو نے پر یہ وہ تھا تھی".split())
-ARABIC_WORDS = frozenset("في من على إلى الى عن أن التي الذي هذا هذه مع كان قد ثم أو بين حتى عند كما ذلك لم لن هو هي".split())
+ARABIC_WORDS = frozenset(
+    "في من على إلى الى عن أن التي الذي هذا هذه مع كان قد ثم أو بين حتى عند كما ذلك لم لن هو هي".split()
+)
 FUNCTION_WORD_WEIGHT = 3.0
 
 #: Where letters and words say nothing, langdetect's character n-gram profiles
 #: for ar, fa and ur decide; Arabic stays the default unless Persian or Urdu is
-#: at least e**NGRAM_MARGIN (20) times likelier.
-NGRAM_MARGIN = 3.0
+#: at least e**NGRAM_MARGIN (400) times likelier: on single words the three
+#: share most n-grams, and Arabic must not lose its own words.
+NGRAM_MARGIN = 6.0
 #: Smoothing of the n-gram probabilities (langdetect's own value is 0.5 over
 #: 55 languages; over three, 0.1 keeps one odd n-gram from deciding).
 NGRAM_ALPHA = 0.1
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_NON_ARABIC_STRONG_RE = re.compile(f"[{_NON_ARABIC_STRONG}]")
-_NON_ARABIC_FORMS_RE = re.compile(f"[{_NON_ARABIC_FORMS}]")
-_ARABIC_SPELLING_RE = re.compile(f"[{_ARABIC_SPELLING}]")
-_ARABIC_FORMS_RE = re.compile(f"[{_ARABIC_FORMS}]")
+# Each telling letter and its weight: positive for Persian/Urdu/..., negative for Arabic.
+_LETTER_WEIGHTS = {
+    **{ch: STRONG_WEIGHT for ch in _NON_ARABIC_STRONG},
+    **{ch: 1.0 for ch in _NON_ARABIC_FORMS},
+    **{ch: -1.0 for ch in _ARABIC_SPELLING},
+    **{ch: -WEAK_WEIGHT for ch in _ARABIC_FORMS},
+}
+_LETTER_SIGNALS = re.compile(f"[{''.join(_LETTER_WEIGHTS)}]")
 _SPECIFIC = {
     "fa": re.compile(f"[{_PERSIAN_ONLY}]"),
     "ur": re.compile(f"[{_URDU_ONLY}]"),
@@ -208,19 +235,19 @@ def _ngram_language(text: str) -> tuple[str, float]:
 def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]:
     """ar, fa, ur, ku or ps: letters first, then function words, then n-grams."""
     words = text.split()
-    arabic = (
-        len(_ARABIC_SPELLING_RE.findall(text))
-        + WEAK_WEIGHT * len(_ARABIC_FORMS_RE.findall(text))
-        + FUNCTION_WORD_WEIGHT * sum(word in ARABIC_WORDS for word in words)
-    )
+    arabic = other = 0.0
+    for ch in _LETTER_SIGNALS.findall(text):
+        weight = _LETTER_WEIGHTS[ch]
+        if weight > 0:
+            other += weight
+        else:
+            arabic -= weight
+    arabic += FUNCTION_WORD_WEIGHT * sum(word in ARABIC_WORDS for word in words)
     persian_words = sum(word in PERSIAN_WORDS for word in words)
     urdu_words = sum(word in URDU_WORDS for word in words)
-    other = (
-        STRONG_WEIGHT * len(_NON_ARABIC_STRONG_RE.findall(text))
-        + len(_NON_ARABIC_FORMS_RE.findall(text))
-        + FUNCTION_WORD_WEIGHT * (persian_words + urdu_words)
-    )
+    other += FUNCTION_WORD_WEIGHT * (persian_words + urdu_words)
     if arabic == other == 0:
+        # No letter only one side writes, no function word: n-grams decide.
         lang, confidence = _ngram_language(text)
         return lang, round(script_share * confidence, 5)
     if other <= arabic:
@@ -238,14 +265,15 @@ def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]
 def _latin_script_language(text: str, script_share: float) -> tuple[str, float]:
     """English unless the text shows signs of another language and langdetect agrees."""
     sample = text[:SAMPLE_CHARS]
-    words = _WORD.findall(sample.lower())
+    words = _WORD.findall(sample[:FUNCTION_WORD_SAMPLE_CHARS].lower())
     english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
     foreign = sum(word in FOREIGN_FUNCTION_WORDS for word in words)
     enough = len(words) >= MIN_WORDS_FOR_SHARES
     if enough and english >= MIN_ENGLISH_SHARE * len(words) and english > foreign:
         return "en", round(script_share * min(1.0, 0.5 + english / len(words)), 5)
-    foreign_signs = _NON_ASCII_LATIN.search(sample) is not None or (
-        enough and foreign >= MIN_FOREIGN_SHARE * len(words) and foreign >= english
+    accents = len(_NON_ASCII_LATIN.findall(sample))
+    foreign_signs = (accents >= MIN_ACCENTS and accents >= MIN_ACCENT_SHARE * len(sample)) or (
+        foreign >= MIN_FOREIGN_WORDS and foreign >= MIN_FOREIGN_SHARE * len(words) and foreign >= english
     )
     if not foreign_signs:
         return "en", round(script_share * DEFAULT_CONFIDENCE, 5)
@@ -257,15 +285,21 @@ def _latin_script_language(text: str, script_share: float) -> tuple[str, float]:
 
 def detect_language(text: str) -> tuple[str, float]:
     """``(ISO 639-1 code, confidence)`` for ``text``; ``("und", 0.0)`` when it has too few letters."""
-    counts = script_counts(text[:SAMPLE_CHARS * 4])
-    total = sum(counts.values())
+    sample = text[:SAMPLE_CHARS]
+    arabic, latin = arabic_letter_count(sample), latin_letter_count(sample)
+    # Letters of other scripts are at most the rest of the sample; count them
+    # only when they could outnumber the larger of the two (rarely).
+    other = 0
+    if 2 * max(arabic, latin) < len(sample):
+        other = max(letter_count(sample) - arabic - latin, 0)
+    total = arabic + latin + other
     if total < MIN_LETTERS:
         return "und", 0.0
-    if counts["arabic"] >= counts["latin"] and counts["arabic"] >= counts["other"]:
-        return _arabic_script_language(text, counts["arabic"] / total)
-    if counts["latin"] >= counts["other"]:
-        return _latin_script_language(text, counts["latin"] / total)
-    return _langdetect(text)
+    if arabic >= latin and arabic >= other:
+        return _arabic_script_language(sample, arabic / total)
+    if latin >= other:
+        return _latin_script_language(sample, latin / total)
+    return _langdetect(sample)
 
 
 class LineLanguage:

@@ -15,6 +15,13 @@ punctuation, diacritics, and the distinct alef/yeh/teh-marbuta letters
 
     >>> normalize_text("\\u200fالعربيــة\\u00a0 اليوم ﻻ")
     'العربية اليوم لا'
+
+For search and deduplication only, :func:`search_key` folds the spelling
+variants a reader treats as the same word. It is opt-in and never replaces the
+body (``Normalize(search_keys=True)`` stores it in ``doc.metadata``)::
+
+    >>> search_key("إلى المدرسةِ الأولى Today")
+    'الي المدرسه الاولي today'
 """
 
 from __future__ import annotations
@@ -44,10 +51,37 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-class Normalize:
-    """Stage: normalize every line, kept or removed, so sidecars read the same."""
+#: Folds for :func:`search_key`: alef with hamza or madda, and alef wasla, to
+#: bare alef; alef maksura to yeh; teh marbuta to heh (the common misspellings
+#: of each other); harakat, superscript alef and tatweel removed.
+_SEARCH_FOLD = {
+    **{ord(ch): "ا" for ch in "أإآٱ"},
+    ord("ى"): "ي",
+    ord("ة"): "ه",
+    **{code: None for code in range(0x064B, 0x0660)},
+    0x0670: None,
+    ord(TATWEEL): None,
+}
 
-    name, version = "normalize", "1"
+
+def search_key(text: str) -> str:
+    """``text`` folded for matching, not for display: على and علي become the same key.
+
+    Applied after :func:`normalize_text`, so presentation forms, bidi marks and
+    odd spaces are already gone; Latin letters are lower-cased (casefold).
+    """
+    return normalize_text(text).translate(_SEARCH_FOLD).casefold()
+
+
+class Normalize:
+    """Stage: normalize every line, kept or removed, so sidecars read the same.
+
+    With ``search_keys=True`` it also stores ``doc.metadata["search_key"]``, the
+    :func:`search_key` of the body (kept lines joined by "\\n"); the body
+    itself never changes.
+    """
+
+    name, version = "normalize", "2"
 
     def __init__(self, search_keys: bool = False) -> None:
         self.search_keys = search_keys
@@ -55,4 +89,6 @@ class Normalize:
     def process(self, doc: Document) -> Document:
         for line in doc.lines:
             line.text = normalize_text(line.text)
+        if self.search_keys:
+            doc.metadata["search_key"] = search_key("\n".join(line.text for line in doc.kept_lines()))
         return doc

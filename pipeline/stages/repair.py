@@ -88,7 +88,10 @@ _CP1252_HIGH = {chr(b): b for b in range(0x80, 0x100)}
 _CP1252_HIGH.update({bytes([b]).decode("cp1252", "ignore"): b for b in range(0x80, 0x100)})
 _CP1252_HIGH.pop("", None)
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2]")
+# Letters of Arabic, and of Persian and Urdu as cp1256 encodes them.
+_ARABIC_LETTER = re.compile(
+    "[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2]"
+)
 _CONTINUATION_1256 = "".join(ch for ch, b in _CP1256_HIGH.items() if b < 0xC0)
 _CONTINUATION_1252 = "".join(ch for ch, b in _CP1252_HIGH.items() if b < 0xC0)
 # The Latin-1 letters that are cp1256 Arabic letters (C7 "Ç" is ا, E1 "á" is ل).
@@ -122,6 +125,8 @@ _LOST_CONTINUATION = {
     0xD9: 0x81,  # ف: D9 81, and 81 is undefined in Windows-1252, so dropped
     0xDB: 0x81,  # ہ (Urdu heh goal): DB 81, same loss
 }
+# A space after the lead byte D9, next to another Arabic-Indic digit (D9 A0-A9),
+# was the no-break space A0 of ٠ (D9 A0) before something turned it into a space.
 _ZERO_SPACE = re.compile(rb"\xd9 (?=\xd9[\xa0-\xa9 ])|(?<=\xd9[\xa0-\xa9])\xd9 |(?<=\xd9\xa0)\xd9 ")
 _LONE_LEAD = re.compile(rb"[\xd8\xd9\xdb](?![\x80-\xbf])")
 
@@ -154,16 +159,23 @@ def _decode_utf8_restoring_lost_bytes(data: bytes) -> str | None:
         return None
 
 
-def _reencode(text: str, runs: re.Pattern[str], table: dict[str, int], decode: Callable[[bytes], str | None]) -> tuple[str, int]:
+def _reencode(
+    text: str, runs: re.Pattern[str], table: dict[str, int], decode: Callable[[bytes], str | None]
+) -> tuple[str, int]:
     """Re-decode each run of ``text``; return the new text and how many runs changed."""
     changed = 0
+
+    def redecode(run: str) -> str | None:
+        return decode(bytes(table[ch] if ch != " " else 0x20 for ch in run))
 
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         run = match.group(0)
-        if run.isspace():
-            return run
-        fixed = decode(bytes(table[ch] if ch != " " else 0x20 for ch in run))
+        fixed = redecode(run)
+        if fixed is None and " " in run:
+            # A garbled word next to a clean one: re-decode word by word.
+            words = [redecode(word) if word else None for word in run.split(" ")]
+            fixed = " ".join(new or old for new, old in zip(words, run.split(" ")))
         if fixed is None or fixed == run:
             return run
         changed += 1

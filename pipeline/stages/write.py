@@ -12,8 +12,10 @@ diff shows only what changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -70,8 +72,37 @@ def sidecar(doc: Document, version: str) -> dict[str, Any]:
     return _rounded(data)
 
 
+#: Lone surrogates (a file name that is not UTF-8, a JSON id like "\ud800") cannot be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``json.dumps`` with UTF-8 text and sorted keys; lone surrogates stay ``\\uXXXX`` escapes::
+
+        >>> json_text({"id": chr(0xD800) + "é"})
+        '{"id": "\\\\ud800é"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, **options)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def sidecar_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(data, indent=2) + "\n"
+
+
+def _process_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Permissions of output files: what ``open()`` would give (``mkstemp`` makes them private).
+OUTPUT_MODE = 0o666 & ~_process_umask()
+
+
+def _make_readable(fd: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, OUTPUT_MODE)
 
 
 def write_atomic(path: Path, text: str, durable: bool = True) -> None:
@@ -85,6 +116,7 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _make_readable(fd)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             if durable:
@@ -96,10 +128,39 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
         raise
 
 
+#: Longest path component written, in bytes: 255 (the usual file-system limit) less room for
+#: ``.json`` and the ``.<name>.json.XXXXXXXX.tmp`` name of an atomic write.
+MAX_PART_BYTES = 200
+#: Hex digits of the hash that keeps two shortened names apart.
+PART_HASH_CHARS = 10
+#: Top-level stems whose sidecar would be a run's own file (``_run.json``); they get a ``_`` appended.
+RESERVED_STEMS = frozenset({"_run"})
+
+
+def _short_part(part: str) -> str:
+    """``part`` cut to :data:`MAX_PART_BYTES` bytes (on a character boundary) plus a hash of the whole."""
+    data = part.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_PART_BYTES:
+        return part
+    digest = hashlib.sha256(data).hexdigest()[:PART_HASH_CHARS]
+    cut = data[: MAX_PART_BYTES - PART_HASH_CHARS - 1].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
+
+
 def safe_stem(stem: str) -> PurePosixPath:
-    """A relative output stem that cannot climb out of the output folder."""
-    parts = [part for part in PurePosixPath(stem.replace("\\", "/").replace("\x00", "")).parts
+    """A relative output stem that cannot climb out of the output folder.
+
+    ``..``, absolute paths, backslashes and NUL are dropped; a component too long
+    for a file system is shortened with a hash, and ``_run`` gets a ``_`` so no
+    document's sidecar is the run summary::
+
+        >>> str(safe_stem("../../etc/passwd")), str(safe_stem("/abs/a\\x00b")), str(safe_stem("_run"))
+        ('etc/passwd', 'abs/ab', '_run_')
+    """
+    parts = [_short_part(part) for part in PurePosixPath(stem.replace("\\", "/").replace("\x00", "")).parts
              if part not in ("", ".", "..", "/")]
+    if len(parts) == 1 and parts[0] in RESERVED_STEMS:
+        parts[0] += "_"
     return PurePosixPath(*parts) if parts else PurePosixPath("_")
 
 
@@ -139,7 +200,7 @@ JSONL_OUTPUT = "documents.jsonl"
 def jsonl_record(doc: Document, version: str) -> str:
     """One line of ``documents.jsonl``: ``{"id", "metadata", "text"}``, sorted keys."""
     record = {"id": doc.id, "text": "" if doc.failure else doc.body, "metadata": sidecar(doc, version)}
-    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+    return json_text(record) + "\n"
 
 
 class JsonlOutput:
@@ -153,6 +214,7 @@ class JsonlOutput:
         self.path = Path(root) / JSONL_OUTPUT
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{JSONL_OUTPUT}.", suffix=".tmp", dir=self.path.parent)
+        _make_readable(fd)
         self.handle = os.fdopen(fd, "wb")
         self.previous = self.path.open("rb") if self.path.is_file() else None
         self.offset = 0

@@ -1,0 +1,419 @@
+"""``pipeline bench``: how fast the full chain runs, where the time goes, and how it scales.
+
+A benchmark script, not a timed test: it prints figures (and writes them to
+``<out>/bench.json``) and fails only when it cannot run. On the evaluation
+corpora (``../shared/eval``), each repeated until there are at least
+``--docs`` documents, it measures:
+
+1. **per core** (one process, no pool): docs/s and MB/s of the full chain
+   (read, decode, extract, repair, language, boilerplate, metadata, normalize,
+   write) on (a) text dumps and (b) HTML pages, with the time of every stage;
+   on HTML, ``trafilatura.extract`` with its defaults (the naive chain's
+   extractor) is timed on the same page right after the chain, page by page,
+   so the two figures share the machine's load and their ratio is fair;
+   extraction quality on the pages with a reference (shingle F1 on
+   scrapinghub, word F1 on wcxb-dev) for the chain and for trafilatura alone;
+2. **the local runner** with 1 and 2 workers on the same folders: docs/s,
+   the 2-vs-1 scaling ratio and the peak RSS of each worker;
+3. **memory at scale**: peak RSS per worker at ``--scale-docs`` documents
+   (JSON Lines shards of repeated text dumps, JSONL output) against step 2's;
+4. **incremental**: a first run over ``--incremental-docs`` text dumps, then a
+   re-run with nothing changed, and the ratio of their times.
+
+The machine is shared, so every figure is printed with the load average
+(``os.getloadavg``) measured around it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Documents per measured corpus (the issue asks for at least 2,000).
+DEFAULT_DOCS = 2000
+#: Documents of the memory-at-scale run.
+DEFAULT_SCALE_DOCS = 100_000
+#: Documents of the incremental (re-run) measurement.
+DEFAULT_INCREMENTAL_DOCS = 10_000
+#: Records per JSON Lines shard of the scale corpus.
+SHARD_RECORDS = 5_000
+#: Worker counts compared for scaling.
+WORKER_COUNTS = (1, 2)
+#: The per-document part of the chain, in the order the breakdown prints it.
+READ, WRITE = "read", "write"
+SECTIONS = ("text", "html", "scale", "incremental")
+
+
+# --------------------------------------------------------------------------
+# Corpora
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sample:
+    """One real input file: where it comes from, its bytes, and a reference body if any."""
+
+    corpus: str
+    name: str
+    data: bytes
+    truth: str | None = None
+
+
+def _read(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
+def text_samples(eval_root: Path) -> list[Sample]:
+    """Every text dump of the corpora: scrapinghub, arabic-dev, sites-dev."""
+    truth = json.loads((eval_root / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    samples = [Sample("scrapinghub", p.name, p.read_bytes(), truth.get(p.name.split(".")[0], {}).get("articleBody"))
+               for p in sorted((eval_root / "scrapinghub" / "dumps").glob("*.txt"))]
+    samples += [Sample("arabic-dev", p.name, p.read_bytes()) for p in sorted((eval_root / "arabic-dev" / "dumps").glob("*.txt"))]
+    samples += [Sample("sites-dev", f"{p.parent.name}-{p.name}", p.read_bytes())
+                for p in sorted((eval_root / "sites-dev" / "dumps").glob("*/*.txt"))]
+    return samples
+
+
+def html_samples(eval_root: Path) -> list[Sample]:
+    """Every HTML page of the corpora: scrapinghub, wcxb-dev, arabic-dev, sites-dev."""
+    truth = json.loads((eval_root / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    samples = [Sample("scrapinghub", p.name, _read(p), truth.get(p.name.split(".")[0], {}).get("articleBody"))
+               for p in sorted((eval_root / "scrapinghub" / "html").glob("*.html.gz"))]
+    for path in sorted((eval_root / "wcxb-dev" / "html").glob("*.html.gz")):
+        reference = eval_root / "wcxb-dev" / "ground-truth" / f"{path.name.split('.')[0]}.json"
+        body = json.loads(reference.read_text(encoding="utf-8")).get("ground_truth", {}).get("main_content") \
+            if reference.is_file() else None
+        samples.append(Sample("wcxb-dev", path.name, _read(path), body))
+    samples += [Sample("arabic-dev", p.name, p.read_bytes()) for p in sorted((eval_root / "arabic-dev" / "pages").glob("*.html"))]
+    samples += [Sample("sites-dev", f"{p.parent.name}-{p.name}", p.read_bytes())
+                for p in sorted((eval_root / "sites-dev" / "pages").glob("*/*.html"))]
+    return samples
+
+
+def repeated(samples: list[Sample], count: int) -> Iterator[tuple[str, Sample]]:
+    """``count`` (relative path, sample) pairs: the samples in order, again and again."""
+    for index in range(count):
+        sample = samples[index % len(samples)]
+        yield f"r{index // len(samples):03d}/{sample.corpus}-{sample.name}", sample
+
+
+def materialise(samples: list[Sample], count: int, folder: Path) -> Path:
+    """A folder of ``count`` input files (made once; a stamp file says it is complete)."""
+    stamp = folder / ".complete"
+    if stamp.is_file() and stamp.read_text() == str(count):
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, sample in repeated(samples, count):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(sample.data)
+    stamp.write_text(str(count))
+    return folder
+
+
+def materialise_jsonl(samples: list[Sample], count: int, folder: Path) -> Path:
+    """``count`` text records in JSON Lines shards of :data:`SHARD_RECORDS` (made once)."""
+    stamp = folder / ".complete"
+    if stamp.is_file() and stamp.read_text() == str(count):
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shard: list[str] = []
+    for index, (rel, sample) in enumerate(repeated(samples, count)):
+        shard.append(json.dumps({"id": rel, "text": sample.data.decode("utf-8", "replace")}, ensure_ascii=False))
+        if len(shard) == SHARD_RECORDS or index == count - 1:
+            (folder / f"shard-{index // SHARD_RECORDS:04d}.jsonl").write_text("\n".join(shard) + "\n", encoding="utf-8")
+            shard = []
+    stamp.write_text(str(count))
+    return folder
+
+
+# --------------------------------------------------------------------------
+# Measurements
+# --------------------------------------------------------------------------
+
+def load() -> float:
+    """The 1-minute load average (how busy the shared machine was)."""
+    return round(os.getloadavg()[0], 2)
+
+
+@dataclass
+class Timed:
+    """A stage wrapper that adds the time of each call to ``clock[name]``."""
+
+    stage: Any
+    clock: dict[str, float]
+
+    @property
+    def name(self) -> str:
+        return self.stage.name
+
+    @property
+    def version(self) -> str:
+        return self.stage.version
+
+    def process(self, doc: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.stage.process(doc)
+        finally:
+            self.clock[self.stage.name] += time.perf_counter() - started
+
+
+@dataclass
+class ChainResult:
+    docs: int = 0
+    megabytes: float = 0.0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    trafilatura_seconds: float = 0.0
+    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    quality: dict[str, dict[str, float]] = field(default_factory=dict)
+    load: tuple[float, float] = (0.0, 0.0)
+
+    def as_dict(self) -> dict[str, Any]:
+        per_doc = {name: round(1000 * value / max(self.docs, 1), 3) for name, value in self.stages.items()}
+        data = {
+            "docs": self.docs, "seconds": round(self.seconds, 2),
+            "docs_per_s_per_core": round(self.docs / self.seconds, 1) if self.seconds else None,
+            "mb_per_s_per_core": round(self.megabytes / self.seconds, 3) if self.seconds else None,
+            "ms_per_doc_by_stage": per_doc, "outcomes": dict(sorted(self.outcomes.items())),
+            "quality": self.quality, "load": list(self.load),
+        }
+        if self.trafilatura_seconds:
+            data["trafilatura_alone_docs_per_s"] = round(self.docs / self.trafilatura_seconds, 1)
+            data["chain_vs_trafilatura_alone"] = round(self.trafilatura_seconds / self.seconds, 3)
+        return data
+
+
+def trafilatura_alone(data: bytes) -> str:
+    """The naive chain's extractor: ``trafilatura.extract`` with its defaults."""
+    import trafilatura
+
+    return trafilatura.extract(data) or ""
+
+
+def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_trafilatura: bool) -> ChainResult:
+    """Every document of ``corpus`` through the full chain in this process, stage by stage."""
+    from pipeline.core import Config, default_stages, run_stages
+    from pipeline.evaluation.metrics import shingle_scores, word_scores
+    from pipeline.runners.local import finish_document
+    from pipeline.stages.read import iter_input_files, read_tree
+
+    result = ChainResult()
+    stages = [Timed(stage, result.stages) for stage in default_stages(Config())]
+    shutil.rmtree(out, ignore_errors=True)
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    traf_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    paths = iter_input_files(corpus)
+    load_before = load()
+    documents = read_tree(corpus, only={p.relative_to(corpus).as_posix() for p in paths})
+    while True:
+        started = time.perf_counter()
+        doc = next(documents, None)
+        if doc is None:
+            break
+        size = len(doc.raw)
+        result.stages[READ] += time.perf_counter() - started
+        raw = doc.raw
+        doc = run_stages(doc, stages)
+        written = time.perf_counter()
+        finish_document(doc, "files", out)
+        result.stages[WRITE] += time.perf_counter() - written
+        result.seconds += time.perf_counter() - started
+        result.docs += 1
+        result.megabytes += size / 1e6
+        result.outcomes[doc.outcome] += 1
+        sample = samples.get(doc.id)
+        first = sample is not None and (sample.corpus, sample.name) not in seen
+        if first:
+            seen.add((sample.corpus, sample.name))
+        if with_trafilatura:
+            started = time.perf_counter()
+            extracted = trafilatura_alone(raw)
+            result.trafilatura_seconds += time.perf_counter() - started
+            if first and sample.truth is not None:
+                traf_pairs[sample.corpus].append((sample.truth, extracted))
+        if first and sample.truth is not None:
+            pairs[sample.corpus].append((sample.truth, "" if doc.failure else doc.body))
+    result.load = (load_before, load())
+    scorers: dict[str, tuple[str, Callable]] = {"scrapinghub": ("shingle_f1", shingle_scores),
+                                                "wcxb-dev": ("word_f1", word_scores)}
+    for corpus_name, (metric, scorer) in scorers.items():
+        if pairs.get(corpus_name):
+            quality = {f"{metric}": round(scorer(pairs[corpus_name]).f1, 4), "pages": len(pairs[corpus_name])}
+            if traf_pairs.get(corpus_name):
+                quality[f"trafilatura_alone_{metric}"] = round(scorer(traf_pairs[corpus_name]).f1, 4)
+            result.quality[corpus_name] = quality
+    return result
+
+
+@dataclass
+class RunResult:
+    workers: int
+    docs: int
+    seconds: float
+    peak_rss_mb: dict[str, float]
+    load: tuple[float, float]
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"workers": self.workers, "docs": self.docs, "seconds": round(self.seconds, 2),
+                "docs_per_s": round(self.docs / self.seconds, 1), "unchanged": self.unchanged,
+                "docs_per_s_per_worker": round(self.docs / self.seconds / max(self.workers, 1), 1),
+                "peak_rss_mb_per_worker": self.peak_rss_mb, "load": list(self.load)}
+
+
+def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, output_format: str = "files") -> RunResult:
+    """One ``pipeline clean`` run with the local runner, timed."""
+    from pipeline.runners.local import run
+
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
+    load_before = load()
+    started = time.perf_counter()
+    summary = run(corpus, out, workers=workers, output_format=output_format)
+    seconds = time.perf_counter() - started
+    rss = {pid: round(value / 2**20, 1) for pid, value in sorted(summary.peak_rss.items())}
+    return RunResult(workers, summary.documents, seconds, rss, (load_before, load()), summary.unchanged)
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+def _stage_table(chain: ChainResult) -> list[str]:
+    total = sum(chain.stages.values()) or 1.0
+    rows = [f"    {'stage':<14}{'ms/doc':>9}{'share':>8}"]
+    for name, seconds in chain.stages.items():
+        rows.append(f"    {name:<14}{1000 * seconds / chain.docs:>9.2f}{100 * seconds / total:>7.1f}%")
+    if chain.trafilatura_seconds:
+        rows.append(f"    {'(trafilatura alone)':<14}{1000 * chain.trafilatura_seconds / chain.docs:>4.2f}")
+    return rows
+
+
+def section_track(name: str, samples: list[Sample], docs: int, out: Path, with_trafilatura: bool) -> dict[str, Any]:
+    corpus = materialise(samples, docs, out / "corpora" / f"{name}-{docs}")
+    by_rel = {rel: sample for rel, sample in repeated(samples, docs)}
+    mb = sum(sample.data.__len__() for sample in by_rel.values()) / 1e6
+    print(f"\n== {name}: {docs} documents ({len(samples)} distinct files repeated), {mb:.1f} MB ==", flush=True)
+    chain = measure_chain(corpus, by_rel, out / "scratch" / f"{name}-chain", with_trafilatura)
+    data: dict[str, Any] = {"chain": chain.as_dict()}
+    c = data["chain"]
+    print(f"  full chain, 1 core, in-process: {c['docs_per_s_per_core']} docs/s, {c['mb_per_s_per_core']} MB/s "
+          f"(load {chain.load[0]} -> {chain.load[1]})")
+    for row in _stage_table(chain):
+        print(row)
+    if with_trafilatura:
+        print(f"  trafilatura alone (extract, defaults) on the same pages, page by page: "
+              f"{c['trafilatura_alone_docs_per_s']} docs/s -> chain/trafilatura-alone = {c['chain_vs_trafilatura_alone']}x")
+    for corpus_name, quality in chain.quality.items():
+        print(f"  quality on {corpus_name} ({quality['pages']} pages): " +
+              ", ".join(f"{k} {v}" for k, v in quality.items() if k != "pages"))
+    runs = []
+    for workers in WORKER_COUNTS:
+        result = measure_run(corpus, out / "scratch" / f"{name}-w{workers}", workers)
+        runs.append(result)
+        print(f"  local runner, {workers} worker(s): {result.docs / result.seconds:.1f} docs/s "
+              f"({result.docs / result.seconds / workers:.1f} per worker), {result.seconds:.1f} s, "
+              f"peak RSS per worker {list(result.peak_rss_mb.values())} MB (load {result.load[0]} -> {result.load[1]})",
+              flush=True)
+    scaling = runs[-1].docs / runs[-1].seconds / (runs[0].docs / runs[0].seconds)
+    print(f"  scaling {WORKER_COUNTS[-1]} vs {WORKER_COUNTS[0]} workers: {scaling:.2f}x")
+    data["runs"] = [run.as_dict() for run in runs]
+    data["scaling"] = round(scaling, 3)
+    return data
+
+
+def section_scale(samples: list[Sample], docs: int, small: int, out: Path) -> dict[str, Any]:
+    print(f"\n== memory at scale: text dumps as JSON Lines, {small} vs {docs} documents, 2 workers ==", flush=True)
+    results = {}
+    for count in (small, docs):
+        corpus = materialise_jsonl(samples, count, out / "corpora" / f"jsonl-{count}")
+        result = measure_run(corpus, out / "scratch" / f"scale-{count}", WORKER_COUNTS[-1], output_format="jsonl")
+        shutil.rmtree(out / "scratch" / f"scale-{count}", ignore_errors=True)
+        results[count] = result
+        print(f"  {count} documents: {result.docs / result.seconds:.1f} docs/s, {result.seconds:.1f} s, "
+              f"peak RSS per worker {list(result.peak_rss_mb.values())} MB (load {result.load[0]} -> {result.load[1]})",
+              flush=True)
+    if docs >= 20_000:
+        shutil.rmtree(out / "corpora" / f"jsonl-{docs}", ignore_errors=True)  # large; cheap to remake
+    peaks = {count: max(r.peak_rss_mb.values() or [0.0]) for count, r in results.items()}
+    print(f"  largest worker: {peaks[small]} MB at {small}, {peaks[docs]} MB at {docs} "
+          f"({peaks[docs] - peaks[small]:+.1f} MB)")
+    return {"runs": {str(k): v.as_dict() for k, v in results.items()},
+            "peak_rss_mb": {str(k): v for k, v in peaks.items()}}
+
+
+def section_incremental(samples: list[Sample], docs: int, out: Path) -> dict[str, Any]:
+    print(f"\n== incremental: {docs} text dumps, first run then a re-run with nothing changed, "
+          f"{WORKER_COUNTS[-1]} workers ==", flush=True)
+    corpus = materialise(samples, docs, out / "corpora" / f"text-{docs}")
+    target = out / "scratch" / "incremental"
+    first = measure_run(corpus, target, WORKER_COUNTS[-1])
+    again = measure_run(corpus, target, WORKER_COUNTS[-1], fresh=False)
+    ratio = again.seconds / first.seconds
+    print(f"  first run {first.seconds:.2f} s, re-run {again.seconds:.3f} s ({again.unchanged} unchanged): "
+          f"{100 * ratio:.2f}% of the first (load {first.load[0]} -> {again.load[1]})")
+    return {"first": first.as_dict(), "rerun": again.as_dict(), "ratio": round(ratio, 4)}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("eval", type=Path, nargs="?", default=Path("../shared/eval"), help="the evaluation corpora")
+    parser.add_argument("--docs", type=int, default=DEFAULT_DOCS, help="documents per measured corpus")
+    parser.add_argument("--scale-docs", type=int, default=DEFAULT_SCALE_DOCS, help="documents of the memory run")
+    parser.add_argument("--incremental-docs", type=int, default=DEFAULT_INCREMENTAL_DOCS,
+                        help="documents of the re-run measurement")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="sections to run")
+    parser.add_argument("--out", type=Path, default=Path("bench-out"), help="scratch folder and bench.json")
+
+
+def main(args: argparse.Namespace) -> int:
+    if not (args.eval / "scrapinghub").is_dir():
+        print(f"pipeline bench: no evaluation corpora in {args.eval}", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    from pipeline.core import __version__
+
+    cores = os.cpu_count() or 1
+    started = time.perf_counter()
+    print(f"pipeline {__version__} bench: {cores} cores, Python {platform.python_version()}, "
+          f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
+    report: dict[str, Any] = {"machine": {"cores": cores, "python": platform.python_version(),
+                                          "load_start": [round(v, 2) for v in os.getloadavg()]}}
+    texts = text_samples(args.eval)
+    if "text" in args.only:
+        report["text"] = section_track("text", texts, args.docs, args.out, with_trafilatura=False)
+    if "html" in args.only:
+        report["html"] = section_track("html", html_samples(args.eval), args.docs, args.out, with_trafilatura=True)
+    if "scale" in args.only:
+        report["scale"] = section_scale(texts, args.scale_docs, args.docs, args.out)
+    if "incremental" in args.only:
+        report["incremental"] = section_incremental(texts, args.incremental_docs, args.out)
+    report["machine"]["load_end"] = [round(v, 2) for v in os.getloadavg()]
+    report["machine"]["bench_process_max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    shutil.rmtree(args.out / "scratch", ignore_errors=True)
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"\nload average at the end {', '.join(f'{v:.2f}' for v in os.getloadavg())}; "
+          f"{report['seconds']} s in all; figures in {args.out / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="pipeline bench", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    sys.exit(main(parser.parse_args()))

@@ -1,0 +1,317 @@
+"""``pipeline train``: rebuild the boilerplate line model from the dev corpora.
+
+What it does, in order:
+
+1. **Documents.** Every dev corpus with a known article becomes line-labelled
+   documents: the scrapinghub dumps and the WCXB dumps (labels derived from the
+   reference body by :mod:`pipeline.training.labels`), the hand-labelled
+   Arabic dumps, seeds and sites-dev pages (``meta`` lines, the title and
+   dateline the metadata stage takes, carry no weight), and trafilatura's
+   lines of the scrapinghub, WCXB and CNN Arabic HTML pages (the HTML track).
+   trafilatura's output is cached below ``eval-out/train-cache/``.
+2. **Grouped cross-validation.** Pages are split into :data:`FOLDS` folds by a
+   hash of their corpus and id (so a page's dump and HTML lines fall in the
+   same fold, and the split does not depend on the order or the number of
+   pages). For each fold, the first stage is trained on the other folds and
+   predicts the held-out pages; the second stage is trained on those
+   out-of-fold first-stage scores the same way. Every reported score is
+   out-of-fold: no page is scored by a model that saw it.
+3. **Thresholds.** The dump and HTML keep-thresholds are chosen on the
+   out-of-fold scores (mean of the corpora's F1).
+4. **Final model.** Both stages are refitted on all pages (the second on the
+   out-of-fold first-stage scores, as it will see unseen pages' scores) and
+   exported to ``pipeline/resources/line-model.json`` with the CV report.
+
+LightGBM runs single-threaded and seeded with ``deterministic=True``, so the
+same corpora give the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.boilerplate.features import FEATURE_NAMES, STACK_NAMES, context_of_scores, line_features
+from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
+from pipeline.document import Line
+from pipeline.stages.boilerplate import decide
+from pipeline.stages.extract import split_dump
+from pipeline.training.labels import label_lines
+
+FOLDS = 5
+SEED = 20261121
+#: LightGBM settings: small trees (the model ships in the package and runs per line), strong leaf minimums
+#: so a rule learnt from one site's template does not carry a split on its own.
+PARAMS = {
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "max_depth": 6, "min_data_in_leaf": 60,
+    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
+    "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1,
+}
+FIRST_ROUNDS, SECOND_ROUNDS = 200, 120
+#: Hand-labelled pages (seeds, Arabic dumps, sites-dev) weigh this much more than derived labels: their
+#: labels are exact, and they are the only Arabic dumps.
+GOLD_WEIGHT = 3.0
+GOLD_CORPORA = ("seeds", "arabic-dev", "sites-dev")
+#: Thresholds tried for keeping a line.
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
+MODEL_PATH = Path(__file__).resolve().parent.parent / "resources" / "line-model.json"
+
+
+@dataclass
+class TrainingDoc:
+    corpus: str  # e.g. "scrapinghub" (dumps) or "scrapinghub-html"
+    id: str
+    lines: list[Line]
+    labels: np.ndarray  # 1 body, 0 not
+    weights: np.ndarray  # 0 for lines the labels leave out (meta)
+    html: bool
+    truth: str | None  # the reference body, for corpora scored on text
+    X: np.ndarray | None = None
+
+    @property
+    def fold(self) -> int:
+        key = f"{self.corpus.removesuffix('-html')}/{self.id}".encode()
+        return int(hashlib.sha256(key).hexdigest(), 16) % FOLDS
+
+
+# --------------------------------------------------------------------------- documents
+
+def _html_lines(page, cache: Path) -> list[Line]:
+    from pipeline.stages.extract import extract_html
+
+    try:
+        version = package_metadata.version("trafilatura")
+    except package_metadata.PackageNotFoundError:
+        version = "unknown"
+    path = cache / f"trafilatura-{version}" / page.corpus / f"{page.id}.json"
+    if path.is_file():
+        rows = json.loads(path.read_text(encoding="utf-8"))["lines"]
+    else:
+        rows = [[line.number, line.text, line.kind] for line in extract_html(page.html, url=page.url).lines]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"lines": rows}, ensure_ascii=False), encoding="utf-8")
+    return [Line(number, text, kind) for number, text, kind in rows]
+
+
+def _from_reference(corpus: str, page_id: str, lines: list[Line], truth: str, html: bool) -> TrainingDoc:
+    labels = np.asarray(label_lines([line.text for line in lines], truth), dtype=np.int64)
+    return TrainingDoc(corpus, page_id, lines, labels, np.ones(len(lines)), html, truth)
+
+
+def _from_gold(record) -> TrainingDoc:
+    lines = [line for line in split_dump(record.text) if line.number in record.labels]
+    classes = [record.labels[line.number] for line in lines]
+    labels = np.asarray([c == "body" for c in classes], dtype=np.int64)
+    weights = np.asarray([c != "meta" for c in classes], dtype=np.float64)
+    return TrainingDoc(record.corpus, record.id, lines, labels, weights, False, record.truth)
+
+
+def load_documents(eval_root: Path, seeds_dir: Path, gold_dir: Path, cache: Path) -> list[TrainingDoc]:
+    """Every line-labelled training document of the dev corpora, in a fixed order."""
+    from pipeline.evaluation import corpora
+
+    docs: list[TrainingDoc] = []
+    for page in [*corpora.scrapinghub(eval_root), *corpora.wcxb(eval_root)]:
+        if page.dump:
+            docs.append(_from_reference(page.corpus, page.id, split_dump(page.dump), page.truth, False))
+        if page.html:
+            docs.append(_from_reference(f"{page.corpus}-html", page.id, _html_lines(page, cache), page.truth, True))
+    for page in corpora.arabic_dev(eval_root):
+        if page.html and page.truth:
+            docs.append(_from_reference(f"{page.corpus}-html", page.id, _html_lines(page, cache), page.truth, True))
+    for record in [*corpora.arabic_dev_dumps(eval_root), *corpora.seeds(seeds_dir, gold_dir),
+                   *corpora.sites_dev(eval_root)]:
+        docs.append(_from_gold(record))
+    for doc in docs:
+        doc.X = line_features([line.text for line in doc.lines], [line.kind for line in doc.lines],
+                              [line.number for line in doc.lines], doc.html)
+    return [doc for doc in docs if doc.lines]
+
+
+# --------------------------------------------------------------------------- training
+
+def sample_weights(doc: TrainingDoc) -> np.ndarray:
+    """Longer lines weigh more (the metrics count tokens), each page about the same in total."""
+    words = np.expm1(doc.X[:, FEATURE_NAMES.index("words")])
+    weight = np.sqrt(words + 1.0) * doc.weights
+    if doc.corpus in GOLD_CORPORA:
+        weight = weight * GOLD_WEIGHT
+    return weight * (len(doc.lines) / max(weight.sum(), 1e-9)) ** 0.5
+
+
+def _fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int):
+    import lightgbm
+
+    return lightgbm.train(PARAMS, lightgbm.Dataset(X, y, weight=w, free_raw_data=True), rounds)
+
+
+def _stack(doc: TrainingDoc, first_scores: np.ndarray) -> np.ndarray:
+    words = np.expm1(doc.X[:, FEATURE_NAMES.index("words")])
+    return np.hstack([doc.X, context_of_scores(first_scores, words)])
+
+
+def _matrix(docs: list[TrainingDoc], parts: list[np.ndarray]):
+    keep = [doc.weights > 0 for doc in docs]
+    X = np.vstack([part[mask] for part, mask in zip(parts, keep)])
+    y = np.concatenate([doc.labels[mask] for doc, mask in zip(docs, keep)])
+    w = np.concatenate([sample_weights(doc)[mask] for doc, mask in zip(docs, keep)])
+    return X, y, w
+
+
+def cross_validate(docs: list[TrainingDoc], log=print) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Out-of-fold first- and second-stage scores of every document."""
+    first_oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
+    for fold in range(FOLDS):
+        train = [doc for doc in docs if doc.fold != fold]
+        booster = _fit(*_matrix(train, [doc.X for doc in train]), FIRST_ROUNDS)
+        for i, doc in enumerate(docs):
+            if doc.fold == fold:
+                first_oof[i] = booster.predict(doc.X)
+        log(f"  first stage, fold {fold + 1}/{FOLDS}")
+    stacked = [_stack(doc, scores) for doc, scores in zip(docs, first_oof)]
+    second_oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
+    for fold in range(FOLDS):
+        index = [i for i, doc in enumerate(docs) if doc.fold != fold]
+        booster = _fit(*_matrix([docs[i] for i in index], [stacked[i] for i in index]), SECOND_ROUNDS)
+        for i, doc in enumerate(docs):
+            if doc.fold == fold:
+                second_oof[i] = booster.predict(stacked[i])
+        log(f"  second stage, fold {fold + 1}/{FOLDS}")
+    return first_oof, second_oof
+
+
+# --------------------------------------------------------------------------- scoring
+
+def score_corpus(corpus: str, docs: list[TrainingDoc], reasons: list[list[str]]) -> dict[str, float]:
+    """The corpus's own metric on the kept lines; line counts for hand-labelled corpora."""
+    from pipeline.evaluation import metrics
+
+    pairs = [(doc.truth or "", "\n".join(line.text for line, reason in zip(doc.lines, rs) if not reason))
+             for doc, rs in zip(docs, reasons)]
+    base = corpus.removesuffix("-html")
+    result: dict[str, float] = {"pages": len(docs)}
+    if base == "scrapinghub":
+        result["shingle_f1"] = metrics.shingle_scores(pairs).f1
+    elif base == "wcxb-dev":
+        result["word_f1"] = metrics.word_scores(pairs).f1
+    elif base == "arabic-dev" and corpus.endswith("-html"):
+        result["token_f1"] = metrics.macro(metrics.token_prf(t, p) for t, p in pairs).f1
+    if not corpus.endswith("-html") and base in ("arabic-dev", "seeds", "sites-dev"):
+        result["leaked"] = int(sum(((doc.labels == 0) & (doc.weights > 0) & np.array([not r for r in rs])).sum()
+                                   for doc, rs in zip(docs, reasons)))
+        result["lost"] = int(sum(((doc.labels == 1) & np.array([bool(r) for r in rs])).sum()
+                                 for doc, rs in zip(docs, reasons)))
+        result["token_f1"] = metrics.macro(metrics.token_prf(t, p) for t, p in pairs).f1
+    return result
+
+
+def _reasons(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float, html_threshold: float,
+             model: LineModel) -> list[list[str]]:
+    return [decide(doc.X, s, html_threshold if doc.html else threshold, model) for doc, s in zip(docs, scores)]
+
+
+def _keep_baseline(docs: list[TrainingDoc]) -> list[list[str]]:
+    return [[""] * len(doc.lines) for doc in docs]
+
+
+def report(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float, html_threshold: float,
+           model: LineModel) -> dict[str, dict[str, float]]:
+    reasons = _reasons(docs, scores, threshold, html_threshold, model)
+    out = {}
+    for corpus in sorted({doc.corpus for doc in docs}):
+        index = [i for i, doc in enumerate(docs) if doc.corpus == corpus]
+        out[corpus] = score_corpus(corpus, [docs[i] for i in index], [reasons[i] for i in index])
+    return out
+
+
+def _headline(result: dict[str, float]) -> float:
+    for key in ("shingle_f1", "word_f1", "token_f1"):
+        if key in result:
+            return result[key]
+    return 0.0
+
+
+def choose_thresholds(docs, scores, model) -> tuple[float, float]:
+    """The dump and HTML thresholds with the best mean F1 over the scored corpora (out-of-fold)."""
+    def mean_f1(html: bool, threshold: float) -> float:
+        chosen = [i for i, doc in enumerate(docs) if doc.html == html and doc.truth]
+        subset = [docs[i] for i in chosen]
+        result = report(subset, [scores[i] for i in chosen], threshold, threshold, model)
+        big = [r for r in result.values() if r["pages"] >= 20]
+        return float(np.mean([_headline(r) for r in big])) if big else 0.0
+
+    dump = max(THRESHOLDS, key=lambda t: (round(mean_f1(False, t), 4), -abs(t - 0.5)))
+    html = max(THRESHOLDS, key=lambda t: (round(mean_f1(True, t), 4), -abs(t - 0.5)))
+    return dump, html
+
+
+# --------------------------------------------------------------------------- command
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("eval_root", type=Path, nargs="?", default=Path("../shared/eval"),
+                        help="the dev corpora (default: ../shared/eval)")
+    parser.add_argument("--seeds", type=Path, default=None, help="seed dumps (default: <eval_root>/../seeds)")
+    parser.add_argument("--gold", type=Path, default=None, help="seed labels (default: <eval_root>/../gold)")
+    parser.add_argument("--cache", type=Path, default=Path("eval-out") / "train-cache",
+                        help="where trafilatura's lines of the HTML pages are cached")
+    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where to write the model")
+    parser.add_argument("--cv-only", action="store_true", help="cross-validate and report; do not write a model")
+
+
+def main(args: argparse.Namespace) -> int:
+    root = Path(args.eval_root)
+    if not root.is_dir():
+        print(f"pipeline train: corpora not found: {root}", file=sys.stderr)
+        return 2
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    docs = load_documents(root, args.seeds or root.parent / "seeds", args.gold or root.parent / "gold", args.cache)
+    rows = sum(len(doc.lines) for doc in docs)
+    log(f"{len(docs)} documents, {rows} lines, {len(FEATURE_NAMES)} + {len(STACK_NAMES)} features")
+    first_oof, second_oof = cross_validate(docs, log)
+
+    import lightgbm
+
+    log("final model")
+    first = _fit(*_matrix(docs, [doc.X for doc in docs]), FIRST_ROUNDS)
+    stacked = [_stack(doc, scores) for doc, scores in zip(docs, first_oof)]
+    second = _fit(*_matrix(docs, stacked), SECOND_ROUNDS)
+    model = LineModel(FEATURE_NAMES, STACK_NAMES, forest_from_lightgbm(first.dump_model()),
+                      forest_from_lightgbm(second.dump_model()), 0.5, 0.5, {})
+    threshold, html_threshold = choose_thresholds(docs, second_oof, model)
+    cv = report(docs, second_oof, threshold, html_threshold, model)
+    baseline = {corpus: score_corpus(corpus, [d for d in docs if d.corpus == corpus],
+                                     _keep_baseline([d for d in docs if d.corpus == corpus]))
+                for corpus in sorted({doc.corpus for doc in docs})}
+    print(f"thresholds: dump {threshold}, html {html_threshold}")
+    print(f"{'corpus':22} {'pages':>5}  out-of-fold                         keep-all")
+    for corpus, result in cv.items():
+        shown = "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in result.items() if k != "pages")
+        kept = "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+                         for k, v in baseline[corpus].items() if k != "pages")
+        print(f"{corpus:22} {result['pages']:>5}  {shown:34}  {kept}")
+    if args.cv_only:
+        return 0
+    info = {"lightgbm": lightgbm.__version__, "params": PARAMS, "rounds": [FIRST_ROUNDS, SECOND_ROUNDS],
+            "folds": FOLDS, "documents": len(docs), "lines": rows,
+            "cv": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in r.items()} for k, r in cv.items()}}
+    model = LineModel(FEATURE_NAMES, STACK_NAMES, model.first, model.second, threshold, html_threshold, info)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    tmp.write_text(json.dumps(model.to_json(), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(args.output)
+    print(f"wrote {args.output} ({args.output.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="pipeline train", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    sys.exit(main(parser.parse_args()))

@@ -1,0 +1,90 @@
+"""Bylines: the author's name from "By ...", "Written by ...", "بقلم: ...", "كتبت ..." lines."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.text.bylines import find_byline, split_authors, split_title_byline
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("By Salman Rafi Sheikh", "Salman Rafi Sheikh"),
+        ("By Mike Wuerthele and Malcolm Owen", "Mike Wuerthele and Malcolm Owen"),
+        ("By Stefan Becket, Kathryn Watson, Grace Segers", "Stefan Becket, Kathryn Watson and Grace Segers"),
+        ("By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER", "LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER"),
+        ("Written by Rachael Link, MS, RD on November 14, 2019", "Rachael Link"),
+        ("By Meg James Staff Writer", "Meg James"),
+        ("By Michael Hiltzik Business Columnist", "Michael Hiltzik"),
+        ("By Sandee LaMotte, CNN", "Sandee LaMotte"),
+        ("By Andrew C. McCarthy", "Andrew C. McCarthy"),
+        ("By Jason Cipriani | November 18, 2019 -- 19:14 GMT", "Jason Cipriani"),
+        ("By Umair Irfan Updated Nov 13, 2019, 10:28am EST", "Umair Irfan"),
+        ("By Maren Estrada 2 days ago", "Maren Estrada"),
+        ("By Tim Childers - Live Science Contributor 2019-11-19T12:48:14Z Space", "Tim Childers"),
+        ("By Reuters", "Reuters"),
+        ("Jane Doe, Reuters", "Jane Doe"),
+        ("بقلم: محمد علي", "محمد علي"),
+        ("بقلم د. محمد علي", "د. محمد علي"),
+        ("كتب: أحمد حسن", "أحمد حسن"),
+        ("كتبت أسماء نصار", "أسماء نصار"),
+        ("كتبت - سارة محمد", "سارة محمد"),
+        ("حوار: آسيا العتروس", "آسيا العتروس"),
+        ("إعداد: فريق التحرير", "فريق التحرير"),
+    ],
+)
+def test_bylines(line: str, author: str) -> None:
+    assert find_byline(line) == author
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "By",
+        "By clicking Subscribe you agree to our Privacy Policy.",
+        "By the time Buckley learned who had written the song, she was only half-surprised.",
+        "By 2018, when I started digging into this story, only one was left.",
+        "By admin - 2018-09-16",
+        "By HNN Staff | November 18, 2019 at 2:26 PM HST",
+        "By Staff Reports -",
+        "Paris, Reuters",
+        "كتب الرئيس رسالة إلى الحكومة يطالب فيها بالإصلاح",
+        "Home | News | Sport",
+    ],
+)
+def test_not_bylines(line: str) -> None:
+    assert find_byline(line) is None
+
+
+def test_title_and_byline_on_one_line() -> None:
+    assert split_title_byline("What is NATO’s New Mission in Iraq? By Salman Rafi Sheikh") == (
+        "What is NATO’s New Mission in Iraq?",
+        "Salman Rafi Sheikh",
+    )
+    assert split_title_byline("Budget talks fail | By John Smith") == ("Budget talks fail", "John Smith")
+    assert split_title_byline("الحكومة تقرر رفع الأسعار - بقلم: محمد علي") == ("الحكومة تقرر رفع الأسعار", "محمد علي")
+
+
+@pytest.mark.parametrize("line", ["Man Bitten By Shark In Florida", "Done by hand. By the way", "By John Smith"])
+def test_title_case_headlines_are_not_split(line: str) -> None:
+    assert split_title_byline(line) is None
+
+
+def test_split_authors() -> None:
+    assert split_authors("Stefan Becket, Kathryn Watson and Grace Segers") == [
+        "Stefan Becket",
+        "Kathryn Watson",
+        "Grace Segers",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_safe(text: str) -> None:
+    find_byline(text)
+    split_title_byline(text)
+    find_byline("By " + text)

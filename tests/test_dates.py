@@ -1,0 +1,75 @@
+"""Dates: datelines in English and Arabic become ISO dates; other lines give None."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.text.dates import find_date
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("19 يوليو، 2018", "2018-07-19"),
+        ("20 January 2019", "2019-01-20"),
+        ("December 26, 2020", "2020-12-26"),
+        ("Dec. 26, 2020", "2020-12-26"),
+        ("Sept. 5, 2021", "2021-09-05"),
+        ("20th of January, 2019", "2019-01-20"),
+        ("2020-12-26", "2020-12-26"),
+        ("Updated 2020-12-26T10:00:00Z", "2020-12-26"),
+        ("26/12/2020", "2020-12-26"),
+        ("12/26/2020", "2020-12-26"),  # only the month-first reading is a date
+        ("03/04/2020", "2020-04-03"),  # ambiguous: read day first
+        ("Published: Monday, Dec. 26, 2020 10:30 AM ET", "2020-12-26"),
+        ("Posted on March 3rd, 2020 at 5:00 pm", "2020-03-03"),
+        ("By Jane Doe | 20 Jan 2019", "2019-01-20"),
+        ("January 2019", "2019-01"),
+        ("بتاريخ 3 أكتوبر 2019", "2019-10-03"),
+        ("بتاريخ 3 اكتوبر 2019", "2019-10-03"),
+        ("نُشر في ٢٠ كانون الثاني ٢٠١٩", "2019-01-20"),
+        ("نشر في الخميس ١٩ تموز/يوليو ٢٠١٨ - ١٠:٣٠ ص", "2018-07-19"),
+        ("10 يوليو (تموز) 2018", "2018-07-10"),
+        ("١٩/٠٧/٢٠١٨", "2018-07-19"),
+        ("۱۹ يوليو ۲۰۱۸", "2018-07-19"),  # Persian digits
+        ("الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 14:00 (GMT+0400)", "2013-08-28"),
+        ("الإثنين، 24 أغسطس 2020 09:56 ص", "2020-08-24"),
+        ("تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً", "2020-04-24"),
+        ("الجمعة 8 فيفري 2019", "2019-02-08"),
+        ("11 شوال 1441هـ - 03 يونيو 2020م", "2020-06-03"),
+        ("الأحد 12 رمضان 1440 هـ - 17 مايو 2019", "2019-05-17"),
+        ("3 كانون الأول 2015", "2015-12-03"),
+        ("1 تشرين الاول 2015", "2015-10-01"),
+    ],
+)
+def test_datelines(line: str, date: str) -> None:
+    assert find_date(line) == date
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "Home",
+        "2019",
+        "Copyright 2019",
+        "12 رمضان 1440",  # Hijri only
+        "31 February 2019",
+        "2019-02-31",
+        "10 تموز/أغسطس 2018",  # two different months
+        "The minister said on 20 January 2019 that the talks had failed.",
+        "وقال المرصد السوري لحقوق الإنسان، وهو هيئة معارضة مقرها لندن، إن مقاتلين",
+        "26/12/20",  # two-digit years are not read
+    ],
+)
+def test_not_datelines(line: str) -> None:
+    assert find_date(line) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=150))
+def test_any_text_is_safe(text: str) -> None:
+    date = find_date(text)
+    assert date is None or len(date) in (7, 10)

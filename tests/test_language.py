@@ -1,0 +1,139 @@
+"""Language: Arabic vs English by script, Persian and Urdu kept apart, documents judged on kept lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Document, Line
+from pipeline.stages import language as language_module
+from pipeline.stages.language import DocumentLanguage, LineLanguage, detect_language
+
+LANGID = Path(__file__).parent / "data" / "langid"
+BODY = (Path(__file__).parent / "data" / "arabic" / "cnn-body.txt").read_text(encoding="utf-8")
+
+#: Floors on the slices. ar and en meet issue 4's 0.99 everywhere; fa/ur
+#: labelled ar meet its 0.02 on sentences. On word pairs and single words many
+#: Persian and Urdu items are spelled exactly like Arabic words (اعلام, اعمال,
+#: امتداد), so these floors guard the current level (full sets: fa 0.056 and
+#: ur 0.026 on pairs, fa 0.21 and ur 0.13 on single words), not the target.
+MAX_AS_ARABIC = {"sentences": 0.02, "word-pairs": 0.08, "single-words": 0.25}
+
+
+def _items(subset: str, lang: str) -> list[str]:
+    lines = (LANGID / subset / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize("subset", sorted(MAX_AS_ARABIC))
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_arabic_and_english_are_told_apart(subset: str, lang: str) -> None:
+    items = _items(subset, lang)
+    correct = sum(detect_language(item)[0] == lang for item in items)
+    assert correct / len(items) >= 0.99
+
+
+@pytest.mark.parametrize("subset", sorted(MAX_AS_ARABIC))
+@pytest.mark.parametrize("lang", ["fa", "ur"])
+def test_persian_and_urdu_are_rarely_called_arabic(subset: str, lang: str) -> None:
+    items = _items(subset, lang)
+    as_arabic = sum(detect_language(item)[0] == "ar" for item in items)
+    assert as_arabic / len(items) <= MAX_AS_ARABIC[subset]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("وقال المرصد السوري لحقوق الإنسان، وهو هيئة معارضة مقرها لندن", "ar"),
+        ("به زبان ساده می‌توان کروموزوم‌ها را به بسته‌های مواد ژنتیکی تشبیه کرد", "fa"),
+        ("اين توهين به زنان نيست كه آنان را نامساوي با مردان شمرده", "fa"),  # Persian typed with ي and ك
+        ("۱۹۹۰ میں بی جے پی سے ہی انہوں نے میدان سیاست میں قدم رکھا تھا ۔", "ur"),
+        ("The committee met on Tuesday to discuss the new budget.", "en"),
+        ("Le comité s'est réuni mardi pour discuter du nouveau budget, et ses membres ont convenu", "fr"),
+        ("Der Ausschuss hat sich am Dienstag getroffen, um über den neuen Haushalt zu sprechen.", "de"),
+    ],
+)
+def test_sentences(text: str, lang: str) -> None:
+    assert detect_language(text)[0] == lang
+
+
+@pytest.mark.parametrize("word", ["Home", "Contact us", "water parks", "effervescent", "Sport", "Weather", "Andersen"])
+def test_short_latin_lines_are_english(word: str) -> None:
+    assert detect_language(word)[0] == "en"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12:30", "2019-01-20", "|", "ab", "—", "٢٠١٩"])
+def test_too_little_text_is_undetermined(text: str) -> None:
+    assert detect_language(text) == ("und", 0.0)
+
+
+def test_script_decides_without_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arabic text and English prose never pay for langdetect (9-15 ms a call)."""
+
+    def boom(text: str) -> tuple[str, float]:
+        raise AssertionError(f"langdetect called on {text[:40]!r}")
+
+    monkeypatch.setattr(language_module, "_langdetect", boom)
+    for line in BODY.split("\n"):
+        detect_language(line)
+    for item in _items("sentences", "en") + _items("single-words", "en"):
+        detect_language(item)
+
+
+def test_results_are_repeatable() -> None:
+    text = "Il black Friday incombe su di noi: per chi non lo sapesse"
+    assert len({detect_language(text) for _ in range(5)}) == 1
+
+
+def _doc(*texts: str) -> Document:
+    doc = Document(id="a.txt", source="a.txt")
+    doc.lines = [Line(number, text) for number, text in enumerate(texts, 1)]
+    return doc
+
+
+def test_line_language_labels_every_line() -> None:
+    doc = LineLanguage().process(_doc("Home | News", "وقال المرصد السوري لحقوق الإنسان", "12:30"))
+    assert [line.lang for line in doc.lines] == ["en", "ar", "und"]
+
+
+def test_document_language_describes_the_kept_lines() -> None:
+    doc = LineLanguage().process(_doc("Home | News | Sport | Contact us", *BODY.split("\n")))
+    doc.lines[0].remove("boilerplate", "navigation")
+    DocumentLanguage().process(doc)
+    assert doc.language == "ar" and doc.failure is None
+    assert set(doc.language_shares) <= {"ar", "und"}
+    assert abs(sum(doc.language_shares.values()) - 1) < 1e-4
+    assert all(round(share, 5) == share for share in doc.language_shares.values())
+
+
+def test_all_lines_count_when_none_is_kept() -> None:
+    doc = LineLanguage().process(_doc("Home", "News"))
+    for line in doc.lines:
+        line.remove("boilerplate", "navigation")
+    DocumentLanguage().process(doc)
+    assert doc.language == "en" and doc.language_shares == {"en": 1.0}
+
+
+def test_an_unsupported_language_fails_loudly() -> None:
+    doc = LineLanguage().process(_doc("به زبان ساده می‌توان کروموزوم‌ها را به بسته‌های مواد ژنتیکی تشبیه کرد"))
+    DocumentLanguage().process(doc)
+    assert doc.language == "fa"
+    assert doc.failure is not None and doc.failure.reason == "unsupported-language"
+    assert doc.failure.detail == "fa (1.0)"
+
+
+def test_the_supported_languages_are_an_option() -> None:
+    doc = LineLanguage().process(_doc("The committee met on Tuesday to discuss the new budget."))
+    DocumentLanguage(languages=("ar",)).process(doc)
+    assert doc.failure is not None and doc.failure.detail == "en (1.0)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gets_a_label(text: str) -> None:
+    lang, confidence = detect_language(text)
+    assert isinstance(lang, str) and lang
+    assert 0.0 <= confidence <= 1.0

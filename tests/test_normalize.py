@@ -1,0 +1,93 @@
+"""Normalize: display-safe clean-up only; the search key is opt-in and never touches the body."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Document, Line
+from pipeline.stages.normalize import Normalize, normalize_text, search_key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\ufe83\ufee3\ufeae", "أمر"),  # presentation forms to letters
+        ("ﻻ", "لا"),
+        ("\u200fالعربية\u200e", "العربية"),  # RLM and LRM removed
+        ("\u202bنص\u202c", "نص"),  # embedding removed
+        ("العربيــــة", "العربية"),  # tatweel removed
+        ("a\u00a0 b\u2003c", "a b c"),  # NBSP and other spaces to one space
+        ("  padded  ", "padded"),
+        ("e\u0301", "é"),  # NFC
+    ],
+)
+def test_display_safe_fixes(text: str, expected: str) -> None:
+    assert normalize_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "می\u200cخواهم",  # ZWNJ changes Persian words
+        "مُحَمَّد",  # diacritics kept
+        "على",
+        "علي",  # على and علي are different words
+        "مدرسة",
+        "إلى",
+        "٢٠١٩",
+    ],
+)
+def test_meaningful_characters_are_kept(text: str) -> None:
+    assert normalize_text(text) == text
+
+
+def test_ala_and_ali_stay_apart() -> None:
+    assert normalize_text("على") != normalize_text("علي")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("أحمد إبراهيم آمن ٱلله", "احمد ابراهيم امن الله"),
+        ("على", "علي"),
+        ("مدرسة", "مدرسه"),
+        ("مُحَمَّدٌ", "محمد"),
+        ("العربيــة", "العربيه"),
+        ("\u0670", ""),
+        ("Hello WORLD", "hello world"),
+        ("ﻻ", "لا"),
+    ],
+)
+def test_search_key(text: str, key: str) -> None:
+    assert search_key(text) == key
+
+
+def _doc() -> Document:
+    doc = Document(id="a.txt", source="a.txt")
+    doc.lines = [Line(1, "إلى المدرسةِ"), Line(2, "Home"), Line(3, "على الطريق")]
+    doc.lines[1].remove("boilerplate", "navigation")
+    return doc
+
+
+def test_search_keys_are_off_by_default() -> None:
+    doc = Normalize().process(_doc())
+    assert "search_key" not in doc.metadata
+
+
+def test_search_key_of_the_body_never_changes_the_body() -> None:
+    doc = Normalize(search_keys=True).process(_doc())
+    assert doc.metadata["search_key"] == "الي المدرسه\nعلي الطريق"
+    assert [line.text for line in doc.lines] == ["إلى المدرسةِ", "Home", "على الطريق"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalize_text_is_nfc_and_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert unicodedata.is_normalized("NFC", once)
+    assert normalize_text(once) == once
+    assert search_key(search_key(text)) == search_key(text)

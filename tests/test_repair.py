@@ -1,0 +1,158 @@
+"""Repair: Arabic mojibake in every direction restored exactly; clean text left alone."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from ftfy import fix_text
+from ftfy.fixes import uncurl_quotes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Document, Line
+from pipeline.evaluation.arabic_checks import DIRECTIONS
+from pipeline.stages import repair as repair_module
+from pipeline.stages.repair import Repair, repair_text
+
+DATA = Path(__file__).parent / "data"
+BODY = (DATA / "arabic" / "cnn-body.txt").read_text(encoding="utf-8")
+PARAGRAPHS = [p for p in BODY.split("\n") if p.strip()]
+FTFY = DATA / "encoding" / "ftfy"
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def _cases(name: str) -> list[dict]:
+    return json.loads((FTFY / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("direction", sorted(DIRECTIONS))
+def test_every_cnn_paragraph_is_restored_exactly(direction: str) -> None:
+    garble = DIRECTIONS[direction]
+    for paragraph in PARAGRAPHS:
+        assert repair_text(garble(paragraph))[0] == paragraph
+
+
+@pytest.mark.parametrize("direction", sorted(DIRECTIONS))
+def test_a_whole_garbled_document_is_restored_with_its_line_breaks(direction: str) -> None:
+    fixed, steps = repair_text(DIRECTIONS[direction](BODY))
+    assert fixed == BODY
+    assert steps and steps[0]["step"].startswith("arabic-")
+
+
+def test_the_four_spellings_of_one_word() -> None:
+    assert repair_text("ط§ظ„ط¹ط±ط¨ظٹط©")[0] == "العربية"  # UTF-8 read as cp1256
+    assert repair_text("ÇáÚÑÈíÉ")[0] == "العربية"  # cp1256 read as Latin-1
+    assert repair_text("Ø§Ù„Ø¹Ø±Ø¨ÙŠØ©")[0] == "العربية"  # UTF-8 read as Windows-1252
+    assert repair_text("ط§ظ„طµط­ظپظٹط©".replace("\xad", ""))[0] == "الصحفية"
+
+
+def test_lost_bytes_are_put_back() -> None:
+    # ح is D8 AD: the soft hyphen AD is invisible and often stripped.
+    assert repair_text("ط£ط­ظ…ط¯".replace("\xad", ""))[0] == "أحمد"
+    # ف is D9 81, and 81 is undefined in Windows-1252, so a decoder drops it.
+    garbled = "فصائل".encode().decode("cp1252", errors="ignore")
+    assert repair_text(garbled)[0] == "فصائل"
+
+
+def test_ftfys_arabic_cases_are_fixed_wherever_ftfy_fixes_them() -> None:
+    checked = 0
+    for name in ("synthetic.json", "in-the-wild.json", "known-failures.json"):
+        for case in _cases(name):
+            if not ARABIC.search(case["fixed"]):
+                continue
+            expected = uncurl_quotes(case["fixed"])  # we keep curly quotes on purpose
+            ours = uncurl_quotes(repair_text(case["original"])[0])
+            if uncurl_quotes(fix_text(case["original"])) == expected:
+                checked += 1
+                assert ours == expected, case["label"]
+    assert checked >= 4
+
+
+def test_ftfys_known_arabic_failure_is_fixed_too() -> None:
+    case = next(c for c in _cases("known-failures.json") if ARABIC.search(c["fixed"]))
+    assert repair_text(case["original"])[0] == case["fixed"]
+
+
+def test_ftfys_negative_cases_stay_unchanged() -> None:
+    for case in _cases("negative.json"):
+        fixed = repair_text(case["original"])[0]
+        # One case expects a C1 control to become "…"; ftfy's expectations
+        # straighten quotes, which we keep.
+        assert uncurl_quotes(fixed) == uncurl_quotes(case.get("fixed", case["original"])), case["label"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "The committee met on Tuesday.",
+        BODY,
+        "Það er gott. Hvað segir þú? Ég veit það ekki.",  # Icelandic: þ á ð are cp1256 letters in disguise
+        "Le comité s'est réuni à Paris, où l'été était très chaud.",
+        "Ärger über Öl: Straße gesperrt",
+        "فقط، ثم ضبط، ربط، خط، ظل",  # real words ending in ط before the Arabic comma
+        "“Quoted” — text… with ‘curly’ quotes",
+    ],
+)
+def test_clean_text_is_left_alone(text: str) -> None:
+    assert repair_text(text) == (text, [])
+
+
+def test_one_garbled_arabic_paragraph_in_an_english_document() -> None:
+    english = "Reuters reported the statement in full.\nThe original Arabic text follows."
+    text = english + "\n" + PARAGRAPHS[0].encode("utf-8").decode("cp1256")
+    fixed, _ = repair_text(text)
+    assert fixed == english + "\n" + PARAGRAPHS[0]
+
+
+def test_the_stage_keeps_lines_and_records_steps() -> None:
+    doc = Document(id="a.txt", source="a.txt")
+    garbled = DIRECTIONS["cp1256-as-latin1"](BODY).split("\n")
+    doc.lines = [Line(number, text) for number, text in enumerate(garbled, 1)]
+    Repair().process(doc)
+    assert [line.text for line in doc.lines] == BODY.split("\n")
+    assert [line.number for line in doc.lines] == list(range(1, len(garbled) + 1))
+    assert doc.repairs == [{"step": "arabic-cp1256-as-latin1", "detail": doc.repairs[0]["detail"]}]
+    json.dumps(doc.repairs, sort_keys=True)  # plain, serialisable facts
+
+
+def test_the_stage_falls_back_to_lines_if_the_count_would_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = repair_module.repair_text
+
+    def splitting(text: str) -> tuple[str, list[dict]]:
+        fixed, steps = real(text)
+        return (fixed + "\nextra" if "\n" in text else fixed), steps
+
+    monkeypatch.setattr(repair_module, "repair_text", splitting)
+    doc = Document(id="a.txt", source="a.txt")
+    doc.lines = [Line(1, "ط§ظ„ط¹ط±ط¨ظٹط©"), Line(2, "ÇáÚÑÈíÉ")]
+    Repair().process(doc)
+    assert [line.text for line in doc.lines] == ["العربية", "العربية"]
+    assert doc.repairs[0]["step"] == "per-line"
+
+
+def test_ascii_text_takes_the_cheap_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ftfy should not run on clean text")
+
+    monkeypatch.setattr(repair_module.ftfy, "fix_and_explain", boom)
+    assert repair_text("Plain English, nothing wrong here.\n" * 50)[1] == []
+    assert repair_text(BODY)[1] == []
+
+
+_MOJIBAKE_ALPHABET = st.sampled_from(
+    sorted(set(bytes(range(0x80, 0x100)).decode("cp1256") + bytes(range(0x80, 0x100)).decode("latin-1")))
+    + list(" \nabcءاطظلمن،ي")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=_MOJIBAKE_ALPHABET)))
+def test_any_text_is_repaired_idempotently(text: str) -> None:
+    fixed, steps = repair_text(text)
+    assert fixed.count("\n") == text.count("\n")
+    assert repair_text(fixed)[0] == fixed
+    assert all(isinstance(step, dict) and "step" in step for step in steps)

@@ -1,0 +1,252 @@
+"""The local runner: worker-count independence, time limits, crash recovery,
+incremental re-runs, stale-output removal and kill safety.
+
+Most tests run a small fixed stage list (decode, split, and test stages that
+are slow, hang or crash on cue) so they check the runner, not the classifiers;
+one runs the default stages over a mixed folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.core import Config
+from pipeline.document import Document
+from pipeline.runners import local
+from pipeline.runners.incremental import JOURNAL, MANIFEST
+from pipeline.runners.local import RUN_SUMMARY, run
+from pipeline.stages.decode import Decode
+from pipeline.stages.extract import Extract
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the pool's time limits use POSIX signals")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (hidden ones too), by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class OnCue:
+    """Test stage: sleeps on ``SLOW``, hangs with SIGALRM blocked on ``HANG``
+    (like a native call that ignores signals), dies on ``CRASH``."""
+
+    name, version = "on-cue", "1"
+
+    def process(self, doc: Document) -> Document:
+        text = doc.text or doc.html
+        if "SLOW" in text:
+            time.sleep(30)
+        if "HANG" in text:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(30)
+        if "CRASH" in text:
+            os._exit(3)
+        return doc
+
+
+@pytest.fixture()
+def simple_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are forked after this patch, so they use the same stage list."""
+    if local._start_method() != "fork":
+        pytest.skip("patching the stage list reaches workers only with the fork start method")
+    monkeypatch.setattr(local, "stages_for", lambda config: [Decode(), Extract(), OnCue()])
+
+
+def make_corpus(root: Path, count: int = 40) -> Path:
+    for number in range(count):
+        folder = root / f"part{number % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"doc{number:03d}.txt").write_text(
+            f"Title number {number}\n\nThe body of document {number} says something plain.\n", encoding="utf-8")
+    return root
+
+
+def test_outputs_are_identical_whatever_the_number_of_workers(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw")
+    for workers in (0, 1, 2, 3):
+        run(raw, tmp_path / f"out{workers}", workers=workers)
+    assert tree(tmp_path / "out0") == tree(tmp_path / "out1") == tree(tmp_path / "out2") == tree(tmp_path / "out3")
+    assert len(list((tmp_path / "out1").rglob("*.txt"))) == 40
+
+
+def test_default_stages_give_identical_outputs_with_one_and_two_workers(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in sorted((ROOT / "raw").rglob("*"))[:12]:
+        if path.is_file():
+            (raw / path.name).write_bytes(path.read_bytes())
+    run(raw, tmp_path / "one", workers=1)
+    run(raw, tmp_path / "two", workers=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_slow_document_times_out_with_its_stage_recorded(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 6)
+    (raw / "slow.txt").write_text("SLOW document\n", encoding="utf-8")
+    started = time.monotonic()
+    summary = run(raw, tmp_path / "out", workers=2, timeout=0.5)
+    assert time.monotonic() - started < 10
+    sidecar = json.loads((tmp_path / "out" / "slow.json").read_text(encoding="utf-8"))
+    assert sidecar["failure"] == {"stage": "on-cue", "reason": "timeout", "detail": "over 0.5 s"}
+    assert summary.outcomes["ok"] == 6 and summary.reasons["timeout"] == 1
+
+
+def test_a_document_stuck_in_native_code_is_stopped_and_the_run_goes_on(
+        tmp_path: Path, simple_stages: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local, "HARD_TIMEOUT_GRACE", 0.5)
+    raw = make_corpus(tmp_path / "raw", 20)
+    (raw / "part0" / "doc000.txt").write_text("HANG here\n", encoding="utf-8")
+    started = time.monotonic()
+    summary = run(raw, tmp_path / "out", workers=1, timeout=0.5)
+    assert time.monotonic() - started < 15
+    sidecar = json.loads((tmp_path / "out" / "part0" / "doc000.json").read_text(encoding="utf-8"))
+    assert sidecar["failure"]["reason"] == "timeout" and "stopped" in sidecar["failure"]["detail"]
+    assert summary.outcomes["ok"] == 19, "the documents after the stuck one in its partition still ran"
+
+
+def test_a_crashing_worker_fails_one_document_not_the_run(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 20)
+    (raw / "part1" / "doc001.txt").write_text("CRASH now\n", encoding="utf-8")
+    summary = run(raw, tmp_path / "out", workers=2)
+    sidecar = json.loads((tmp_path / "out" / "part1" / "doc001.json").read_text(encoding="utf-8"))
+    assert sidecar["failure"]["reason"] == "worker-crashed"
+    assert summary.outcomes["ok"] == 19
+
+
+def test_a_bad_file_does_not_stop_the_run(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 5)
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (raw / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    summary = run(raw, tmp_path / "out", workers=2)
+    assert summary.outcomes["ok"] == 5 and summary.failed == 2
+
+
+def test_a_rerun_skips_unchanged_documents_and_redoes_changed_ones(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 30)
+    out = tmp_path / "out"
+    first = run(raw, out, workers=2)
+    before = tree(out)
+    again = run(raw, out, workers=2)
+    assert again.unchanged == 30 and tree(out) == before, "a re-run with nothing changed changes nothing"
+    (raw / "part0" / "doc003.txt").write_text("Changed title here\n\nA new body line for this one.\n", encoding="utf-8")
+    third = run(raw, out, workers=2)
+    assert third.unchanged == 29
+    assert (out / "part0" / "doc003.txt").read_text(encoding="utf-8").startswith("Changed title here")
+    assert json.loads((out / RUN_SUMMARY).read_text()) == json.loads(before[RUN_SUMMARY])
+    assert first.documents == again.documents == third.documents == 30
+
+
+def test_a_changed_configuration_reruns_everything(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 8)
+    run(raw, tmp_path / "out", workers=1)
+    summary = run(raw, tmp_path / "out", Config(languages=("ar",)), workers=1)
+    assert summary.unchanged == 0
+
+
+def test_outputs_of_removed_inputs_are_removed(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 9)
+    out = tmp_path / "out"
+    run(raw, out, workers=2)
+    for path in (raw / "part2").iterdir():
+        path.unlink()
+    (raw / "part2").rmdir()
+    (raw / "part0" / "doc000.txt").unlink()
+    summary = run(raw, out, workers=2)
+    fresh = tmp_path / "fresh"
+    run(raw, fresh, workers=2)
+    assert summary.documents == 5 and not (out / "part2").exists()
+    assert tree(out) == tree(fresh), "after removals the folder equals a fresh run's"
+
+
+def test_a_new_file_that_takes_an_output_name_moves_the_old_outputs(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 3)
+    out = tmp_path / "out"
+    run(raw, out, workers=1)
+    (raw / "part0" / "doc000.html").write_text("<html><body><p>Other page body text here.</p></body></html>")
+    run(raw, out, workers=1)
+    run(raw, tmp_path / "fresh", workers=1)
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_jsonl_output_has_one_record_per_document_and_reruns_identically(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 12)
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    run(raw, tmp_path / "one", workers=1, output_format="jsonl")
+    run(raw, tmp_path / "two", workers=2, output_format="jsonl")
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    lines = (tmp_path / "one" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 13 and all(set(r) == {"id", "text", "metadata"} for r in records)
+    assert [r["id"] for r in records] == sorted(r["id"] for r in records)
+    assert records[0]["metadata"]["status"] == "failed" and records[0]["text"] == ""
+    before = tree(tmp_path / "one")
+    summary = run(raw, tmp_path / "one", workers=2, output_format="jsonl")
+    assert summary.unchanged == 13 and tree(tmp_path / "one") == before
+    (raw / "part1" / "doc004.txt").write_text("Another title\n\nAnother body here.\n", encoding="utf-8")
+    run(raw, tmp_path / "one", workers=2, output_format="jsonl")
+    run(raw, tmp_path / "fresh", workers=2, output_format="jsonl")
+    assert tree(tmp_path / "one") == tree(tmp_path / "fresh")
+
+
+def test_switching_format_removes_the_other_layout(tmp_path: Path, simple_stages: None) -> None:
+    raw = make_corpus(tmp_path / "raw", 4)
+    out = tmp_path / "out"
+    run(raw, out, workers=1)
+    run(raw, out, workers=1, output_format="jsonl")
+    assert not list(out.rglob("doc*.txt")) and (out / "documents.jsonl").is_file()
+    run(raw, out, workers=1)
+    assert not (out / "documents.jsonl").exists() and len(list(out.rglob("doc*.txt"))) == 4
+
+
+KILL_SCRIPT = """
+import sys, time
+from pipeline.runners import local
+from pipeline.stages.decode import Decode
+from pipeline.stages.extract import Extract
+
+class Slowish:
+    name, version = "slowish", "1"
+    def process(self, doc):
+        time.sleep(0.02)
+        return doc
+
+local.stages_for = lambda config: [Decode(), Extract(), Slowish()]
+local.run(sys.argv[1], sys.argv[2], workers=2)
+"""
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.9, 1.6])
+def test_a_killed_run_leaves_no_partial_file_and_the_next_run_finishes(tmp_path: Path, simple_stages: None,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       delay: float) -> None:
+    monkeypatch.setattr("pipeline.runners.incremental.CHECKPOINT_SECONDS", 0.0)
+    raw = make_corpus(tmp_path / "raw", 150)
+    out = tmp_path / "out"
+    script = tmp_path / "run.py"
+    script.write_text(KILL_SCRIPT.replace("local.run(", "import pipeline.runners.incremental as inc\n"
+                                                        "inc.CHECKPOINT_SECONDS = 0.0\nlocal.run("))
+    process = subprocess.Popen([sys.executable, str(script), str(raw), str(out)], cwd=ROOT,
+                               start_new_session=True)
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGKILL)  # the runner and its workers, at once
+    process.wait()
+    for path in out.rglob("*"):
+        if path.is_file() and not path.name.startswith("."):
+            if path.suffix == ".json":
+                json.loads(path.read_text(encoding="utf-8"))  # complete, or not there at all
+            elif path.suffix == ".txt":
+                assert path.read_text(encoding="utf-8").endswith("\n")
+    run(raw, out, workers=2)
+    run(raw, tmp_path / "fresh", workers=2)
+    assert tree(out) == tree(tmp_path / "fresh")
+    assert not (out / JOURNAL).exists() and (out / MANIFEST).exists()
+    assert not [p for p in out.rglob(".*.tmp")]
