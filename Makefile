@@ -29,6 +29,12 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/pipeline eval $(EVAL)
 
+# `make train`: rebuild pipeline/resources/line-model.json from the corpora in $(EVAL): grouped
+# cross-validation by page (out-of-fold scores printed per corpus), then the final model.
+train: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/pipeline train $(EVAL)
+
 # `make bench`: docs/s and MB/s per core, per-stage time, trafilatura alone on the same pages,
 # 1 vs 2 workers, peak RSS per worker at BENCH_DOCS and BENCH_SCALE_DOCS documents, and the time of
 # a re-run with nothing changed; corpora from $(EVAL), repeated; scratch files in bench-out/.

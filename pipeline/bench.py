@@ -269,12 +269,14 @@ class RunResult:
     peak_rss_mb: dict[str, float]
     load: tuple[float, float]
     unchanged: int = 0
+    parent_cpu_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {"workers": self.workers, "docs": self.docs, "seconds": round(self.seconds, 2),
                 "docs_per_s": round(self.docs / self.seconds, 1), "unchanged": self.unchanged,
                 "docs_per_s_per_worker": round(self.docs / self.seconds / max(self.workers, 1), 1),
-                "peak_rss_mb_per_worker": self.peak_rss_mb, "load": list(self.load)}
+                "peak_rss_mb_per_worker": self.peak_rss_mb, "load": list(self.load),
+                "parent_cpu_share": round(self.parent_cpu_seconds / self.seconds, 3)}
 
 
 def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, output_format: str = "files") -> RunResult:
@@ -284,11 +286,11 @@ def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, outpu
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     load_before = load()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = run(corpus, out, workers=workers, output_format=output_format)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rss = {pid: round(value / 2**20, 1) for pid, value in sorted(summary.peak_rss.items())}
-    return RunResult(workers, summary.documents, seconds, rss, (load_before, load()), summary.unchanged)
+    return RunResult(workers, summary.documents, seconds, rss, (load_before, load()), summary.unchanged, cpu)
 
 
 # --------------------------------------------------------------------------
@@ -329,8 +331,8 @@ def section_track(name: str, samples: list[Sample], docs: int, out: Path, with_t
         runs.append(result)
         print(f"  local runner, {workers} worker(s): {result.docs / result.seconds:.1f} docs/s "
               f"({result.docs / result.seconds / workers:.1f} per worker), {result.seconds:.1f} s, "
-              f"peak RSS per worker {list(result.peak_rss_mb.values())} MB (load {result.load[0]} -> {result.load[1]})",
-              flush=True)
+              f"peak RSS per worker {list(result.peak_rss_mb.values())} MB, parent CPU {result.parent_cpu_seconds:.1f} s "
+              f"(load {result.load[0]} -> {result.load[1]})", flush=True)
     scaling = runs[-1].docs / runs[-1].seconds / (runs[0].docs / runs[0].seconds)
     print(f"  scaling {WORKER_COUNTS[-1]} vs {WORKER_COUNTS[0]} workers: {scaling:.2f}x")
     data["runs"] = [run.as_dict() for run in runs]

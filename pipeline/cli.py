@@ -20,6 +20,7 @@ COMMANDS = {
     "explain": ("pipeline.review.explain", "clean one file and print every line's decision, stage, reason and language"),
     "bench": ("pipeline.bench", "measure docs/s, MB/s, per-stage time, scaling, memory and re-run time"),
     "eval": ("pipeline.evaluation.run", "score the pipeline and reference baselines on the dev corpora"),
+    "train": ("pipeline.training.train", "rebuild the line model from the dev corpora"),
 }
 
 

@@ -165,8 +165,9 @@ def test_make_review_shows_a_rule_change_against_the_committed_folder(raw: Path,
     """`make review` re-runs the code in the tree against a committed folder; a rule change shows up."""
     committed = tmp_path / "committed"
     local.run(raw, committed, workers=0)  # current: what the code makes of raw/
-    stamp = repo_root / ".venv" / ".installed-stamp"
-    command = ["make", "-s", "-C", str(repo_root), "-o", str(stamp), "review", f"RAW={raw}", f"CLEAN={committed}"]
+    # -o: the venv is this test's own; don't let make re-install it (the target's name, relative to -C)
+    command = ["make", "-s", "-C", str(repo_root), "-o", ".venv/.installed-stamp", "review", f"RAW={raw}",
+               f"CLEAN={committed}"]
     current = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert current.returncode == 0, current.stdout + current.stderr
     assert "0 of 2 documents changed" in current.stdout

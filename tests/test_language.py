@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipeline.document import Document, Line
 from pipeline.stages import language as language_module
 from pipeline.stages.language import DocumentLanguage, LineLanguage, detect_language
+from pipeline.text import arabic_script_langid
 
 LANGID = Path(__file__).parent / "data" / "langid"
 BODY = (Path(__file__).parent / "data" / "arabic" / "cnn-body.txt").read_text(encoding="utf-8")
@@ -18,9 +19,15 @@ BODY = (Path(__file__).parent / "data" / "arabic" / "cnn-body.txt").read_text(en
 #: Floors on the slices. ar and en meet issue 4's 0.99 everywhere; fa/ur
 #: labelled ar meet its 0.02 on sentences. On word pairs and single words many
 #: Persian and Urdu items are spelled exactly like Arabic words (اعلام, اعمال,
-#: امتداد), so these floors guard the current level (full sets: fa 0.056 and
-#: ur 0.026 on pairs, fa 0.21 and ur 0.13 on single words), not the target.
-MAX_AS_ARABIC = {"sentences": 0.02, "word-pairs": 0.08, "single-words": 0.25}
+#: امتداد) and the n-gram model (pipeline.text.arabic_script_langid) keeps a
+#: strong prior for Arabic, so these are ceilings on the current level with a
+#: little margin (full sets: fa 0.036 and ur 0.012 on pairs, fa 0.208 and ur
+#: 0.114 on single words; these slices: 0.06 / 0.0 and 0.23 / 0.10).
+MAX_AS_ARABIC = {
+    "sentences": {"fa": 0.02, "ur": 0.02},
+    "word-pairs": {"fa": 0.08, "ur": 0.02},
+    "single-words": {"fa": 0.25, "ur": 0.13},
+}
 
 
 def _items(subset: str, lang: str) -> list[str]:
@@ -41,7 +48,7 @@ def test_arabic_and_english_are_told_apart(subset: str, lang: str) -> None:
 def test_persian_and_urdu_are_rarely_called_arabic(subset: str, lang: str) -> None:
     items = _items(subset, lang)
     as_arabic = sum(detect_language(item)[0] == "ar" for item in items)
-    assert as_arabic / len(items) <= MAX_AS_ARABIC[subset]
+    assert as_arabic / len(items) <= MAX_AS_ARABIC[subset][lang]
 
 
 @pytest.mark.parametrize(
@@ -51,6 +58,9 @@ def test_persian_and_urdu_are_rarely_called_arabic(subset: str, lang: str) -> No
         ("به زبان ساده می‌توان کروموزوم‌ها را به بسته‌های مواد ژنتیکی تشبیه کرد", "fa"),
         ("اين توهين به زنان نيست كه آنان را نامساوي با مردان شمرده", "fa"),  # Persian typed with ي and ك
         ("۱۹۹۰ میں بی جے پی سے ہی انہوں نے میدان سیاست میں قدم رکھا تھا ۔", "ur"),
+        ("آچاتينا", "fa"),  # چ decides; an Arabic ي does not outweigh it
+        ("ﺳﯿﺘﻮﺗﻮﮐﺴﯿﺴﯿﺘﻪ", "fa"),  # presentation forms read as the letters they shape
+        ("المرصد السوري", "ar"),
         ("The committee met on Tuesday to discuss the new budget.", "en"),
         ("Le comité s'est réuni mardi pour discuter du nouveau budget, et ses membres ont convenu", "fr"),
         ("Der Ausschuss hat sich am Dienstag getroffen, um über den neuen Haushalt zu sprechen.", "de"),
@@ -81,6 +91,27 @@ def test_script_decides_without_langdetect(monkeypatch: pytest.MonkeyPatch) -> N
         detect_language(line)
     for item in _items("sentences", "en") + _items("single-words", "en"):
         detect_language(item)
+
+
+def test_the_model_file_is_small_and_matches_its_report() -> None:
+    path = Path(language_module.__file__).parents[1] / "resources" / "langid" / arabic_script_langid.MODEL_FILE
+    assert path.stat().st_size < 1_000_000
+    model = arabic_script_langid.default_model()
+    assert model.report["chosen"] == {
+        "smoothing": model.smoothing, "word_weight": model.word_weight, "arabic_prior": model.arabic_prior,
+    }
+
+
+def test_the_model_only_sees_what_letters_leave_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines with a letter Arabic never writes, or an Arabic function word, never reach the n-gram model."""
+    calls = []
+    model = arabic_script_langid.default_model()
+    monkeypatch.setattr(model, "classify", lambda text, languages=("ar", "fa", "ur"): calls.append(text) or ("ar", 1.0))
+    detect_language("وقال المرصد السوري لحقوق الإنسان في بيان")
+    detect_language("۱۹۹۰ میں بی جے پی سے ہی انہوں نے میدان سیاست میں قدم رکھا تھا ۔")
+    assert calls == []
+    detect_language("اعلام")
+    assert calls == ["اعلام"]
 
 
 def test_results_are_repeatable() -> None:

@@ -139,10 +139,33 @@ def test_a_rerun_skips_unchanged_documents_and_redoes_changed_ones(tmp_path: Pat
     assert again.unchanged == 30 and tree(out) == before, "a re-run with nothing changed changes nothing"
     (raw / "part0" / "doc003.txt").write_text("Changed title here\n\nA new body line for this one.\n", encoding="utf-8")
     third = run(raw, out, workers=2)
-    assert third.unchanged == 29
+    # The site pass makes a document's output depend on its site's other documents (here a site is a
+    # folder): the changed document's 9 neighbours are cleaned again, the other two sites are not.
+    assert third.unchanged == 20
     assert (out / "part0" / "doc003.txt").read_text(encoding="utf-8").startswith("Changed title here")
     assert json.loads((out / RUN_SUMMARY).read_text()) == json.loads(before[RUN_SUMMARY])
     assert first.documents == again.documents == third.documents == 30
+    run(raw, tmp_path / "fresh", workers=2)
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_the_site_pass_removes_lines_repeated_across_a_site_whatever_the_workers(tmp_path: Path,
+                                                                              simple_stages: None) -> None:
+    raw = tmp_path / "raw" / "site"
+    raw.mkdir(parents=True)
+    for number in range(6):
+        (raw / f"page{number}.txt").write_text(f"Home | News | Sport\n\nStory {number} has its own body text.\n"
+                                               "Follow us on social media\n", encoding="utf-8")
+    for workers in (0, 1, 2):
+        run(tmp_path / "raw", tmp_path / f"out{workers}", workers=workers)
+    assert tree(tmp_path / "out0") == tree(tmp_path / "out1") == tree(tmp_path / "out2")
+    sidecar = json.loads((tmp_path / "out2" / "site" / "page3.json").read_text(encoding="utf-8"))
+    assert {(r["text"], r["reason"]) for r in sidecar["removed"]} == {
+        ("Home | News | Sport", "site-repeated"), ("Follow us on social media", "site-repeated")}
+    assert (tmp_path / "out2" / "site" / "page3.txt").read_text(encoding="utf-8") == "Story 3 has its own body text.\n"
+    (raw / "page5.txt").unlink()
+    again = run(tmp_path / "raw", tmp_path / "out2", workers=2)
+    assert again.unchanged == 0, "a removed page changes its site's counts: the site is cleaned again"
 
 
 def test_a_changed_configuration_reruns_everything(tmp_path: Path, simple_stages: None) -> None:

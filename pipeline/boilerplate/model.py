@@ -54,18 +54,20 @@ class Forest:
         the child's; that change is credited to the split's feature (Saabas'
         attribution; the first tree is left out, its leaves carry the base score).
         """
-        rows, trees = X.shape[0], len(self.roots) - 1
-        contribution = np.zeros((rows, int(self.feature.max()) + 1 if len(self.feature) else 1))
+        rows, trees, width = X.shape[0], len(self.roots) - 1, X.shape[1]
         if rows == 0 or trees <= 0:
             return np.zeros(rows, dtype=np.int64)
+        contribution = np.zeros(rows * width)
         node = np.broadcast_to(self.roots[1:], (rows, trees)).copy()
-        row_index = np.broadcast_to(np.arange(rows)[:, None], (rows, trees))
+        row_offset = (np.arange(rows) * width)[:, None]
         for _ in range(self.depth):
-            x = np.take_along_axis(X, self.feature[node], axis=1)
+            feature = self.feature[node]
+            x = np.take_along_axis(X, feature, axis=1)
             child = self.children[node, (x > self.threshold[node]).astype(np.int64)]
-            np.add.at(contribution, (row_index, self.feature[node]), self.value[child] - self.value[node])
+            contribution += np.bincount((row_offset + feature).ravel(), (self.value[child] - self.value[node]).ravel(),
+                                        minlength=rows * width)
             node = child
-        return contribution.argmin(axis=1)
+        return contribution.reshape(rows, width).argmin(axis=1)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Probability of the positive class (body)."""

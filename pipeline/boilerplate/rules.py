@@ -28,6 +28,8 @@ _ARABIC_STRIP = re.compile("[\u0640\u064b-\u065f\u0670\u200c-\u200f\u061c\u202a-
 
 def fold_arabic(text: str) -> str:
     """Lower-case and fold Arabic spelling variants so one pattern matches them all."""
+    if text.isascii():
+        return text.lower()
     return _ARABIC_STRIP.sub("", text).translate(_ARABIC_FOLD).lower()
 
 
@@ -37,6 +39,8 @@ class Rule:
     pattern: re.Pattern[str]
     #: The rule decides only lines of at most this many words.
     max_words: int
+    #: The alternatives of ``pattern`` as written (those starting with ``^`` are anchored).
+    parts: tuple[str, ...]
     #: A sure rule removes the line whatever the model says.
     sure: bool = False
 
@@ -50,7 +54,7 @@ def _rule(reason: str, *args, sure: bool = False) -> Rule:
         sure, args = True, args[1:]
     max_words, patterns = args[0], args[1:]
     joined = "|".join(f"(?:{pattern})" for pattern in patterns)
-    return Rule(reason, re.compile(joined, re.IGNORECASE), max_words, sure)
+    return Rule(reason, re.compile(joined, re.IGNORECASE), max_words, tuple(patterns), sure)
 
 
 #: Optional bullet or numbering a menu item may start with.
@@ -90,7 +94,7 @@ RULES: tuple[Rule, ...] = (
           r"already (a subscriber|have an account)\??.*|subscribe now|تسجيل الدخول|تسجيل الخروج|دخول|تسجيل|"
           r"انشاء حساب|نسيت كلمه المرور\??)" + _E),
     _rule("copyright", 40,
-          r"^(©|\(c\)\s*\d{4}|copyright\b)|©\s*\d{4}|\d{4}\s*©",
+          r"^(©|\(c\)\s*\d{4}|copyright\b)", r"©\s*\d{4}|\d{4}\s*©",
           r"all rights reserved|جميع الحقوق محفوظه|جميع الحقوق ©? ?محفوظه|حقوق (النشر|الطبع) محفوظه",
           r"^(privacy (policy|notice)|terms (of (use|service)|and conditions)|cookie (policy|notice|settings)|"
           r"do not sell( or share)? my (personal )?(data|information)|ad ?choices|"
@@ -161,9 +165,23 @@ RULE_REASONS: tuple[str, ...] = tuple(dict.fromkeys(rule.reason for rule in RULE
 _HEADER_MAX_WORDS = 14
 
 
+#: Lines longer than every rule's limit are never looked at.
+_MAX_RULE_WORDS = max(rule.max_words for rule in RULES)
+#: All patterns in two: most lines match none, and two searches are cheaper than one per rule. The
+#: anchored ones are tried at the start of the line only.
+_ANY_ANCHORED = re.compile("|".join(f"(?:{part})" for rule in RULES for part in rule.parts if part.startswith("^")),
+                           re.IGNORECASE)
+_ANY_FLOATING = re.compile("|".join(f"(?:{part})" for rule in RULES for part in rule.parts
+                                    if not part.startswith("^")), re.IGNORECASE)
+
+
 def match_rule(text: str, words: int) -> Rule | None:
     """The first rule that decides ``text`` (of ``words`` words), or None."""
+    if words > _MAX_RULE_WORDS:
+        return None
     folded = fold_arabic(text.strip())
+    if not (_ANY_ANCHORED.match(folded) or _ANY_FLOATING.search(folded)):
+        return None
     for rule in RULES:
         if words <= rule.max_words and rule.pattern.search(folded):
             return rule

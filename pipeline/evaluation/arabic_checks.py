@@ -19,7 +19,10 @@ What is measured (issue 4's targets in brackets):
   :func:`decode_bytes` exactly as their true encoding decodes them [all].
 - ``langid``: per set (sentences, word pairs, single words) and language, the
   share labelled correctly and the share labelled ``ar`` [ar and en >= 0.99;
-  fa and ur as ar <= 0.02, <= 0.10 on single words].
+  fa and ur as ar <= 0.02, <= 0.10 on single words]; and the Arabic-script
+  n-gram model's knobs and its 5-fold cross-validated numbers (from the
+  model file's report: sentences, and single words and pairs cut from the
+  held-out sentences).
 - ``cost``: milliseconds of line + document language ID per article, on the
   CNN body and on the scrapinghub bodies found to be English [< 0.5 mean].
 """
@@ -41,6 +44,7 @@ from pipeline.document import Document, Line
 from pipeline.stages.decode import decode_bytes
 from pipeline.stages.language import DocumentLanguage, LineLanguage, detect_language
 from pipeline.stages.repair import repair_text
+from pipeline.text.arabic_script_langid import default_model
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -172,6 +176,7 @@ def run_arabic_checks(eval_root: Path) -> dict:
         "mojibake": check_mojibake(body),
         "bytes": check_bytes(eval_root / "encoding" / "bytes"),
         "langid": check_langid(eval_root / "langid"),
+        "langid_model": {**default_model().report["chosen"], "cross_validation": default_model().report["cross_validation"]},
         "cost": check_cost(body, english),
     }
 
@@ -194,6 +199,13 @@ def format_table(results: dict) -> str:
     for subset, per_lang in results["langid"].items():
         cells = "  ".join(f"{v['correct']:.3f} / {v['as_ar']:.3f}" for v in per_lang.values())
         lines.append(f"  {subset:18} {cells}")
+    if "langid_model" in results:
+        lm = results["langid_model"]
+        lines.append(f"  Arabic-script n-gram model: smoothing {lm['smoothing']}, word weight {lm['word_weight']}, "
+                     f"Arabic prior {lm['arabic_prior']} nats; 5-fold CV (correct / as ar): "
+                     + "; ".join(f"{name} " + " ".join(f"{lang} {v['correct']:.3f}/{v['as_ar']:.3f}"
+                                                        for lang, v in per_lang.items())
+                                 for name, per_lang in lm["cross_validation"].items()))
     c = results["cost"]
     lines.append(f"language ID ms per article: CNN {c['cnn_ms']:.3f}; English mean {c['english_mean_ms']:.3f}, "
                  f"median {c['english_median_ms']:.3f} ({c['english_articles']} articles)")

@@ -96,13 +96,13 @@ def shingle_match(true: str, pred: str) -> tuple[float, float, float]:
     return (tp / total, fp / total, fn / total) if total else (tp, fp, fn)
 
 
-def _shingle_precision(tp: float, fp: float, fn: float) -> float:
+def shingle_precision(tp: float, fp: float, fn: float) -> float:
     if fp == fn == 0:
         return 1.0
     return tp / (tp + fp) if tp + fp else 0.0
 
 
-def _shingle_recall(tp: float, fp: float, fn: float) -> float:
+def shingle_recall(tp: float, fp: float, fn: float) -> float:
     if fp == fn == 0:
         return 1.0
     return tp / (tp + fn) if tp + fn else 0.0
@@ -117,8 +117,8 @@ def shingle_scores(pairs: Iterable[tuple[str, str]]) -> Score:
     F1 is the harmonic mean of the two averages.
     """
     matches = [shingle_match(true, pred) for true, pred in pairs]
-    precision = _mean([_shingle_precision(*m) for m in matches if m[0] + m[1] > 0])
-    recall = _mean([_shingle_recall(*m) for m in matches if m[0] + m[2] > 0])
+    precision = _mean([shingle_precision(*m) for m in matches if m[0] + m[1] > 0])
+    recall = _mean([shingle_recall(*m) for m in matches if m[0] + m[2] > 0])
     return Score(precision, recall, _f1(precision, recall), len(matches))
 
 

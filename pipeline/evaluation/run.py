@@ -175,16 +175,18 @@ def _limited(items: Iterable[Any], subset: int | None) -> Iterable[Any]:
     return items if subset is None else itertools.islice(items, subset)
 
 
-def build_suites(eval_root: Path, inputs: Path, subset: int | None = None) -> list[Suite]:
-    """Every suite found below ``eval_root``, inputs written below ``inputs``; missing corpora are skipped."""
+def build_suites(eval_root: Path, inputs: Path, dump_cache: Path, subset: int | None = None) -> list[Suite]:
+    """Every suite found below ``eval_root``, inputs written below ``inputs``; missing corpora are skipped.
+
+    Dumps the corpora do not ship are made once and kept below ``dump_cache``.
+    """
     if inputs.exists():
         shutil.rmtree(inputs)
-    cache = inputs.parent / "dumps"
     suites: list[Suite] = []
     if (eval_root / "scrapinghub" / "ground-truth.json").is_file():
         suites += _page_suites("scrapinghub", _limited(corpora.scrapinghub(eval_root), subset), SHINGLES, inputs)
     if (eval_root / "wcxb-dev" / "ground-truth").is_dir():
-        suites += _page_suites("wcxb-dev", _limited(corpora.wcxb(eval_root, cache_dir=cache), subset), WORDS, inputs)
+        suites += _page_suites("wcxb-dev", _limited(corpora.wcxb(eval_root, cache_dir=dump_cache), subset), WORDS, inputs)
     for page in corpora.arabic_dev(eval_root):
         kind = SNIPPETS if page.with_snippets or page.without_snippets else TOKENS
         suites += _page_suites(f"arabic-dev/{page.id}", [page], kind, inputs)
@@ -396,7 +398,7 @@ def run_eval(eval_root: Path, out_dir: Path = DEFAULT_OUT, subset: int | None = 
     say = log or (lambda message: None)
     inputs, outputs = out_dir / "runs" / "in", out_dir / "runs" / "out"
     started = time.monotonic()
-    suites = build_suites(eval_root, inputs, subset)
+    suites = build_suites(eval_root, inputs, out_dir / "dumps", subset)
     say(f"inputs: {sum(len(s.items) for s in suites)} documents in {len(suites)} suites "
         f"({time.monotonic() - started:.0f}s)")
     produced: dict[tuple[str, str, str], Output] = {}

@@ -138,8 +138,11 @@ def read_raw(raw_root: Path, source: str, encoding: str | None) -> tuple[str, bo
     A ``source`` that points outside ``raw_root`` is refused, whatever a sidecar says.
     """
     root = raw_root.resolve()
-    path = (root / source).resolve()
-    if root not in path.parents or not path.is_file():
+    try:
+        path = (root / source).resolve()
+        if root not in path.parents or not path.is_file():
+            return None
+    except (OSError, ValueError):  # NUL in the name, a loop of links
         return None
     try:
         with path.open("rb") as handle:

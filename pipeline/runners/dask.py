@@ -6,12 +6,16 @@ dashboard off; ``--scheduler tcp://host:8786`` uses a running cluster instead
 (its workers need this package installed: ``pip install '.[dask]'``).
 
 The run itself (reading, skipping unchanged documents, writing, the manifest,
-``_run.json``) is :func:`pipeline.runners.local.run`'s; only the cleaning is
-sent to the cluster, as ``dask.bag`` partitions of :data:`CHUNK_SIZE`
-documents each, so the per-task overhead (a few milliseconds) is paid once per
-partition, not per document. Workers return rendered outputs and the client
-writes them, so the cluster needs no shared file system, and the output bytes
-are the local runner's.
+``_run.json``) is :func:`pipeline.runners.local.run`'s; the work is sent to
+the cluster as ``dask.bag`` partitions of :data:`CHUNK_SIZE` documents each,
+so the per-task overhead (a few milliseconds) is paid once per partition, not
+per document, in two phases: the stages (each document's site line keys come
+back, and the document itself, which the client spools to disk), then, once
+the client has summed the keys into the site index (the group-by over site
+and line hash), the site pass and rendering, with the index shipped inside
+the task. Workers return rendered outputs and the client writes them, so the
+cluster needs no shared file system, and the output bytes are the local
+runner's.
 
 Dask starts worker processes with ``spawn``: everything a task needs travels
 as arguments (documents, the frozen :class:`~pipeline.core.Config`), and the
@@ -30,34 +34,30 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.core import Config
-from pipeline.document import Document
-from pipeline.runners.local import CHUNK_SIZE, WINDOW_PER_WORKER, Result, clean_partition, current_rss
+from pipeline.runners.local import CHUNK_SIZE, WINDOW_PER_WORKER, Result, current_rss, run_task
 
 #: Loopback only: a LocalCluster started by this runner is never reachable from the network.
 LOCAL_HOST = "127.0.0.1"
 #: Partitions sent to the cluster per bag (one graph): enough to keep every worker busy.
 PARTITIONS_PER_BAG_PER_WORKER = 2
 
-__all__ = ["CHUNK_SIZE", "DaskEngine", "clean_bag_partition"]
+__all__ = ["CHUNK_SIZE", "DaskEngine", "run_bag_partition"]
 
 
-def clean_bag_partition(partitions: Iterable[list[Document]], config: Config, output_format: str,
-                        timeout: float | None) -> list[list[Result]]:
-    """A bag partition's function: each element is a list of documents, cleaned by the local runner's function."""
-    return [clean_partition(docs, config, output_format, None, timeout) for docs in partitions]
+def run_bag_partition(partitions: Iterable[list[Any]], task: Any) -> list[list[Result]]:
+    """A bag partition's function: each element is one runner partition, run through the task."""
+    return [run_task(task, items) for items in partitions]
 
 
 class DaskEngine:
-    """Map partitions of documents to results on a Dask cluster, in order."""
+    """Map partitions of work items to results on a Dask cluster, in order."""
 
-    def __init__(self, workers: int | None, config: Config, output_format: str, timeout: float | None,
-                 scheduler: str | None = None) -> None:
+    def __init__(self, workers: int | None, task: Any, scheduler: str | None = None) -> None:
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as error:
             raise ImportError("the dask engine needs the dask extra: pip install '.[dask]'") from error
-        self.config, self.output_format, self.timeout = config, output_format, timeout
+        self.task = task
         self.cluster: Any = None
         if scheduler:
             self.client = Client(scheduler, set_as_default=False)
@@ -69,14 +69,13 @@ class DaskEngine:
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or (workers or 1))
         self.peak_rss: dict[str, int] = {}
 
-    def _submit(self, batch: list[list[Document]]) -> list[Any]:
+    def _submit(self, batch: list[list[Any]]) -> list[Any]:
         import dask.bag as db
 
-        bag = db.from_sequence(batch, partition_size=1).map_partitions(
-            clean_bag_partition, self.config, self.output_format, self.timeout)
+        bag = db.from_sequence(batch, partition_size=1).map_partitions(run_bag_partition, self.task)
         return self.client.compute(bag.to_delayed())
 
-    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]:
+    def map(self, partitions: Iterable[list[Any]]) -> Iterator[list[Result]]:
         source = iter(partitions)
         in_flight: deque[Any] = deque()
         batch_size = self.workers * PARTITIONS_PER_BAG_PER_WORKER
@@ -84,7 +83,7 @@ class DaskEngine:
         exhausted = False
         while True:
             while not exhausted and len(in_flight) < limit:
-                batch: list[list[Document]] = []
+                batch: list[list[Any]] = []
                 for partition in source:
                     batch.append(partition)
                     if len(batch) >= batch_size:
@@ -96,8 +95,7 @@ class DaskEngine:
             if not in_flight:
                 return
             future = in_flight.popleft()
-            for results in future.result():
-                yield results
+            yield from future.result()
             future.release()
 
     def close(self) -> None:

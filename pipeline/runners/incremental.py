@@ -9,7 +9,8 @@ output format, then one line per document, sorted by output stem::
 
 A re-run skips a document when its output stem, source, raw sha256,
 configuration and format are all unchanged and its sidecar (or JSONL record) is
-still there; the manifest line carries what the run summary needs, so
+still there, and no document of its site (the site pass's unit) was added,
+changed or removed; the manifest line carries what the run summary needs, so
 ``_run.json`` comes out the same as after a full run. Outputs whose input is
 gone are removed at the end of the run.
 
@@ -60,14 +61,16 @@ class Entry:
     removed: dict[str, int] = field(default_factory=dict)
     #: ``[offset, length]`` of the document's record in a JSONL output, else ``None``.
     record: list[int] | None = None
+    #: The document's site for the cross-document pass (:func:`pipeline.sitewide.site_key`), if it has a body.
+    site: str = ""
 
     @classmethod
-    def of(cls, doc: Document) -> Entry:
+    def of(cls, doc: Document, site: str = "") -> Entry:
         removed: dict[str, int] = {}
         for line in doc.removed_lines():
             removed[line.reason] = removed.get(line.reason, 0) + 1
         return cls(doc.output or doc.id, doc.source, doc.sha256, doc.outcome,
-                   doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())))
+                   doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())), site=site)
 
     def line(self) -> str:
         return json_text(asdict(self)) + "\n"
@@ -108,6 +111,8 @@ class Manifest:
         self.reusable: dict[str, Entry] = {}
         #: Every stem some earlier run wrote, whatever its configuration: candidates for removal.
         self.previous_stems: set[str] = set()
+        #: The site each earlier document belonged to (a changed or removed document makes its old site dirty).
+        self.previous_sites: dict[str, str] = {}
         self.previous_format = output_format
         self.current: dict[str, Entry] = {}
         self._pending: list[Entry] = []
@@ -117,6 +122,7 @@ class Manifest:
             if header is None:
                 continue
             self.previous_stems.update(entry.stem for entry in entries)
+            self.previous_sites.update((entry.stem, entry.site) for entry in entries if entry.site)
             if path.name == MANIFEST:
                 self.previous_format = header.get("format", output_format)
             if header == self.header:

@@ -32,6 +32,8 @@ import dataclasses
 import functools
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
 import sys
 import threading
@@ -48,6 +50,8 @@ from typing import Any, Protocol
 from pipeline.core import Config, __version__, default_stages, run_stages
 from pipeline.document import Document
 from pipeline.runners.incremental import Entry, Manifest, sweep_temporary_files
+from pipeline.sitewide import MIN_DOCUMENTS, PROSE_MIN_DOCUMENTS, SiteIndex, apply_site_index, line_keys, site_key
+from pipeline.sitewide import STAGE as SITE_STAGE
 from pipeline.stages.read import iter_input_files, read_tree
 from pipeline.stages.records import is_container
 from pipeline.stages.write import (JSONL_OUTPUT, JsonlOutput, jsonl_record, render_outputs, sidecar_json,
@@ -124,18 +128,21 @@ def failed_copy(doc: Document, stage: str, reason: str, detail: str) -> Document
 
 @dataclass
 class Result:
-    """A cleaned document as the parent needs it: its manifest entry, and its
-    rendered outputs unless the worker has written them already."""
+    """A cleaned document as the parent needs it: its manifest entry, its rendered
+    outputs unless a worker has written them already, and, for a document that
+    waits for the site pass, its line keys and where it is spooled."""
 
     entry: Entry
     body: str | None = None
     sidecar: str | None = None
     record: str | None = None
+    keys: set[str] | None = None
+    spool: Any = None  # (file, offset, length) of the pickled document, or its bytes (remote engines)
 
 
-def finish_document(doc: Document, output_format: str, write_root: Path | None) -> Result:
+def finish_document(doc: Document, output_format: str, write_root: Path | None, site: str = "") -> Result:
     """Render ``doc``'s outputs; write them below ``write_root`` when given."""
-    entry = Entry.of(doc)
+    entry = Entry.of(doc, site)
     if output_format == "jsonl":
         return Result(entry, record=jsonl_record(doc, __version__))
     body, sidecar_text = render_outputs(doc, __version__)
@@ -162,8 +169,93 @@ def clean_document_safely(doc: Document, config: Config, timeout: float | None =
 
 def clean_partition(docs: Iterable[Document], config: Config, output_format: str = "files",
                     write_root: Path | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> list[Result]:
-    """The per-document function over a partition: what every engine calls."""
+    """The per-document function over a partition, without the site pass (what the Spark recipe calls)."""
     return [finish_document(clean_document_safely(doc, config, timeout), output_format, write_root) for doc in docs]
+
+
+_SPOOLS: dict[str, Any] = {}
+
+
+def spool_document(doc: Document, spool_dir: Path | None) -> Any:
+    """Keep a cleaned document for the site pass: appended to this process's spool file
+    (returns ``(file, offset, length)``), or as bytes when there is no spool folder."""
+    doc.html = doc.text = ""  # the outputs are made from the lines; the markup is not needed again
+    data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+    if spool_dir is None:
+        return data
+    key = f"{spool_dir}/{os.getpid()}"
+    handle = _SPOOLS.get(key)
+    if handle is None or handle.closed:
+        spool_dir.mkdir(parents=True, exist_ok=True)
+        handle = _SPOOLS[key] = open(spool_dir / f"worker-{os.getpid()}.pkl", "ab")  # noqa: SIM115 - kept open
+    offset = handle.seek(0, os.SEEK_END)
+    handle.write(data)
+    handle.flush()
+    return (handle.name, offset, len(data))
+
+
+def spooled_bytes(spool: Any) -> bytes:
+    if isinstance(spool, bytes):
+        return spool
+    name, offset, length = spool
+    with open(name, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
+
+
+def load_spooled(spool: Any) -> Document:
+    if isinstance(spool, bytes):
+        return pickle.loads(spool)  # noqa: S301 - written by this run's own workers
+    name, offset, length = spool
+    with open(name, "rb") as handle:
+        handle.seek(offset)
+        return pickle.loads(handle.read(length))  # noqa: S301 - written by this run's own workers
+
+
+@dataclass(frozen=True)
+class CleanTask:
+    """Phase one, per document: the stages; then either the outputs (no site pass, or
+    no body) or the document's site line keys and its spooled copy for phase two."""
+
+    config: Config
+    output_format: str
+    write_root: Path | None
+    timeout: float | None
+    site_pass: bool = True
+    spool_dir: Path | None = None
+
+    def __call__(self, doc: Document) -> Result:
+        cleaned = clean_document_safely(doc, self.config, self.timeout)
+        if not self.site_pass or cleaned.failure is not None:
+            return finish_document(cleaned, self.output_format, self.write_root)
+        site = site_key(cleaned)
+        return Result(Entry.of(cleaned, site), keys=line_keys(cleaned), spool=spool_document(cleaned, self.spool_dir))
+
+    def failed(self, doc: Document, reason: str, detail: str) -> Result:
+        return finish_document(failed_copy(doc, "run", reason, detail), self.output_format, self.write_root)
+
+
+@dataclass(frozen=True)
+class FinishTask:
+    """Phase two, per spooled document: the site pass with the finished index, then the outputs."""
+
+    index: SiteIndex
+    output_format: str
+    write_root: Path | None
+
+    def __call__(self, spool: Any) -> Result:
+        doc = load_spooled(spool)
+        apply_site_index(doc, self.index)
+        return finish_document(doc, self.output_format, self.write_root, site_key(doc))
+
+    def failed(self, spool: Any, reason: str, detail: str) -> Result:
+        doc = load_spooled(spool)
+        return finish_document(failed_copy(doc, SITE_STAGE, reason, detail), self.output_format, self.write_root)
+
+
+def run_task(task: Callable[[Any], Result], items: Iterable[Any]) -> list[Result]:
+    """A partition through a task (what a Dask bag partition runs)."""
+    return [task(item) for item in items]
 
 
 def clean_documents(docs: Iterable[Document], config: Config) -> Iterator[Document]:
@@ -180,7 +272,7 @@ class Engine(Protocol):
     #: Largest resident set size seen per worker, in bytes (0 when unknown).
     peak_rss: dict[str, int]
 
-    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]: ...
+    def map(self, partitions: Iterable[list[Any]]) -> Iterator[list[Result]]: ...
 
     def close(self) -> None: ...
 
@@ -195,36 +287,32 @@ def current_rss() -> int:
 
 
 class SerialEngine:
-    """Clean in this process (``--workers 0``): for debugging; no hard timeout."""
+    """Run the task in this process (``--workers 0``): for debugging; no hard timeout."""
 
-    def __init__(self, config: Config, output_format: str, write_root: Path | None, timeout: float | None) -> None:
-        self.run = functools.partial(clean_partition, config=config, output_format=output_format,
-                                     write_root=write_root, timeout=timeout)
+    def __init__(self, task: Any) -> None:
+        self.task = task
         self.peak_rss: dict[str, int] = {}
 
-    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]:
+    def map(self, partitions: Iterable[list[Any]]) -> Iterator[list[Result]]:
         for partition in partitions:
-            yield self.run(partition)
+            yield run_task(self.task, partition)
             self.peak_rss["0"] = max(self.peak_rss.get("0", 0), current_rss())
 
     def close(self) -> None:
         pass
 
 
-def _worker_main(conn: Any, config: Config, output_format: str, write_root: Path | None,
-                 timeout: float | None) -> None:
-    """A pool worker: clean partitions sent by the parent, one message per document."""
+def _worker_main(conn: Any, task: Callable[[Any], Result]) -> None:
+    """A pool worker: run ``task`` on partitions sent by the parent, one message per item."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    stages_for(config)
     while True:
-        task = conn.recv()
-        if task is None:
+        message = conn.recv()
+        if message is None:
             return
-        chunk_id, start, docs = task
-        for offset, doc in enumerate(docs):
-            cleaned = clean_document_safely(doc, config, timeout)
-            result = finish_document(cleaned, output_format, write_root)
-            last = offset == len(docs) - 1
+        chunk_id, start, items = message
+        for offset, item in enumerate(items):
+            result = task(item)
+            last = offset == len(items) - 1
             conn.send((chunk_id, start + offset, result, current_rss() if last else 0))
 
 
@@ -250,19 +338,18 @@ def _start_method() -> str:
 class LocalPool:
     """``workers`` processes cleaning partitions, with per-document time limits and crash recovery."""
 
-    def __init__(self, workers: int, config: Config, output_format: str, write_root: Path | None,
-                 timeout: float | None) -> None:
-        self.size, self.timeout = max(1, workers), timeout
-        self.args = (config, output_format, write_root, timeout)
-        self.output_format, self.write_root = output_format, write_root
+    def __init__(self, workers: int, task: Any, timeout: float | None) -> None:
+        self.size, self.task, self.timeout = max(1, workers), task, timeout
         self.context = multiprocessing.get_context(_start_method())
+        if self.context.get_start_method() == "fork" and isinstance(task, CleanTask):
+            stages_for(task.config)  # built once here, shared copy-on-write by every forked worker
         self.workers: list[_Worker] = []
         self.peak_rss: dict[str, int] = {}
         self.restarts = 0
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=_worker_main, args=(child_end, *self.args), daemon=True)
+        process = self.context.Process(target=_worker_main, args=(child_end, self.task), daemon=True)
         process.start()
         child_end.close()
         return _Worker(process, parent_end)
@@ -270,9 +357,9 @@ class LocalPool:
     def _hard_limit(self) -> float | None:
         return None if not self.timeout else self.timeout + HARD_TIMEOUT_GRACE
 
-    def map(self, partitions: Iterable[list[Document]]) -> Iterator[list[Result]]:
+    def map(self, partitions: Iterable[list[Any]]) -> Iterator[list[Result]]:
         source = iter(partitions)
-        docs: dict[int, list[Document]] = {}
+        docs: dict[int, list[Any]] = {}
         results: dict[int, list[Result | None]] = {}
         remaining: dict[int, int] = {}
         queue: deque[tuple[int, int]] = deque()  # (partition, first position) waiting for a worker
@@ -343,7 +430,7 @@ class LocalPool:
                 elif limit is not None and now - worker.started > limit:
                     self._replace(worker, "timeout", f"over {limit:g} s; the worker was stopped", docs, record, queue)
 
-    def _replace(self, worker: _Worker, reason: str, detail: str, docs: dict[int, list[Document]],
+    def _replace(self, worker: _Worker, reason: str, detail: str, docs: dict[int, list[Any]],
                  record: Callable[[int, int, Result], None], queue: deque[tuple[int, int]]) -> None:
         """Record the worker's current document as failed, requeue the rest of its partition, restart it."""
         chunk, index = worker.chunk, worker.index
@@ -351,8 +438,7 @@ class LocalPool:
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        failed = failed_copy(docs[chunk][index], "run", reason, detail)
-        record(chunk, index, finish_document(failed, self.output_format, self.write_root))
+        record(chunk, index, self.task.failed(docs[chunk][index], reason, detail))
         if index + 1 < worker.end:
             queue.appendleft((chunk, index + 1))
         self.workers[self.workers.index(worker)] = self._spawn()
@@ -470,31 +556,64 @@ def check_folders(input_dir: Path, output_dir: Path) -> None:
 
 @dataclass
 class _Skip:
-    """A document whose outputs are current: its entry, and its JSONL record bytes."""
+    """A document whose outputs are current (its JSONL record is copied at the end)."""
 
     entry: Entry
-    record: bytes | None = None
 
 
-def make_engine(name: str, workers: int, config: Config, output_format: str, output_dir: Path,
-                timeout: float | None, scheduler: str | None = None) -> Engine:
-    """The engine called ``name`` (``local`` or ``dask``)."""
+#: Hidden folder below the output where phase one keeps documents for the site pass (removed at the end).
+SPOOL_DIR = ".spool"
+#: Spooled documents per phase-two partition (rendering and writing: ~1 ms each).
+FINISH_CHUNK_SIZE = 64
+
+
+def make_engine(name: str, workers: int, task: Any, timeout: float | None, scheduler: str | None = None) -> Engine:
+    """The engine called ``name`` (``local`` or ``dask``) running ``task``."""
     if name == "dask":
         from pipeline.runners.dask import DaskEngine
 
-        return DaskEngine(workers, config, output_format, timeout, scheduler)
+        return DaskEngine(workers, task, scheduler)
     if name != "local":
         raise ValueError(f"unknown engine {name!r}: use local or dask")
-    write_root = output_dir if output_format == "files" else None
-    if workers == 0:
-        return SerialEngine(config, output_format, write_root, timeout)
-    return LocalPool(workers, config, output_format, write_root, timeout)
+    return SerialEngine(task) if workers == 0 else LocalPool(workers, task, timeout)
+
+
+def prune_index(index: SiteIndex) -> SiteIndex:
+    """The index without keys seen in a single document (never repeated, whatever the rule): much smaller."""
+    least = min(MIN_DOCUMENTS, PROSE_MIN_DOCUMENTS)
+    pruned = SiteIndex(index.documents, {})
+    for site, counts in index.counts.items():
+        kept = {key: seen for key, seen in counts.items() if seen >= least}
+        if kept:
+            pruned.counts[site] = type(counts)(kept)
+    return pruned
+
+
+def _container_rels(sources: Iterable[str], rels: set[str]) -> set[str]:
+    """The input files holding documents of these sources (a file, or ``container#record``)."""
+    found = set()
+    for source in sources:
+        if source in rels:
+            found.add(source)
+            continue
+        cut = source.find("#")
+        while cut != -1 and source[:cut] not in rels:
+            cut = source.find("#", cut + 1)
+        if cut != -1:
+            found.add(source[:cut])
+    return found
 
 
 def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: int | None = None, *,
         output_format: str = "files", timeout: float | None = DEFAULT_TIMEOUT, progress: bool = False,
-        engine: str = "local", scheduler: str | None = None) -> RunSummary:
-    """Clean every document below ``input_dir`` into ``output_dir``; see the module docstring."""
+        engine: str = "local", scheduler: str | None = None, site_pass: bool = True) -> RunSummary:
+    """Clean every document below ``input_dir`` into ``output_dir``; see the module docstring.
+
+    With ``site_pass`` (the default) documents with a body are kept (spooled to
+    disk, not in memory) until every document has been cleaned, then the
+    site pass (:mod:`pipeline.sitewide`) runs with the finished index and the
+    outputs are written, again on the workers.
+    """
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     check_folders(input_dir, output_dir)
     if output_format not in FORMATS:
@@ -502,54 +621,126 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
     workers = (os.cpu_count() or 1) if workers is None else workers
     output_dir.mkdir(parents=True, exist_ok=True)
     sweep_temporary_files(output_dir)
+    spool_dir = output_dir / SPOOL_DIR
+    shutil.rmtree(spool_dir, ignore_errors=True)
     manifest = Manifest(output_dir, config.fingerprint(), output_format, __version__)
     jsonl = JsonlOutput(output_dir) if output_format == "jsonl" else None
+    # Workers write files themselves, except on a remote engine (no shared disk assumed) or into one JSONL file.
+    write_root = output_dir if output_format == "files" and engine == "local" else None
+    clean_task = CleanTask(config, output_format, write_root, timeout, site_pass,
+                           spool_dir if engine == "local" else None)
     paths = iter_input_files(input_dir)
-    containers = any(is_container(path.name) for path in paths)
+    rels = {path.relative_to(input_dir).as_posix() for path in paths}
+    containers = any(is_container(rel) for rel in rels)
     bar = Progress(progress, None if containers else len(paths))
-    items: deque[list[Document | _Skip]] = deque()
+    summary = RunSummary()
+    ordered: list[_Skip | Result] = []  # one per document, in input order
+    deferred: dict[str, int] = {}  # stem -> position of a tentatively skipped document
+    index, dirty = SiteIndex(), set()
+    parent_spool: list[Any] = []
 
-    def partitions() -> Iterator[list[Document]]:
-        group: list[Document | _Skip] = []
-        work: list[Document] = []
-        for doc in read_tree(input_dir, config.limits, only={p.relative_to(input_dir).as_posix() for p in paths}):
-            entry = manifest.unchanged(doc)
-            record = jsonl.previous_record(*entry.record) if jsonl and entry and entry.record else None
-            if entry is not None and (jsonl is None or record is not None):
-                group.append(_Skip(entry, record))
-            else:
-                group.append(doc)
-                work.append(doc)
-            if len(work) >= CHUNK_SIZE or len(group) >= MAX_ITEMS_PER_CHUNK:
+    def phase_one(stems: set[str] | None) -> None:
+        """Clean what changed (or, with ``stems``, exactly those documents) and index their sites."""
+        items: deque[list[Document | _Skip]] = deque()
+        only = rels if stems is None else _container_rels((ordered[deferred[s]].entry.source for s in stems), rels)
+
+        def partitions() -> Iterator[list[Document]]:
+            group: list[Document | _Skip] = []
+            work: list[Document] = []
+            for doc in read_tree(input_dir, config.limits, only=only):
+                stem = doc.output or doc.id
+                if stems is not None:
+                    if stem not in stems:
+                        continue
+                    entry = None
+                else:
+                    entry = manifest.unchanged(doc)
+                if entry is not None and (jsonl is None or jsonl.has_previous(entry.record)):
+                    group.append(_Skip(entry))
+                else:
+                    group.append(doc)
+                    work.append(doc)
+                if len(work) >= CHUNK_SIZE or len(group) >= MAX_ITEMS_PER_CHUNK:
+                    items.append(group)
+                    yield work
+                    group, work = [], []
+            if group:
                 items.append(group)
                 yield work
-                group, work = [], []
-        if group:
-            items.append(group)
-            yield work
 
-    summary = RunSummary()
-    runner = make_engine(engine, workers, config, output_format, output_dir, timeout, scheduler)
-    finished = False
-    try:
-        for results in runner.map(partitions()):
-            cleaned = iter(results)
-            for item in items.popleft():
+        runner = make_engine(engine, workers, clean_task, timeout, scheduler)
+        try:
+            for results in runner.map(partitions()):
+                cleaned = iter(results)
+                for item in items.popleft():
+                    if isinstance(item, _Skip):
+                        deferred[item.entry.stem] = len(ordered)
+                        ordered.append(item)
+                        continue
+                    result = next(cleaned)
+                    stem = result.entry.stem
+                    if isinstance(result.spool, bytes):  # a remote engine: keep it on the parent's disk
+                        result.spool = spool_document(load_spooled(result.spool), spool_dir)
+                    if result.keys is not None:
+                        index.add(result.entry.site, result.keys)
+                        dirty.add(result.entry.site)
+                        result.keys = None
+                    if manifest.previous_sites.get(stem):
+                        dirty.add(manifest.previous_sites[stem])
+                    if stems is None:
+                        ordered.append(result)
+                    else:
+                        ordered[deferred.pop(stem)] = result
+                bar.update(len(ordered), len(deferred))
+        finally:
+            runner.close()
+            for key, value in runner.peak_rss.items():
+                summary.peak_rss[key] = max(summary.peak_rss.get(key, 0), value)
+
+    def phase_two() -> Iterator[Entry]:
+        """The site pass and the outputs of spooled documents; every document's entry, in order."""
+        task = FinishTask(prune_index(index), output_format, write_root)
+
+        def partitions() -> Iterator[list[Any]]:
+            batch = [item.spool for item in ordered if isinstance(item, Result) and item.spool is not None]
+            for start in range(0, len(batch), FINISH_CHUNK_SIZE):
+                refs = batch[start:start + FINISH_CHUNK_SIZE]
+                # a remote engine's workers cannot open the parent's spool: send the bytes
+                yield refs if engine == "local" else [spooled_bytes(ref) for ref in refs]
+
+        runner = make_engine(engine, workers, task, timeout, scheduler)
+        try:
+            finished = (result for results in runner.map(partitions()) for result in results)
+            for item in ordered:
                 if isinstance(item, _Skip):
                     entry = item.entry
-                    if jsonl is not None and item.record is not None:
-                        entry = dataclasses.replace(entry, record=jsonl.append_bytes(item.record))
+                    if jsonl is not None:
+                        entry = dataclasses.replace(entry, record=jsonl.copy_previous(entry.record))
                     summary.unchanged += 1
+                    yield entry
                 else:
-                    entry = _store(next(cleaned), output_dir, jsonl)
-                summary.add_entry(entry)
-                manifest.add(entry)
+                    yield _store(next(finished) if item.spool is not None else item, output_dir, jsonl)
+        finally:
+            runner.close()
+            for key, value in runner.peak_rss.items():
+                summary.peak_rss[key] = max(summary.peak_rss.get(key, 0), value)
+
+    finished = False
+    try:
+        phase_one(None)
+        seen = {item.entry.stem for item in ordered}
+        dirty.update(site for stem, site in manifest.previous_sites.items() if stem not in seen)
+        redo = {stem for stem, position in deferred.items() if site_pass and ordered[position].entry.site in dirty}
+        if redo:
+            phase_one(redo)
+        for entry in phase_two():
+            summary.add_entry(entry)
+            manifest.add(entry)
             bar.update(summary.documents, summary.unchanged)
         finished = True
     finally:
-        runner.close()
-        summary.peak_rss = dict(runner.peak_rss)
         bar.close()
+        shutil.rmtree(spool_dir, ignore_errors=True)
         if not finished:
             if jsonl is not None:
                 jsonl.abort()

@@ -55,16 +55,54 @@ def body_scores(X: np.ndarray, model: LineModel) -> np.ndarray:
     return model.second.predict(np.hstack([X, context_of_scores(first, words)]))
 
 
+#: A run of at least this many bulleted lines is one list, and a list shares one fate ...
+LIST_MIN_ITEMS = 3
+#: ... once at least this share of its items is removed, the rest go too (one long teaser in a
+#: headline list reads like prose on its own, not among its siblings).
+LIST_REMOVED_SHARE = 2 / 3
+#: A label ("Related Content", "الأكثر قراءة") has at most this many words; the headline-shaped lines
+#: right under it, up to the next long line, are its list.
+LABEL_MAX_WORDS = 5
+HEADLINE_MAX_WORDS = 15
+
+
+def _lists_share_a_fate(X: np.ndarray, remove: np.ndarray) -> np.ndarray:
+    """Items of a mostly removed bulleted list, and headlines right under a label: removed as a list."""
+    bullet = X[:, _COLUMN["bullet"]] > 0
+    words = np.expm1(X[:, _COLUMN["words"]])
+    extra = np.zeros(len(remove), dtype=bool)
+    start = 0
+    while start < len(bullet):
+        end = start
+        while end < len(bullet) and bullet[end] == bullet[start]:
+            end += 1
+        if bullet[start] and end - start >= LIST_MIN_ITEMS and remove[start:end].mean() >= LIST_REMOVED_SHARE:
+            extra[start:end] = True
+        start = end
+    label = (X[:, _COLUMN["rule:related-links"]] + X[:, _COLUMN["rule:section-label"]] > 0) & (words <= LABEL_MAX_WORDS)
+    headline = (words <= HEADLINE_MAX_WORDS) & (X[:, _COLUMN["sentence-end"]] == 0)
+    for i in np.flatnonzero(label):
+        j = i + 1
+        while j < len(remove) and headline[j] and not label[j]:
+            extra[j] = True
+            j += 1
+    return extra & ~remove
+
+
 def decide(X: np.ndarray, scores: np.ndarray, threshold: float, model: LineModel) -> list[str]:
     """Step 4: a removal reason for each line, "" for the lines kept."""
     rules = X[:, _RULE_COLUMNS] > 0
     remove = (scores < threshold) | (X[:, _SURE] > 0)
+    as_list = _lists_share_a_fate(X, remove)
+    remove |= as_list
     reasons = [""] * len(scores)
     unexplained = []
     for i in np.flatnonzero(remove):
         hits = np.flatnonzero(rules[i])
         if hits.size:
             reasons[i] = RULE_REASONS[hits[0]]
+        elif as_list[i]:
+            reasons[i] = "headline-list"
         elif X[i, _AFTER_COMMENTS] > 0:
             reasons[i] = "comments"
         else:
@@ -85,6 +123,8 @@ def classify_lines(lines: Sequence[Line], html: bool = False, model: LineModel |
     if not lines:
         return []
     model = model or load_model()
+    if model.features != FEATURE_NAMES:
+        raise ValueError("the line model was trained on other features than this code computes: run `make train`")
     X = document_features(lines, html)
     scores = body_scores(X, model)
     return decide(X, scores, model.html_threshold if html else model.threshold, model)

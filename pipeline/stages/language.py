@@ -19,13 +19,17 @@ statistical model::
 1. **Script.** Arabic letters against Latin letters
    (:mod:`pipeline.text.script`) decide Arabic-script against Latin-script.
 2. **Letters of one language.** Within the Arabic script, Persian, Urdu,
-   Kurdish and Pashto write letters Arabic does not (پ چ ژ گ ک ی ے ٹ ڈ ڑ ں ھ ہ
-   ڕ ڵ ۆ ێ ە ټ ډ ښ ...) and the zero-width non-joiner, and write ی and ک where
-   Arabic writes ي and ك; Arabic writes ة, ى and hamza on alef. These letters,
-   weighted, and a few function words of each language (را است / اور ہے /
-   في من) decide. Where none occurs (mostly single words), langdetect's own
-   character n-gram profiles of ar, fa and ur decide, with Arabic the default
-   unless Persian or Urdu is far likelier (:data:`NGRAM_MARGIN`).
+   Kurdish and Pashto write letters Arabic does not (پ چ ژ گ ی ک ے ٹ ڈ ڑ ں ہ
+   ڕ ڵ ۆ ێ ە ټ ډ ښ ...) and the zero-width non-joiner; Arabic writes ة, ى and
+   hamza on alef, and ي and ك (which Persian is also often typed with). These
+   letters, weighted, and a few function words of each language (را است / اور
+   ہے / في من) decide when one side has at least :data:`LETTER_MARGIN` (one
+   letter Arabic never writes, or one function word). Otherwise (mostly one or
+   two words) a character n-gram naive Bayes model of ar, fa and ur trained on
+   the dev corpora decides (:mod:`pipeline.text.arabic_script_langid`), with a
+   prior that keeps Arabic unless Persian or Urdu is far likelier. When the
+   letters say "not Arabic" but only Persian/Urdu-shared letters occur, the
+   same model's fa/ur table picks between the two.
 3. **Function words.** Within the Latin script, English running text is about
    40% "the, of, and, to, ..."; at least :data:`MIN_ENGLISH_SHARE` of them
    makes a line English. A line with no sign of another language (accented
@@ -42,16 +46,14 @@ A text with fewer than :data:`MIN_LETTERS` letters is ``"und"``.
 
 from __future__ import annotations
 
-import functools
-import json
-import math
 import re
-from importlib import resources
+import unicodedata
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.document import Document
+from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
 from pipeline.text.script import arabic_letter_count, latin_letter_count, letter_count
 
 #: Fewer letters than this and no language is named ("10:30", "CNN", "|").
@@ -93,10 +95,6 @@ MIN_FOREIGN_WORDS = 2
 SHORT_LINE_WORDS = 4
 STRONG_PROBABILITY = 0.99
 
-#: Words of an Arabic-script text the n-gram fallback reads (it only runs on
-#: short texts with no telling letter, but a long one must not cost much).
-MAX_NGRAM_WORDS = 12
-
 #: Confidence given to the English default (no evidence either way).
 DEFAULT_CONFIDENCE = 0.5
 
@@ -131,18 +129,19 @@ FOREIGN_FUNCTION_WORDS = frozenset(
 ) - ENGLISH_FUNCTION_WORDS
 
 # Letters that tell Arabic-script languages apart, with weights. A letter
-# Arabic never writes (پ چ ژ گ, Urdu ٹ ڈ ڑ ں ے ...) or the zero-width non-joiner
-# is strong evidence. ی, ک and ھ are the Persian/Urdu forms of ي and ك, but much
-# Persian text is typed with the Arabic forms, so ي and ك are weak evidence
-# for Arabic; ة, ى and hamza on alef/waw are Arabic spelling.
+# Arabic keyboards never type (پ چ ژ گ, Persian ی and ک, Urdu ٹ ڈ ڑ ں ے ...)
+# or the zero-width non-joiner is strong evidence (Arabic typed on a Persian
+# keyboard, with ی and ک, is the rare exception: a few of its short lines are
+# called Persian). ھ is Urdu's two-eyed heh but some Arabic sites type it for
+# ه; ي and ك are weak evidence for Arabic, as much Persian is typed with them;
+# ة, ى and hamza on alef/waw are Arabic spelling.
 STRONG_WEIGHT, WEAK_WEIGHT = 3.0, 0.5
 _PERSIAN_ONLY = "ژۀ۰۱۲۳۴۵۶۷۸۹"
 _URDU_ONLY = "ٹڈڑںہۃےۓ"
 _KURDISH_ONLY = "ڕڵۆێە"
 _PASHTO_ONLY = "ټډړږښځڅګڼېۍ"
-_NON_ARABIC_STRONG = "پچگ\u200c" + _PERSIAN_ONLY + _URDU_ONLY + _KURDISH_ONLY + _PASHTO_ONLY
-# ھ is Urdu's two-eyed heh, but some Arabic sites type it for ه.
-_NON_ARABIC_FORMS = "یکھ"
+_NON_ARABIC_STRONG = "پچگیک\u200c" + _PERSIAN_ONLY + _URDU_ONLY + _KURDISH_ONLY + _PASHTO_ONLY
+_NON_ARABIC_FORMS = "ھ"
 _ARABIC_SPELLING = "ةىأإؤ"
 _ARABIC_FORMS = "يك"
 
@@ -158,14 +157,13 @@ ARABIC_WORDS = frozenset(
 )
 FUNCTION_WORD_WEIGHT = 3.0
 
-#: Where letters and words say nothing, langdetect's character n-gram profiles
-#: for ar, fa and ur decide; Arabic stays the default unless Persian or Urdu is
-#: at least e**NGRAM_MARGIN (400) times likelier: on single words the three
-#: share most n-grams, and Arabic must not lose its own words.
-NGRAM_MARGIN = 6.0
-#: Smoothing of the n-gram probabilities (langdetect's own value is 0.5 over
-#: 55 languages; over three, 0.1 keeps one odd n-gram from deciding).
-NGRAM_ALPHA = 0.1
+#: Letter and function-word evidence decides an Arabic-script text only when
+#: the leading side has at least this much: one letter Arabic never writes
+#: (پ چ ژ گ ی ک ے, the non-joiner), or one function word, or three Arabic
+#: spellings (ة ى أ ...). Anything less (ة, ي or ك alone, which both sides
+#: type) is left to the n-gram model, which weighs them with everything else
+#: in the words.
+LETTER_MARGIN = STRONG_WEIGHT
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Each telling letter and its weight: positive for Persian/Urdu/..., negative for Arabic.
@@ -175,6 +173,9 @@ _LETTER_WEIGHTS = {
     **{ch: -1.0 for ch in _ARABIC_SPELLING},
     **{ch: -WEAK_WEIGHT for ch in _ARABIC_FORMS},
 }
+#: Letters Arabic does not write (as typed on Arabic keyboards): one of them
+#: makes a word Persian, Urdu, Kurdish or Pashto to the letter evidence.
+NON_ARABIC_LETTERS = frozenset(_NON_ARABIC_STRONG)
 _LETTER_SIGNALS = re.compile(f"[{''.join(_LETTER_WEIGHTS)}]")
 _SPECIFIC = {
     "fa": re.compile(f"[{_PERSIAN_ONLY}]"),
@@ -182,6 +183,7 @@ _SPECIFIC = {
     "ku": re.compile(f"[{_KURDISH_ONLY}]"),
     "ps": re.compile(f"[{_PASHTO_ONLY}]"),
 }
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 _NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 
 # langdetect draws random numbers; a fixed seed makes its answers repeatable.
@@ -198,42 +200,15 @@ def _langdetect(text: str) -> tuple[str, float]:
     return best.lang.split("-")[0], best.prob
 
 
-@functools.lru_cache(maxsize=1)
-def _ngram_profiles() -> dict[str, tuple[dict[str, int], list[int]]]:
-    """langdetect's n-gram counts for ar, fa and ur (read once, never changed)."""
-    profiles = {}
-    for lang in ("ar", "fa", "ur"):
-        data = json.loads(resources.files("langdetect").joinpath("profiles", lang).read_text(encoding="utf-8"))
-        profiles[lang] = (data["freq"], data["n_words"])
-    return profiles
+def arabic_script_language(text: str, model: ArabicScriptModel | None = None) -> tuple[str, float]:
+    """ar, fa, ur, ku or ps for Arabic-script ``text``: letters and function words, else the n-gram model.
 
-
-def _ngram_language(text: str) -> tuple[str, float]:
-    """ar, fa or ur by naive Bayes over langdetect's 1-3-gram profiles of the three."""
-    profiles = _ngram_profiles()
-    langs = tuple(profiles)
-    scores = dict.fromkeys(langs, 0.0)
-    for word in text.split()[:MAX_NGRAM_WORDS]:
-        padded = f" {word} "
-        for n in (1, 2, 3):
-            for i in range(len(padded) - n + 1):
-                gram = padded[i : i + n]
-                if gram.isspace():
-                    continue
-                probs = [profiles[lang][0].get(gram, 0) / profiles[lang][1][n - 1] for lang in langs]
-                total = sum(probs)
-                if total:
-                    for lang, p in zip(langs, probs):
-                        scores[lang] += math.log(p / total * (1 - NGRAM_ALPHA) + NGRAM_ALPHA / len(langs))
-    other = max(("fa", "ur"), key=lambda lang: scores[lang])
-    margin = scores[other] - scores["ar"]
-    if margin > NGRAM_MARGIN:
-        return other, 1 / (1 + math.exp(-margin))
-    return "ar", 1 / (1 + math.exp(margin))
-
-
-def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]:
-    """ar, fa, ur, ku or ps: letters first, then function words, then n-grams."""
+    ``model`` defaults to the shipped one (:func:`default_model`); training
+    passes the model of a cross-validation fold.
+    """
+    if _PRESENTATION_FORMS.search(text):
+        # Old pages type shaped letters (ﺳﯿﺘﻪ); NFKC gives the letters back.
+        text = unicodedata.normalize("NFKC", text)
     words = text.split()
     arabic = other = 0.0
     for ch in _LETTER_SIGNALS.findall(text):
@@ -246,20 +221,25 @@ def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]
     persian_words = sum(word in PERSIAN_WORDS for word in words)
     urdu_words = sum(word in URDU_WORDS for word in words)
     other += FUNCTION_WORD_WEIGHT * (persian_words + urdu_words)
-    if arabic == other == 0:
-        # No letter only one side writes, no function word: n-grams decide.
-        lang, confidence = _ngram_language(text)
-        return lang, round(script_share * confidence, 5)
-    if other <= arabic:
-        return "ar", round(script_share * arabic / (arabic + other), 5)
+    if max(arabic, other) < LETTER_MARGIN or arabic == other:
+        # Nothing only one side writes: the n-gram model decides (Arabic unless
+        # Persian or Urdu is clearly likelier).
+        return (model or default_model()).classify(text)
+    if other < arabic:
+        return "ar", arabic / (arabic + other)
     specific = {lang: len(pattern.findall(text)) for lang, pattern in _SPECIFIC.items()}
     specific["fa"] += persian_words
     specific["ur"] += urdu_words
     lang = max(sorted(specific), key=lambda name: specific[name])
     if specific[lang] == 0:
         # Only letters Persian and Urdu share (پ چ گ ک ی): n-grams tell which.
-        lang = "ur" if _ngram_language(text)[0] == "ur" else "fa"
-    return lang, round(script_share * other / (arabic + other), 5)
+        lang = (model or default_model()).classify(text, ("fa", "ur"))[0]
+    return lang, other / (arabic + other)
+
+
+def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]:
+    lang, confidence = arabic_script_language(text)
+    return lang, round(script_share * confidence, 5)
 
 
 def _latin_script_language(text: str, script_share: float) -> tuple[str, float]:

@@ -154,11 +154,11 @@ def safe_stem(stem: str) -> PurePosixPath:
     for a file system is shortened with a hash, and ``_run`` gets a ``_`` so no
     document's sidecar is the run summary::
 
-        >>> str(safe_stem("../../etc/passwd")), str(safe_stem("/abs/a\\x00b")), str(safe_stem("_run"))
+        >>> str(safe_stem("../../etc/passwd")), str(safe_stem("//abs/a\\x00b")), str(safe_stem("_run"))
         ('etc/passwd', 'abs/ab', '_run_')
     """
     parts = [_short_part(part) for part in PurePosixPath(stem.replace("\\", "/").replace("\x00", "")).parts
-             if part not in ("", ".", "..", "/")]
+             if part.strip("/") not in ("", ".", "..")]  # "//" is a root too (POSIX allows a leading "//")
     if len(parts) == 1 and parts[0] in RESERVED_STEMS:
         parts[0] += "_"
     return PurePosixPath(*parts) if parts else PurePosixPath("_")
@@ -223,16 +223,21 @@ class JsonlOutput:
         """Write one record; returns its ``[offset, length]`` in the new file."""
         return self._append(record.encode("utf-8"))
 
-    def previous_record(self, offset: int, length: int) -> bytes | None:
-        """A record of the previous file; ``None`` when it is not there (the caller re-runs the document)."""
-        if self.previous is None:
-            return None
-        self.previous.seek(offset)
-        data = self.previous.read(length)
-        return data if len(data) == length and data.endswith(b"\n") else None
+    def has_previous(self, location: list[int] | None) -> bool:
+        """Whether the previous file holds a record at ``[offset, length]``."""
+        if self.previous is None or not location:
+            return False
+        offset, length = location
+        return offset + length <= os.fstat(self.previous.fileno()).st_size
 
-    def append_bytes(self, data: bytes) -> list[int]:
-        """Write a record copied from the previous file; returns its ``[offset, length]``."""
+    def copy_previous(self, location: list[int] | None) -> list[int]:
+        """Copy a record of the previous file (checked with :meth:`has_previous`); its new ``[offset, length]``."""
+        if self.previous is None or not location:
+            raise ValueError("no previous record to copy")
+        self.previous.seek(location[0])
+        data = self.previous.read(location[1])
+        if len(data) != location[1] or not data.endswith(b"\n"):
+            raise ValueError(f"{JSONL_OUTPUT} changed during the run")
         return self._append(data)
 
     def _append(self, data: bytes) -> list[int]:

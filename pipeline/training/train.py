@@ -50,11 +50,11 @@ SEED = 20261121
 #: LightGBM settings: small trees (the model ships in the package and runs per line), strong leaf minimums
 #: so a rule learnt from one site's template does not carry a split on its own.
 PARAMS = {
-    "objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "max_depth": 6, "min_data_in_leaf": 60,
+    "objective": "binary", "learning_rate": 0.12, "num_leaves": 15, "max_depth": 6, "min_data_in_leaf": 60,
     "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
     "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1,
 }
-FIRST_ROUNDS, SECOND_ROUNDS = 200, 120
+FIRST_ROUNDS, SECOND_ROUNDS = 80, 40
 #: Hand-labelled pages (seeds, Arabic dumps, sites-dev) weigh this much more than derived labels: their
 #: labels are exact, and they are the only Arabic dumps.
 GOLD_WEIGHT = 3.0

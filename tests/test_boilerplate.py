@@ -1,0 +1,183 @@
+"""The boilerplate stage: vocabulary rules, the shipped line model, and the seeds against their labels."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.boilerplate.features import FEATURE_NAMES, line_features
+from pipeline.boilerplate.model import forest_from_lightgbm, load_model
+from pipeline.boilerplate.rules import match_rule
+from pipeline.document import Document, Line
+from pipeline.stages.boilerplate import Boilerplate, classify_lines
+from pipeline.stages.extract import split_dump
+from pipeline.stages.language import detect_language
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = Path(__file__).resolve().parent / "data" / "gold"
+SEEDS = sorted((ROOT / "raw" / "seeds").glob("*.txt"))
+
+ARTICLE_EN = [
+    "The government announced on Monday that it would raise the minimum wage by five percent next year, "
+    "a move that unions had demanded for months.",
+    "Officials said the increase would apply to all workers over the age of eighteen, and that employers "
+    "would have until April to adjust their payrolls.",
+    "Business groups warned that smaller firms could struggle with the extra costs, while economists were "
+    "divided on the likely effect on jobs.",
+    "The opposition said the measure did not go far enough and promised to press for a larger increase "
+    "when parliament returns after the summer recess.",
+]
+ARTICLE_AR = [
+    "أعلنت الحكومة يوم الاثنين أنها سترفع الحد الأدنى للأجور بنسبة خمسة في المئة في العام المقبل، وهي خطوة "
+    "طالبت بها النقابات منذ أشهر طويلة.",
+    "وقال مسؤولون إن الزيادة ستطبق على جميع العمال الذين تزيد أعمارهم على ثمانية عشر عاما، وإن أمام أصحاب "
+    "العمل حتى شهر أبريل لتعديل كشوف الرواتب.",
+    "وحذرت مجموعات الأعمال من أن الشركات الصغيرة قد تواجه صعوبة في تحمل التكاليف الإضافية، بينما انقسم "
+    "الاقتصاديون حول الأثر المحتمل على الوظائف.",
+]
+
+
+def _lines(texts: list[str]) -> list[Line]:
+    lines = [Line(number, text) for number, text in enumerate(texts, start=1)]
+    for line in lines:
+        line.lang = detect_language(line.text)[0]
+    return lines
+
+
+def _decisions(texts: list[str], html: bool = False) -> dict[str, str]:
+    return dict(zip(texts, classify_lines(_lines(texts), html=html)))
+
+
+def _labels(name: str) -> dict[int, str]:
+    with open(GOLD / f"{name}.labels.tsv", encoding="utf-8") as handle:
+        return {int(row["line"]): row["class"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+# --- the seeds: the hard requirement ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_seed_has_no_leaked_and_no_lost_lines(path: Path) -> None:
+    labels = _labels(path.stem)
+    lines = _lines([line.text for line in split_dump(path.read_text(encoding="utf-8"))])
+    for line, original in zip(lines, split_dump(path.read_text(encoding="utf-8"))):
+        line.number = original.number
+    reasons = classify_lines(lines)
+    leaked = [line.text for line, reason in zip(lines, reasons) if not reason and labels.get(line.number) == "drop"]
+    lost = [(line.text, reason) for line, reason in zip(lines, reasons) if reason and labels.get(line.number) == "body"]
+    assert leaked == [] and lost == []
+
+
+def test_seed_002_arabic_navigation_goes() -> None:
+    path = ROOT / "raw" / "seeds" / "002_1401ab096eaf772a.txt"
+    doc = Document(id=path.name, source=path.name, format="text")
+    doc.lines = _lines([line.text for line in split_dump(path.read_text(encoding="utf-8"))])
+    Boilerplate().process(doc)
+    assert not doc.lines[0].keep and doc.lines[0].text == "أخبار المركز"
+    assert all(not line.keep and line.stage == "boilerplate" for line in doc.lines[:6])
+
+
+# --- English and Arabic page furniture ----------------------------------------------------------------------------
+
+def test_english_navigation_run_and_article() -> None:
+    menu = ["Home", "World", "Politics", "Business", "Sport", "Culture", "Opinion", "Video"]
+    decisions = _decisions(menu + ARTICLE_EN + ["Share", "Follow us on Twitter", "© 2024 Example News. All rights reserved."])
+    assert all(decisions[text] for text in menu)
+    assert all(decisions[text] == "" for text in ARTICLE_EN)
+    assert decisions["Share"] == "share-follow"
+    assert decisions["© 2024 Example News. All rights reserved."] == "copyright"
+
+
+def test_comment_thread_and_form_go() -> None:
+    thread = ["3 thoughts on “Minimum wage to rise”", "Robert Smith says:",
+              "This is long overdue and the government should have done it years ago, frankly it is a disgrace.",
+              "Like", "Reply", "Leave a Reply", "Your email address will not be published. Required fields are marked *",
+              "Post Comment"]
+    decisions = _decisions(ARTICLE_EN + thread)
+    assert all(decisions[text] == "" for text in ARTICLE_EN)
+    assert all(decisions[text] for text in thread)
+    assert decisions["Robert Smith says:"] == "comments"
+    assert decisions["Leave a Reply"] in ("comments", "comment-form")
+
+
+def test_caption_and_tags_go() -> None:
+    texts = ARTICLE_EN[:2] + ["picture", "The minister at the press conference (Image: Getty Images)"] + \
+        ARTICLE_EN[2:] + ["Tags:", "economy wages government"]
+    decisions = _decisions(texts)
+    assert decisions["picture"] == "caption"
+    assert decisions["The minister at the press conference (Image: Getty Images)"] == "caption"
+    assert decisions["Tags:"] == "tags"
+    assert all(decisions[text] == "" for text in ARTICLE_EN)
+
+
+def test_arabic_furniture_goes_and_article_stays() -> None:
+    texts = ["الرئيسية", "أخبار", "رياضة", "اقتصاد", "الأكثر قراءة", *ARTICLE_AR, "إقرأ أيضاً",
+             "تابعونا على", "إضافة تعليق جديد", "جميع الحقوق محفوظة © 2020"]
+    decisions = _decisions(texts)
+    assert all(decisions[text] == "" for text in ARTICLE_AR)
+    assert decisions["الأكثر قراءة"] == "section-label"
+    assert decisions["جميع الحقوق محفوظة © 2020"] == "copyright"
+    assert decisions["إضافة تعليق جديد"] == "comments"
+    assert all(decisions[text] for text in ("الرئيسية", "أخبار", "رياضة", "إقرأ أيضاً", "تابعونا على"))
+
+
+def test_html_track_removes_cnn_comment_policy() -> None:
+    policy = ["ترحب شبكة CNN بالنقاش الحيوي والمفيد، وكي لا نضطر في موقع CNN بالعربية إلى مراجعة التعليقات قبل "
+              "نشرها، ننصحك بمراجعة إرشادات الاستخدام للتعرف إلى المعايير التي يجب الالتزام بها.",
+              "الآراء الواردة أدناه لا تعبر عن رأي موقع CNN بالعربية، بل تعكس وجهات نظر أصحابها فقط."]
+    decisions = _decisions(ARTICLE_AR + policy, html=True)
+    assert all(decisions[text] == "" for text in ARTICLE_AR)
+    assert all(decisions[text] == "comments" for text in policy)
+
+
+def test_every_removed_line_has_a_kebab_case_reason() -> None:
+    path = ROOT / "raw" / "seeds" / "004_9a1724c646749202.txt"
+    reasons = classify_lines(_lines([line.text for line in split_dump(path.read_text(encoding="utf-8"))]))
+    for reason in filter(None, reasons):
+        name = reason.removeprefix("model:")
+        assert name and name == name.lower() and " " not in name
+
+
+def test_rules_need_short_lines() -> None:
+    assert match_rule("Share", 1).reason == "share-follow"
+    long_line = "Share prices fell sharply on Monday as investors worried about the outlook for the global economy"
+    assert match_rule(long_line, len(long_line.split())) is None
+
+
+def test_classification_is_deterministic_and_pure() -> None:
+    lines = _lines(["Home", "News", *ARTICLE_EN, "Share"])
+    first = classify_lines(lines)
+    assert classify_lines(lines) == first
+    assert all(line.keep for line in lines)
+    assert classify_lines([]) == []
+
+
+# --- the model: numpy evaluation equals LightGBM ------------------------------------------------------------------
+
+def test_features_have_their_names() -> None:
+    X = line_features(["Home", *ARTICLE_EN])
+    assert X.shape == (5, len(FEATURE_NAMES)) and np.isfinite(X).all()
+    model = load_model()
+    assert model.features == FEATURE_NAMES
+
+
+def test_numpy_trees_match_lightgbm() -> None:
+    lightgbm = pytest.importorskip("lightgbm")
+    rows = []
+    labels = []
+    for path in SEEDS:
+        lines = split_dump(path.read_text(encoding="utf-8"))
+        gold = _labels(path.stem)
+        rows.append(line_features([line.text for line in lines], numbers=[line.number for line in lines]))
+        labels += [int(gold.get(line.number) == "body") for line in lines]
+    X, y = np.vstack(rows), np.asarray(labels)
+    params = {"objective": "binary", "num_leaves": 7, "min_data_in_leaf": 3, "seed": 1, "deterministic": True,
+              "num_threads": 1, "verbose": -1, "learning_rate": 0.2}
+    booster = lightgbm.train(params, lightgbm.Dataset(X, y), 25)
+    forest = forest_from_lightgbm(booster.dump_model())
+    expected = booster.predict(X)
+    assert np.allclose(forest.predict(X), expected, rtol=0, atol=1e-12)
+    assert np.allclose(forest.raw_score(X), booster.predict(X, raw_score=True), rtol=0, atol=1e-12)
+    assert ((forest.predict(X) >= 0.5) == (expected >= 0.5)).all()
