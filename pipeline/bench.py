@@ -52,7 +52,7 @@ SHARD_RECORDS = 5_000
 #: Worker counts compared for scaling.
 WORKER_COUNTS = (1, 2)
 #: The per-document part of the chain, in the order the breakdown prints it.
-READ, WRITE = "read", "write"
+READ, SITE, WRITE = "read", "sitewide", "write"
 SECTIONS = ("text", "html", "scale", "incremental")
 
 
@@ -210,14 +210,17 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
     from pipeline.core import Config, default_stages, run_stages
     from pipeline.evaluation.metrics import shingle_scores, word_scores
     from pipeline.runners.local import finish_document
+    from pipeline.sitewide import SiteIndex, apply_site_index, line_keys, site_key
     from pipeline.stages.read import iter_input_files, read_tree
 
     result = ChainResult()
+    result.stages[READ] = 0.0
     stages = [Timed(stage, result.stages) for stage in default_stages(Config())]
     shutil.rmtree(out, ignore_errors=True)
     pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     traf_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
+    index, kept, firsts = SiteIndex(), [], {}
     paths = iter_input_files(corpus)
     load_before = load()
     documents = read_tree(corpus, only={p.relative_to(corpus).as_posix() for p in paths})
@@ -230,13 +233,15 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
         result.stages[READ] += time.perf_counter() - started
         raw = doc.raw
         doc = run_stages(doc, stages)
-        written = time.perf_counter()
-        finish_document(doc, "files", out)
-        result.stages[WRITE] += time.perf_counter() - written
+        keyed = time.perf_counter()
+        if doc.failure is None:
+            index.add(site_key(doc), line_keys(doc))
+            doc.html = doc.text = ""
+        kept.append(doc)
+        result.stages[SITE] += time.perf_counter() - keyed
         result.seconds += time.perf_counter() - started
         result.docs += 1
         result.megabytes += size / 1e6
-        result.outcomes[doc.outcome] += 1
         sample = samples.get(doc.id)
         first = sample is not None and (sample.corpus, sample.name) not in seen
         if first:
@@ -248,7 +253,19 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
             if first and sample.truth is not None:
                 traf_pairs[sample.corpus].append((sample.truth, extracted))
         if first and sample.truth is not None:
-            pairs[sample.corpus].append((sample.truth, "" if doc.failure else doc.body))
+            firsts[doc.id] = sample
+    started = time.perf_counter()
+    for doc in kept:  # the site pass needs the whole index: a second pass, as in the runner
+        applied = time.perf_counter()
+        apply_site_index(doc, index)
+        written = time.perf_counter()
+        result.stages[SITE] += written - applied
+        finish_document(doc, "files", out)
+        result.stages[WRITE] += time.perf_counter() - written
+        if doc.id in firsts:
+            pairs[firsts[doc.id].corpus].append((firsts[doc.id].truth, "" if doc.failure else doc.body))
+        result.outcomes[doc.outcome] += 1
+    result.seconds += time.perf_counter() - started
     result.load = (load_before, load())
     scorers: dict[str, tuple[str, Callable]] = {"scrapinghub": ("shingle_f1", shingle_scores),
                                                 "wcxb-dev": ("word_f1", word_scores)}

@@ -34,7 +34,8 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 APT_PACKAGES = ("chromium", "fonts-dejavu-core")  # DejaVu Sans has the Arabic letters
 APT_TIMEOUT_SECONDS = 1200
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]  # CI containers often have a tiny /dev/shm
 VIEWPORT = {"width": 1100, "height": 800}
 
 ENGLISH = ("Home | News | Sport\n\n"

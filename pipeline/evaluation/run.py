@@ -360,6 +360,8 @@ def _arabic_checks(eval_root: Path) -> tuple[Any, str]:
         results = arabic_checks.run_arabic_checks(eval_root)
     except OSError as error:  # a corpora folder without encoding/ or langid/ (the CI slice)
         return None, f"skipped: {type(error).__name__}: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 - another module's failure must not lose the eval table
+        return {"error": f"{type(error).__name__}: {error}"}, f"FAILED: {type(error).__name__}: {error}"
     formatter = getattr(arabic_checks, "format_table", None)
     return results, formatter(results) if formatter else json.dumps(results, indent=2, sort_keys=True)
 

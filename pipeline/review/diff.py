@@ -34,7 +34,7 @@ from typing import Any
 from pipeline.review.outputs import REVIEWED_FIELDS, LineRecord, Output, load_output, output_stems
 
 #: Characters of a line's text shown per change, so one change is one terminal line.
-TEXT_WIDTH = 60
+TEXT_WIDTH = 56
 #: Lines listed per document before "... and N more" (the summary still counts all).
 MAX_LINES_PER_DOCUMENT = 40
 #: Reasons listed per summary row before "...".
@@ -175,7 +175,7 @@ def _describe(change: LineChange) -> str:
         what = f"removed line gone ({old.stage}/{old.reason})"  # type: ignore[union-attr]
     else:
         what = f"new removed line ({new.stage}/{new.reason})"  # type: ignore[union-attr]
-    return f"{what:<42} {clip((new or old).text)}"  # type: ignore[union-attr]
+    return f"{what:<48} {clip((new or old).text)}"  # type: ignore[union-attr]
 
 
 def format_document(doc: DocumentDiff, limit: int = MAX_LINES_PER_DOCUMENT) -> list[str]:

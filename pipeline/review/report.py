@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pipeline.review.outputs import LineRecord, Output, iter_outputs, load_run_summary
 from pipeline.stages.read import InputTooLarge, gunzip_limited
+from pipeline.stages.records import CONTAINER_SUFFIXES
 
 #: Languages written right to left: their lines get ``dir="rtl"``.
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug", "he", "yi", "dv"})
@@ -163,6 +164,9 @@ def raw_section(output: Output, raw_root: Path | None) -> str:
     source = output.sidecar.get("source")
     if raw_root is None or not source:
         return ""
+    container, hash_mark, record = str(source).partition("#")
+    if hash_mark and container.lower().endswith(CONTAINER_SUFFIXES):
+        return f'<details><summary>raw input: record {_e(record)} of {_e(container)}</summary></details>'
     encoding = (output.sidecar.get("encoding") or {}).get("name")
     found = read_raw(raw_root, str(source), encoding)
     if found is None:

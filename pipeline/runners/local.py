@@ -695,7 +695,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
         finally:
             runner.close()
             for key, value in runner.peak_rss.items():
-                summary.peak_rss[key] = max(summary.peak_rss.get(key, 0), value)
+                summary.peak_rss[f"clean:{key}"] = max(summary.peak_rss.get(f"clean:{key}", 0), value)
 
     def phase_two() -> Iterator[Entry]:
         """The site pass and the outputs of spooled documents; every document's entry, in order."""
@@ -723,7 +723,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
         finally:
             runner.close()
             for key, value in runner.peak_rss.items():
-                summary.peak_rss[key] = max(summary.peak_rss.get(key, 0), value)
+                summary.peak_rss[f"site-pass:{key}"] = max(summary.peak_rss.get(f"site-pass:{key}", 0), value)
 
     finished = False
     try:
