@@ -14,10 +14,12 @@ document goes on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from pipeline.document import Document
 from pipeline.stages import Stage
@@ -42,9 +44,25 @@ class Config:
     limits: Limits = field(default_factory=Limits)
 
     def fingerprint(self) -> str:
-        """A short hash of the configuration and pipeline version, for incremental runs."""
-        text = json.dumps({"config": asdict(self), "version": __version__}, sort_keys=True)
+        """A short hash of the configuration, the pipeline version and its code, for incremental runs.
+
+        The code and shipped models count too: a changed rule or retrained model
+        must re-clean every document even when nobody bumped a version number.
+        """
+        text = json.dumps({"config": asdict(self), "version": __version__, "code": code_fingerprint()},
+                          sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 over the package's source and resource files (names and bytes, in sorted order)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc", ".pyo") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def default_stages(config: Config = Config()) -> list[Stage]:

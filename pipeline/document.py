@@ -44,6 +44,14 @@ class Line:
         if self.keep:
             self.keep, self.stage, self.reason = False, stage, reason
 
+    def relabel(self, stage: str, reason: str) -> None:
+        """Remove the line with a more specific reason than an earlier stage gave.
+
+        The metadata stage uses it: a title removed by the boilerplate model as
+        "model:inside-long-span" is, to a reviewer, simply the title.
+        """
+        self.keep, self.stage, self.reason = False, stage, reason
+
     def restore(self) -> None:
         self.keep, self.stage, self.reason = True, "", ""
 

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.review.fuzz import fuzz, make_input, summary_line
 
-COUNT = int(os.environ.get("FUZZ_SLICE", "600"))
+COUNT = int(os.environ.get("FUZZ_SLICE", "1500"))
 SEED = 20261121
 
 

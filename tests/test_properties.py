@@ -28,7 +28,7 @@ from pipeline.stages.repair import repair_text
 from pipeline.stages.write import sidecar
 
 #: Examples per property: cheap pure functions get more than whole-pipeline runs.
-CHEAP, PIPELINE = 300, 120
+CHEAP, PIPELINE = 300, 80
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 ENGLISH = ["The committee met on Tuesday to discuss the new budget and its members agreed.",

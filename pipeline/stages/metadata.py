@@ -205,7 +205,9 @@ class Metadata:
             found = dump_metadata(texts, max(first_kept, _first_body_index(texts)) if doc.lines else 0)
             overriding = set()
         for index, reason in sorted(found.pop("meta_lines", {}).items()):
-            doc.lines[index].remove(self.name, reason)
+            # Title, dateline, byline and URL lines leave the body for the sidecar,
+            # whatever an earlier stage called them.
+            doc.lines[index].relabel(self.name, reason)
         for key, value in found.items():
             if value and (key in overriding or not doc.metadata.get(key)):
                 doc.metadata[key] = value
