@@ -33,6 +33,7 @@ import os
 import platform
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -54,6 +55,8 @@ WORKER_COUNTS = (1, 2)
 #: The per-document part of the chain, in the order the breakdown prints it.
 READ, SITE, WRITE = "read", "sitewide", "write"
 SECTIONS = ("text", "html", "scale", "incremental")
+#: Changes when the layout of generated corpora changes, so old ones are remade.
+CORPUS_LAYOUT = "layout-2"
 
 
 # --------------------------------------------------------------------------
@@ -106,27 +109,28 @@ def repeated(samples: list[Sample], count: int) -> Iterator[tuple[str, Sample]]:
     """``count`` (relative path, sample) pairs: the samples in order, again and again."""
     for index in range(count):
         sample = samples[index % len(samples)]
-        yield f"r{index // len(samples):03d}/{sample.corpus}-{sample.name}", sample
+        name = sample.name.removesuffix(".gz")  # the bytes are stored decompressed
+        yield f"r{index // len(samples):03d}/{sample.corpus}-{name}", sample
 
 
 def materialise(samples: list[Sample], count: int, folder: Path) -> Path:
     """A folder of ``count`` input files (made once; a stamp file says it is complete)."""
     stamp = folder / ".complete"
-    if stamp.is_file() and stamp.read_text() == str(count):
+    if stamp.is_file() and stamp.read_text() == f"{count} {CORPUS_LAYOUT}":
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     for rel, sample in repeated(samples, count):
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(sample.data)
-    stamp.write_text(str(count))
+    stamp.write_text(f"{count} {CORPUS_LAYOUT}")
     return folder
 
 
 def materialise_jsonl(samples: list[Sample], count: int, folder: Path) -> Path:
     """``count`` text records in JSON Lines shards of :data:`SHARD_RECORDS` (made once)."""
     stamp = folder / ".complete"
-    if stamp.is_file() and stamp.read_text() == str(count):
+    if stamp.is_file() and stamp.read_text() == f"{count} {CORPUS_LAYOUT}":
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -136,7 +140,7 @@ def materialise_jsonl(samples: list[Sample], count: int, folder: Path) -> Path:
         if len(shard) == SHARD_RECORDS or index == count - 1:
             (folder / f"shard-{index // SHARD_RECORDS:04d}.jsonl").write_text("\n".join(shard) + "\n", encoding="utf-8")
             shard = []
-    stamp.write_text(str(count))
+    stamp.write_text(f"{count} {CORPUS_LAYOUT}")
     return folder
 
 
@@ -296,18 +300,29 @@ class RunResult:
                 "parent_cpu_share": round(self.parent_cpu_seconds / self.seconds, 3)}
 
 
-def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, output_format: str = "files") -> RunResult:
-    """One ``pipeline clean`` run with the local runner, timed."""
-    from pipeline.runners.local import run
+#: A run in a fresh interpreter, so worker memory is a real run's (not this process's, forked).
+_RUN_SCRIPT = """
+import json, sys, time, resource
+from pipeline.runners.local import run
+started, cpu = time.perf_counter(), time.process_time()
+summary = run(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), output_format=sys.argv[4])
+print(json.dumps({"docs": summary.documents, "seconds": time.perf_counter() - started,
+                  "cpu": time.process_time() - cpu, "unchanged": summary.unchanged, "rss": summary.peak_rss,
+                  "parent_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
 
+
+def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, output_format: str = "files") -> RunResult:
+    """One run of the local runner in a fresh interpreter, timed inside it (imports not counted)."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     load_before = load()
-    started, cpu = time.perf_counter(), time.process_time()
-    summary = run(corpus, out, workers=workers, output_format=output_format)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    rss = {pid: round(value / 2**20, 1) for pid, value in sorted(summary.peak_rss.items())}
-    return RunResult(workers, summary.documents, seconds, rss, (load_before, load()), summary.unchanged, cpu)
+    done = subprocess.run([sys.executable, "-c", _RUN_SCRIPT, str(corpus), str(out), str(workers), output_format],
+                          check=True, capture_output=True, text=True)
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    rss = {pid: round(value / 2**20, 1) for pid, value in sorted(data["rss"].items())}
+    rss["parent"] = round(data["parent_rss"] / 2**20, 1)
+    return RunResult(workers, data["docs"], data["seconds"], rss, (load_before, load()), data["unchanged"], data["cpu"])
 
 
 # --------------------------------------------------------------------------
@@ -370,7 +385,8 @@ def section_scale(samples: list[Sample], docs: int, small: int, out: Path) -> di
               flush=True)
     if docs >= 20_000:
         shutil.rmtree(out / "corpora" / f"jsonl-{docs}", ignore_errors=True)  # large; cheap to remake
-    peaks = {count: max(r.peak_rss_mb.values() or [0.0]) for count, r in results.items()}
+    peaks = {count: max([v for k, v in r.peak_rss_mb.items() if k != "parent"] or [0.0])
+             for count, r in results.items()}
     print(f"  largest worker: {peaks[small]} MB at {small}, {peaks[docs]} MB at {docs} "
           f"({peaks[docs] - peaks[small]:+.1f} MB)")
     return {"runs": {str(k): v.as_dict() for k, v in results.items()},

@@ -217,13 +217,16 @@ def assert_idempotent(first: Document) -> None:
     assert [line.text for line in second.lines if line.keep or line.stage == "metadata"] == expected
 
 
-#: Known to fail (reported): the boilerplate model judges a line by its place in the page (the
-#: words before a share block, the span between the first and last long line), so a body cleaned
-#: again loses its new edges, e.g. raw/seeds/004's first line and the last lines of many eval dumps
-#: ("model:words-before-share", "model:inside-long-span"). Not strict, so it turns green silently
-#: when the classifier becomes idempotent; remove the mark then.
+#: Known to fail (reported to the lead): the boilerplate model judges a line by its place in the
+#: page (words before a share block, the span between the first and last long line), so a body
+#: cleaned again can lose its new edges: 18 of the 76 documents below tests/data/ that clean "ok"
+#: lose lines on a second pass ("model:words-before-share", "model:inside-long-span"), and
+#: hypothesis finds generated dumps with a stray short line that do too. Not strict: it turns
+#: green silently once the classifier is idempotent; remove the mark then. The samples of raw/
+#: are held to it strictly (below).
 KNOWN_NOT_IDEMPOTENT = pytest.mark.xfail(
-    reason="boilerplate model decisions depend on page position: re-cleaning a body peels its edges", strict=False)
+    reason="boilerplate model decisions depend on page position: re-cleaning a body can peel its edges",
+    strict=False)
 
 
 @KNOWN_NOT_IDEMPOTENT
@@ -235,12 +238,7 @@ def test_cleaning_is_idempotent_on_its_own_output(text: str) -> None:
         assert_idempotent(first)
 
 
-#: Samples whose body is known to lose lines when cleaned again (see KNOWN_NOT_IDEMPOTENT).
-KNOWN_NOT_IDEMPOTENT_SAMPLES = {"seeds/004_9a1724c646749202.txt"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=KNOWN_NOT_IDEMPOTENT) if name in KNOWN_NOT_IDEMPOTENT_SAMPLES
-                                  else name for name in SAMPLES])
+@pytest.mark.parametrize("name", SAMPLES)
 def test_cleaning_the_samples_is_idempotent_on_their_own_output(name: str) -> None:
     first = run_stages(read_document(RAW / name, RAW), default_stages())
     if first.outcome == "ok":

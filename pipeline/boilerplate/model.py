@@ -28,7 +28,7 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class Forest:
-    """All trees of one boosted model, flattened into node arrays."""
+    """All trees of one boosted model, flattened into node arrays (the exported layout)."""
 
     feature: np.ndarray  # (nodes,) int64: split feature, 0 at leaves
     threshold: np.ndarray  # (nodes,) float64: split threshold, +inf at leaves (so they "go left" to themselves)
@@ -37,41 +37,108 @@ class Forest:
     roots: np.ndarray  # (trees,) int64
     depth: int  # longest root-to-leaf path
 
+    def __post_init__(self) -> None:
+        # The walking layout: nodes renumbered breadth-first so that every internal node's children are
+        # adjacent (right = left + 1) and one step is ``node = left[node] + (x > threshold[node])``; a leaf's
+        # "left child" is itself and its threshold +inf, so a row that reached its leaf stays there.
+        order: list[int] = []
+        queue = [int(root) for root in self.roots]
+        position = {}
+        head = 0
+        while head < len(queue):
+            node = queue[head]
+            head += 1
+            position[node] = len(order)
+            order.append(node)
+            left, right = self.children[node]
+            if left != node:
+                queue += [int(left), int(right)]
+        old = np.asarray(order, dtype=np.int64)
+        new_index = np.empty(len(old), dtype=np.int64)
+        new_index[old] = np.arange(len(old))
+        left = new_index[self.children[old, 0]]
+        internal = self.children[old, 0] != old
+        if internal.any() and not (new_index[self.children[old[internal], 1]] == left[internal] + 1).all():
+            raise ValueError("tree layout: children are not adjacent")
+        feature, value = self.feature[old], self.value[old]
+        object.__setattr__(self, "_feature", feature)
+        object.__setattr__(self, "_threshold", self.threshold[old].copy())
+        object.__setattr__(self, "_left", left)
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_roots", new_index[self.roots])
+        # Each leaf's path, for attribution: the split feature and the value change at each step from the
+        # root (step ``d`` of a path shorter than ``depth`` credits 0.0 to feature 0, as a leaf "moving" to
+        # itself would). The path is a function of the leaf, so a walk needs to remember only its leaves.
+        steps = max(self.depth, 1)
+        path_feature = np.zeros((len(old), steps), dtype=np.int64)
+        path_delta = np.zeros((len(old), steps))
+        parent = np.full(len(old), -1, dtype=np.int64)
+        parent[left[internal]] = np.flatnonzero(internal)
+        parent[left[internal] + 1] = np.flatnonzero(internal)
+        for leaf in np.flatnonzero(~internal).tolist():
+            chain = [leaf]
+            while parent[chain[-1]] >= 0:
+                chain.append(int(parent[chain[-1]]))
+            chain.reverse()
+            for d, (up, down) in enumerate(zip(chain, chain[1:])):
+                path_feature[leaf, d] = feature[up]
+                path_delta[leaf, d] = value[down] - value[up]
+        object.__setattr__(self, "_path_feature", path_feature)
+        object.__setattr__(self, "_path_delta", path_delta)
+
+    def walk(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every row down every tree at once: LightGBM's raw score per row, and the leaf each row reached
+        in each tree (rows x trees).
+
+        One step costs four gathers over a (rows x trees) index matrix; the row's feature value is read
+        from ``X`` flattened, at ``row * width + feature``.
+        """
+        rows, width = X.shape
+        trees = len(self._roots)
+        if rows == 0:
+            return np.zeros(0), np.zeros((0, trees), dtype=np.int64)
+        flat = np.ascontiguousarray(X, dtype=np.float64).reshape(-1)
+        base = (np.arange(rows, dtype=np.int64) * width)[:, None]
+        node = np.empty((rows, trees), dtype=np.int64)
+        node[:] = self._roots
+        feature, threshold, left = self._feature, self._threshold, self._left
+        for _ in range(self.depth):
+            x = np.take(flat, np.take(feature, node) + base)
+            node = np.take(left, node) + (x > np.take(threshold, node))
+        return np.take(self._value, node).sum(axis=1), node
+
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for each row of ``X`` (LightGBM's raw score)."""
-        if X.shape[0] == 0:
-            return np.zeros(0)
-        node = np.broadcast_to(self.roots, (X.shape[0], len(self.roots))).copy()
-        for _ in range(self.depth):
-            x = np.take_along_axis(X, self.feature[node], axis=1)
-            node = self.children[node, (x > self.threshold[node]).astype(np.int64)]
-        return self.value[node].sum(axis=1)
+        return self.walk(X)[0]
 
-    def top_negative_feature(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Probability of the positive class (body)."""
+        return 1.0 / (1.0 + np.exp(-self.raw_score(X)))
+
+    def top_negative_feature(self, X: np.ndarray, rows: np.ndarray | None = None,
+                             leaves: np.ndarray | None = None) -> np.ndarray:
         """For each row, the feature that pushed its score down the most (path attribution).
 
         Each split on a row's path moves the expected value from the node's to
         the child's; that change is credited to the split's feature (Saabas'
         attribution; the first tree is left out, its leaves carry the base score).
+        ``leaves`` is what a :meth:`walk` over all of ``X`` returned and ``rows``
+        the rows wanted from it, so no second walk is needed.
         """
-        rows, trees, width = X.shape[0], len(self.roots) - 1, X.shape[1]
-        if rows == 0 or trees <= 0:
-            return np.zeros(rows, dtype=np.int64)
-        contribution = np.zeros(rows * width)
-        node = np.broadcast_to(self.roots[1:], (rows, trees)).copy()
-        row_offset = (np.arange(rows) * width)[:, None]
-        for _ in range(self.depth):
-            feature = self.feature[node]
-            x = np.take_along_axis(X, feature, axis=1)
-            child = self.children[node, (x > self.threshold[node]).astype(np.int64)]
-            contribution += np.bincount((row_offset + feature).ravel(), (self.value[child] - self.value[node]).ravel(),
-                                        minlength=rows * width)
-            node = child
-        return contribution.reshape(rows, width).argmin(axis=1)
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Probability of the positive class (body)."""
-        return 1.0 / (1.0 + np.exp(-self.raw_score(X)))
+        if leaves is None:
+            leaves = self.walk(X)[1]
+        if rows is None:
+            rows = np.arange(X.shape[0])
+        count, width = len(rows), X.shape[1]
+        if count == 0 or len(self._roots) <= 1:
+            return np.zeros(count, dtype=np.int64)
+        leaf = leaves[rows, 1:]
+        offset = (np.arange(count) * width)[:, None]
+        contribution = np.zeros(count * width)
+        for d in range(self._path_feature.shape[1]):
+            contribution += np.bincount((offset + self._path_feature[leaf, d]).ravel(),
+                                        self._path_delta[leaf, d].ravel(), minlength=count * width)
+        return contribution.reshape(count, width).argmin(axis=1)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Forest:

@@ -338,6 +338,34 @@ def score_suite(suite: Suite, system: str, outputs: list[Output]) -> list[Row]:
     return rows
 
 
+#: The pipeline's status for a page in a language it is not configured for (``Config.languages``).
+SKIPPED = "skipped"
+#: Suffix of the metric of rows scored only on the pages the pipeline did not skip.
+SUPPORTED_SUFFIX = " (pipeline's languages)"
+
+
+def _supported_rows(suite: Suite, produced: dict[tuple[str, str, str], Output]) -> list[Row]:
+    """Every system again on the pages the pipeline did not skip, when it skipped some.
+
+    The pipeline keeps Arabic and English only: a skipped page scores 0 recall
+    for it and full marks for a baseline, so the comparison that says whether
+    the pipeline extracts well is the one on the pages it processed.
+    """
+    if suite.kind not in (SHINGLES, WORDS, TOKENS) or PIPELINE not in suite.systems:
+        return []
+    kept = [item for item in suite.items if produced[(suite.name, PIPELINE, item.rel)].status != SKIPPED]
+    if len(kept) == len(suite.items) or not kept:
+        return []
+    part = Suite(suite.corpus, suite.track, suite.kind, suite.systems, kept)
+    rows = []
+    for system in suite.systems:
+        scored = score_suite(part, system, [produced[(suite.name, system, item.rel)] for item in kept])[0]
+        scored.metric += SUPPORTED_SUFFIX
+        scored.readme = None
+        rows.append(scored)
+    return rows
+
+
 def _targets_from_baselines(rows: list[Row]) -> None:
     """A pipeline row's target, where none is set: the best baseline F1 on the same corpus and track."""
     for row in rows:
@@ -414,6 +442,7 @@ def run_eval(eval_root: Path, out_dir: Path = DEFAULT_OUT, subset: int | None = 
     for suite in suites:
         for system in suite.systems:
             rows += score_suite(suite, system, [produced[(suite.name, system, item.rel)] for item in suite.items])
+        rows += _supported_rows(suite, produced)
     _targets_from_baselines(rows)
     checks, checks_table = _arabic_checks(eval_root)
     say(f"arabic checks done ({time.monotonic() - started:.0f}s)")

@@ -50,9 +50,15 @@ def document_features(lines: Sequence[Line], html: bool) -> np.ndarray:
 
 def body_scores(X: np.ndarray, model: LineModel) -> np.ndarray:
     """Steps 2 and 3: each line's probability of being article text."""
-    first = model.first.predict(X)
+    return _scores(X, model)[0]
+
+
+def _scores(X: np.ndarray, model: LineModel) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The second stage's probabilities, and the first stage's leaves (for naming removals)."""
+    raw, leaves = model.first.walk(X)
+    first = 1.0 / (1.0 + np.exp(-raw))
     words = np.expm1(X[:, _COLUMN["words"]])
-    return model.second.predict(np.hstack([X, context_of_scores(first, words)]))
+    return model.second.predict(np.hstack([X, context_of_scores(first, words)])), leaves
 
 
 #: A run of at least this many bulleted lines is one list, and a list shares one fate ...
@@ -68,50 +74,60 @@ HEADLINE_MAX_WORDS = 15
 
 def _lists_share_a_fate(X: np.ndarray, remove: np.ndarray) -> np.ndarray:
     """Items of a mostly removed bulleted list, and headlines right under a label: removed as a list."""
+    n = len(remove)
     bullet = X[:, _COLUMN["bullet"]] > 0
     words = np.expm1(X[:, _COLUMN["words"]])
-    extra = np.zeros(len(remove), dtype=bool)
-    start = 0
-    while start < len(bullet):
-        end = start
-        while end < len(bullet) and bullet[end] == bullet[start]:
-            end += 1
-        if bullet[start] and end - start >= LIST_MIN_ITEMS and remove[start:end].mean() >= LIST_REMOVED_SHARE:
-            extra[start:end] = True
-        start = end
+    # Runs of equal bullet flags; a bulleted run of enough items that is mostly removed goes whole.
+    run = np.concatenate(([0], np.cumsum(bullet[1:] != bullet[:-1])))
+    length = np.bincount(run)
+    removed = np.bincount(run, remove.astype(np.float64))
+    extra = bullet & (length[run] >= LIST_MIN_ITEMS) & (removed[run] / length[run] >= LIST_REMOVED_SHARE)
+    # Headlines under a label: every line between the label and it is a headline that is not a label.
     label = (X[:, _COLUMN["rule:related-links"]] + X[:, _COLUMN["rule:section-label"]] > 0) & (words <= LABEL_MAX_WORDS)
-    headline = (words <= HEADLINE_MAX_WORDS) & (X[:, _COLUMN["sentence-end"]] == 0)
-    for i in np.flatnonzero(label):
-        j = i + 1
-        while j < len(remove) and headline[j] and not label[j]:
-            extra[j] = True
-            j += 1
+    follower = (words <= HEADLINE_MAX_WORDS) & (X[:, _COLUMN["sentence-end"]] == 0) & ~label
+    index = np.arange(n)
+    last_stop = np.maximum.accumulate(np.where(follower, -1, index))
+    before = np.concatenate(([-1], last_stop[:-1]))
+    extra |= follower & (before >= 0) & label[np.maximum(before, 0)]
     return extra & ~remove
 
 
-def decide(X: np.ndarray, scores: np.ndarray, threshold: float, model: LineModel) -> list[str]:
-    """Step 4: a removal reason for each line, "" for the lines kept."""
-    rules = X[:, _RULE_COLUMNS] > 0
+def removals(X: np.ndarray, scores: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines go (model, sure rules, lists), and which of them go only as part of a list."""
     remove = (scores < threshold) | (X[:, _SURE] > 0)
     as_list = _lists_share_a_fate(X, remove)
-    remove |= as_list
+    return remove | as_list, as_list
+
+
+def decide(X: np.ndarray, scores: np.ndarray, threshold: float, model: LineModel,
+           leaves: np.ndarray | None = None) -> list[str]:
+    """Step 4: a removal reason for each line, "" for the lines kept.
+
+    ``leaves`` is the first stage's walk over ``X`` (from :func:`_scores`); without it the model is
+    walked again for the lines that need a model reason.
+    """
+    remove, as_list = removals(X, scores, threshold)
+    rules = X[:, _RULE_COLUMNS] > 0
+    has_rule = rules.any(axis=1)
+    first_rule = rules.argmax(axis=1)
     reasons = [""] * len(scores)
-    unexplained = []
-    for i in np.flatnonzero(remove):
-        hits = np.flatnonzero(rules[i])
-        if hits.size:
-            reasons[i] = RULE_REASONS[hits[0]]
-        elif as_list[i]:
-            reasons[i] = "headline-list"
-        elif X[i, _AFTER_COMMENTS] > 0:
-            reasons[i] = "comments"
-        else:
-            unexplained.append(i)
-    if unexplained:
-        top = model.first.top_negative_feature(X[unexplained])
-        for i, feature in zip(unexplained, top):
-            reasons[i] = f"model:{FEATURE_NAMES[feature]}"
+    for i in np.flatnonzero(remove & has_rule).tolist():
+        reasons[i] = RULE_REASONS[first_rule[i]]
+    rest = remove & ~has_rule
+    for i in np.flatnonzero(rest & as_list).tolist():
+        reasons[i] = "headline-list"
+    rest &= ~as_list
+    for i in np.flatnonzero(rest & (X[:, _AFTER_COMMENTS] > 0)).tolist():
+        reasons[i] = "comments"
+    unexplained = np.flatnonzero(rest & ~(X[:, _AFTER_COMMENTS] > 0))
+    if len(unexplained):
+        top = model.first.top_negative_feature(X, unexplained, leaves)
+        for i, feature in zip(unexplained.tolist(), top.tolist()):
+            reasons[i] = _MODEL_REASON[feature]
     return reasons
+
+
+_MODEL_REASON = tuple(f"model:{name}" for name in FEATURE_NAMES)
 
 
 def classify_lines(lines: Sequence[Line], html: bool = False, model: LineModel | None = None) -> list[str]:
@@ -126,8 +142,8 @@ def classify_lines(lines: Sequence[Line], html: bool = False, model: LineModel |
     if model.features != FEATURE_NAMES:
         raise ValueError("the line model was trained on other features than this code computes: run `make train`")
     X = document_features(lines, html)
-    scores = body_scores(X, model)
-    return decide(X, scores, model.html_threshold if html else model.threshold, model)
+    scores, leaves = _scores(X, model)
+    return decide(X, scores, model.html_threshold if html else model.threshold, model, leaves)
 
 
 class Boilerplate:
