@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on a terminal, off in CI and when piped)")
     parser.add_argument("--languages", default="ar,en",
-                        help="comma-separated languages to keep; others are reported, not dropped silently")
+                        help="comma-separated languages to keep (or 'all'); others are reported, not dropped silently")
     parser.add_argument("--search-keys", action="store_true",
                         help="also write an Arabic search-key form of the body to the sidecar")
 

@@ -26,7 +26,10 @@ from importlib import resources
 
 import numpy as np
 
-from pipeline.boilerplate.rules import RULE_REASONS, SURE_REASONS, is_comment_header, match_rule
+from pipeline.boilerplate.rules import (
+    COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, first_rule, fold_arabic, is_comment_header,
+    rule_candidates,
+)
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
 LONG_WORDS = 20
@@ -88,13 +91,35 @@ _SENTENCE_END = re.compile(r"[.!?…؟:]$")
 _TRAILING_CLOSERS = "\"'”’»)]*"
 _BULLET = re.compile(r"^([*•·+\-–—▪►◦●>]|\d{1,2}[.)](\s|$))")
 _URLISH = re.compile(r"https?://|www\.|\.(com|org|net|co\.uk)\b|@\w+\.\w", re.IGNORECASE)
+#: Arabic month names (Egyptian/Gulf, Levantine and Maghreb forms).
+_ARABIC_MONTHS = (
+    "يناير", "فبراير", "مارس", "ابريل", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر",
+    "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
+    "فيفري", "جانفي",
+)
 _DATEISH = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|"
     r"sep|oct|nov|dec)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b|"
-    r"(يناير|فبراير|مارس|ابريل|أبريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|آذار|"
-    r"نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين|فيفري|جانفي)", re.IGNORECASE)
+    "(" + "|".join(_ARABIC_MONTHS) + ")", re.IGNORECASE)
 _BYLINE = re.compile(r"^(by|written by|posted by|author|بقلم|كتب|كتبت|حوار|اعداد|إعداد)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+
+# --- the same facts for a whole document (see _document_facts) -----------------------------------------------------
+#: Every match of _DATEISH has a digit or an Arabic month name; of _URLISH, one of these (lower-cased) strings.
+_DATE_LITERALS = _ARABIC_MONTHS
+_URL_LITERALS = ("http", "www.", ".com", ".org", ".net", ".co.uk", "@")
+#: _BULLET looks at most at a line's first four characters: it runs once over the joined line heads.
+_BULLET_LINES = re.compile(_BULLET.pattern, re.MULTILINE)
+
+
+def _table(test) -> np.ndarray:
+    return np.fromiter((bool(test(chr(cp))) for cp in range(0x10000)), dtype=bool, count=0x10000)
+
+
+_LOWER_TABLE = _table(str.islower)
+_CLOSER_TABLE = _table(lambda ch: ch in _TRAILING_CLOSERS + " ")
+_PUNCT_TABLE = _table(lambda ch: ord(ch) in _PUNCT_TO_SPACE)
+_SENTENCE_END_CODES = np.array([ord(ch) for ch in ".!?…؟:"], dtype=np.uint32)
 
 #: Names of the first-stage features, in column order.
 BASE_NAMES = (
@@ -168,8 +193,16 @@ def _distance_to_flag(flags: np.ndarray, forward: bool) -> np.ndarray:
 
 
 @lru_cache(maxsize=65536)
+def _rule_flags(folded: str, n_words: int) -> int:
+    """The first rule a (stripped, folded) line hits (1-based index into RULE_REASONS, 0 for none), +64 if it
+    is sure; cached, since menus repeat across pages."""
+    rule = first_rule(folded, n_words)
+    return (RULE_REASONS.index(rule.reason) + 1) | (64 if rule.sure else 0) if rule else 0
+
+
 def _line_facts(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, int]:
-    """Facts about one line's text that need Python string work; cached, since menus repeat across pages."""
+    """Facts about one line's text, one line at a time: the definition :func:`_document_facts` computes for
+    all lines at once (kept for lines it cannot vectorise, and as the reference in the tests)."""
     words = text.split()
     n_words = len(words)
     stop = stopwords()
@@ -178,33 +211,146 @@ def _line_facts(text: str) -> tuple[int, int, int, int, int, int, int, int, int,
     sentence_end = 1 if _SENTENCE_END.search(stripped) and not stripped.endswith(":") else 0
     ends_colon = 1 if stripped.endswith(":") else 0
     title_case = sum(1 for word in words if word[:1].isupper())
-    rule = match_rule(text, n_words)
-    rule_index = RULE_REASONS.index(rule.reason) + 1 if rule else 0
     return (n_words, stop_count, sentence_end, ends_colon, title_case,
             1 if _BULLET.match(text) else 0, 1 if _URLISH.search(text) else 0,
             1 if _DATEISH.search(text) else 0, 1 if _BYLINE.match(text) and n_words <= 8 else 0,
             1 if _ELLIPSIS.search(text) else 0,
-            rule_index | (64 if rule and rule.sure else 0) | (128 if is_comment_header(text, n_words) else 0))
+            (_rule_flags(fold_arabic(text.strip()), n_words) if n_words <= MAX_RULE_WORDS else 0) |
+            (128 if is_comment_header(text, n_words) else 0))
+
+
+def _positions(text: str, literals: Sequence[str]) -> list[int]:
+    """Where any of ``literals`` occurs in ``text`` (``str.find`` runs at memchr speed, unlike a regex scan)."""
+    found = []
+    for literal in literals:
+        position = text.find(literal)
+        while position >= 0:
+            found.append(position)
+            position = text.find(literal, position + 1)
+    return found
+
+
+def _lines_at(positions: list[int], lengths: Sequence[int]) -> np.ndarray:
+    """Indices of the lines (of the given lengths, joined by one separator) holding each position."""
+    ends = np.cumsum(np.asarray(lengths, dtype=np.int64) + 1)
+    return np.searchsorted(ends, np.asarray(positions, dtype=np.int64), side="right")
+
+
+def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray, line_of: np.ndarray,
+                    starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`_line_facts` for every line at once: character classes for what depends on characters, cheap
+    prefilters (``str.find`` over the joined text, line heads) in front of every regex, and the exact
+    per-line regex only on the few lines a prefilter lets through. Shape (lines, 11)."""
+    n = len(texts)
+    facts = np.zeros((n, 11), dtype=np.int64)
+    length = len(codes)
+    space = (classes == C_SPACE) | (classes == C_NEWLINE)
+    word_start = ~space
+    word_start[1:] &= space[:-1]
+    n_words = np.bincount(line_of[word_start], minlength=n)[:n]
+    facts[:, 0] = n_words
+    facts[:, 4] = np.bincount(line_of[word_start & (classes == C_UPPER)], minlength=n)[:n]
+    nonempty = ends > starts
+    last = np.maximum(ends - 1, 0)
+    padded = np.concatenate((codes, [0])).astype(np.int64)  # so that index 0 exists in an empty document
+    # The last character before trailing closers and spaces (sentence end, colon), and before whitespace.
+    index = np.arange(length)
+    closer = _CLOSER_TABLE[np.minimum(codes, 0xFFFF)] | (classes == C_NEWLINE)
+    kept = np.maximum.accumulate(np.where(closer, -1, index))[last] if length else np.zeros(n, dtype=np.int64)
+    kept = np.where(nonempty & (kept >= starts), kept, -1)
+    end_code = np.where(kept >= 0, padded[np.maximum(kept, 0)], 0)
+    facts[:, 3] = end_code == ord(":")
+    facts[:, 2] = np.isin(end_code, _SENTENCE_END_CODES) & (end_code != ord(":"))
+    visible = np.maximum.accumulate(np.where(space, -1, index))[last] if length else np.zeros(n, dtype=np.int64)
+    visible = np.where(nonempty & (visible >= starts), visible, -1)
+    tail = np.where(visible >= 0, padded[np.maximum(visible, 0)], 0)
+    dots = (visible - 2 >= starts) & (tail == ord("."))
+    dots &= (padded[np.maximum(visible - 1, 0)] == ord(".")) & (padded[np.maximum(visible - 2, 0)] == ord("."))
+    facts[:, 9] = (tail == ord("…")) | dots
+
+    heads = [text[:4] for text in texts]
+    facts[_lines_at([m.start() for m in _BULLET_LINES.finditer("\n".join(heads))], [len(h) for h in heads]), 5] = 1
+
+    low = "\n".join(texts).lower()
+    low_lengths = [len(line) for line in low.split("\n")] if len(low) != length else [len(t) for t in texts]
+    for i in set(_lines_at(_positions(low, _URL_LITERALS), low_lengths).tolist()):
+        facts[i, 6] = 1 if _URLISH.search(texts[i]) else 0
+    digits = np.bincount(line_of[classes == C_DIGIT], minlength=n)[:n] > 0
+    other = np.bincount(line_of[codes > 0xFFFF], minlength=n)[:n] > 0
+    date = digits | other
+    date[_lines_at(_positions("\n".join(texts), _DATE_LITERALS), [len(t) for t in texts])] = True
+    for i in np.flatnonzero(date).tolist():
+        facts[i, 7] = 1 if _DATEISH.search(texts[i]) else 0
+    for i in np.flatnonzero(n_words <= 8).tolist():
+        if _BYLINE.match(texts[i]):
+            facts[i, 8] = 1
+
+    # Stopwords: the lower-cased text with punctuation made spaces, split once; the tokens of each line counted
+    # from the same text's characters.
+    low_codes = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
+    low_codes = np.where(_PUNCT_TABLE[np.minimum(low_codes, 0xFFFF)], np.uint32(32), low_codes)
+    tokens = low_codes.tobytes().decode("utf-32-le").split()
+    if tokens:
+        low_classes = _CLASS_TABLE[np.minimum(low_codes, 0xFFFF)]
+        low_classes[low_codes > 0xFFFF] = C_OTHER
+        low_space = (low_classes == C_SPACE) | (low_classes == C_NEWLINE)
+        token_start = ~low_space
+        token_start[1:] &= low_space[:-1]
+        token_line = np.cumsum(low_classes == C_NEWLINE)[token_start]
+        stop = stopwords()
+        is_stop = np.fromiter(map(stop.__contains__, tokens), dtype=bool, count=len(tokens))
+        facts[:, 1] = np.bincount(token_line[is_stop], minlength=n)[:n]
+
+    # Rules and comment headers: on the folded lines a cheap gate lets through.
+    padded_space = np.concatenate((space, [False]))
+    if (padded_space[starts] | padded_space[last]).any():
+        stripped = [text.strip() for text in texts]
+    else:
+        stripped = texts
+    folded_text = fold_arabic("\n".join(stripped))
+    folded = folded_text.split("\n")
+    word_list = n_words.tolist()
+    for i, candidate in enumerate(rule_candidates(folded, folded_text, word_list)):
+        if candidate:
+            facts[i, 10] = _rule_flags(folded[i], word_list[i])
+    for i in np.flatnonzero(n_words <= HEADER_MAX_WORDS).tolist():
+        if COMMENT_SECTION.match(folded[i]):
+            facts[i, 10] |= 128
+    # Lines with characters beyond the BMP (which the class table does not know): one at a time.
+    for i in np.flatnonzero(other).tolist():
+        facts[i] = _line_facts(texts[i])
+    return facts
 
 
 def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool) -> np.ndarray:
     """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES))."""
     n = len(texts)
-    facts = np.array([_line_facts(text) for text in texts], dtype=np.float64).reshape(n, 11)
-    words, stops, sentence_end, ends_colon, title_case, bullet, url, date, byline, ellipsis, flags = facts.T
-    flags = flags.astype(np.int64)
-
+    if any("\n" in text for text in texts):
+        texts = [text.replace("\n", " ") for text in texts]
     joined = "\n".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     classes = _CLASS_TABLE[np.minimum(codes, 0xFFFF)]
     classes[codes > 0xFFFF] = C_OTHER
-    line_of = np.cumsum(classes == C_NEWLINE) if len(codes) else np.zeros(0, dtype=np.int64)
+    newline = classes == C_NEWLINE
+    line_of = np.cumsum(newline) if len(codes) else np.zeros(0, dtype=np.int64)
+    breaks = np.flatnonzero(newline)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(codes)]))
+    facts = _document_facts(texts, codes, classes, line_of, starts, ends).astype(np.float64)
+    words, stops, sentence_end, ends_colon, title_case, bullet, url, date, byline, ellipsis, flags = facts.T
+    flags = flags.astype(np.int64)
+
     counts = np.bincount(line_of * N_CLASSES + classes, minlength=n * N_CLASSES)[: n * N_CLASSES]
     counts = counts.reshape(n, N_CLASSES).astype(np.float64)
     # A lower-case letter followed directly by an upper-case one: menu items glued together ("UK NewsUS News").
     glued = (classes[:-1] == C_LOWER) & (classes[1:] == C_UPPER)
     glued_counts = np.bincount(line_of[:-1][glued], minlength=n)[:n].astype(np.float64) if len(codes) > 1 else np.zeros(n)
-    starts_lower = np.array([text[:1].islower() for text in texts], dtype=np.float64)
+    first = codes[np.minimum(starts, max(len(codes) - 1, 0))] if len(codes) else np.zeros(n, dtype=np.uint32)
+    starts_lower = (ends > starts) & _LOWER_TABLE[np.minimum(first, 0xFFFF)] & (first <= 0xFFFF)
+    if (first > 0xFFFF).any():
+        for i in np.flatnonzero((first > 0xFFFF) & (ends > starts)).tolist():
+            starts_lower[i] = texts[i][:1].islower()
+    starts_lower = starts_lower.astype(np.float64)
 
     chars = counts.sum(axis=1) - counts[:, C_NEWLINE]
     letters = counts[:, C_UPPER] + counts[:, C_LOWER] + counts[:, C_ARABIC]
@@ -212,9 +358,18 @@ def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[
     safe_chars = np.maximum(chars, 1.0)
     latin = counts[:, C_UPPER] + counts[:, C_LOWER]
 
-    normalised = [" ".join(text.lower().split()) for text in texts]
+    low = joined.lower()
+    normalised = low.split("\n")
+    # A line is its own normal form unless it has whitespace other than single spaces between words.
+    space = classes == C_SPACE
+    odd = space & (codes != 32)
+    odd[1:] |= space[1:] & space[:-1]
+    odd |= space & np.concatenate(([True], newline[:-1]))
+    odd |= space & np.concatenate((newline[1:], [True]))
+    if odd.any() or len(low) != len(joined):
+        normalised = [" ".join(text.split()) for text in normalised]
     seen = Counter(normalised)
-    repeated = np.array([seen[text] - 1 for text in normalised], dtype=np.float64)
+    repeated = np.fromiter(map(seen.__getitem__, normalised), dtype=np.float64, count=n) - 1.0
     number_array = np.asarray(numbers, dtype=np.int64)
     gaps = np.diff(number_array) > 1 if n > 1 else np.zeros(0, dtype=bool)
     blank_before = np.concatenate(([1.0], gaps.astype(np.float64)))[:n]

@@ -274,27 +274,37 @@ def _needed_literals(items) -> set[str] | None:
     return {best} if len(best) >= 1 else None
 
 
-def _build_gate() -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...], re.Pattern[str]] | None:
-    """Heads of the bulleted patterns (after ``_B``), heads of the other anchored ones, needed literals of
-    the rest; None when some pattern cannot be gated (then every line is matched)."""
-    bulleted_heads: set[str] = set()
-    line_heads: set[str] = set()
-    needed: set[str] = set()
-    for rule in RULES:
-        for part in rule.parts:
-            bulleted = part.startswith(_B)
-            body = part[len(_B):] if bulleted else part
-            parsed = list(_sre_parse.parse(body, re.IGNORECASE).data)
-            got = {head for head, _ in _heads(parsed, {("", False)})} if bulleted or body.startswith("^") else set()
-            if got and "" not in got and all(h == h.lower() for h in got) and \
-                    not (bulleted and any(h[0] in _BULLET_CHARS for h in got)):
-                (bulleted_heads if bulleted else line_heads).update(got)
+#: The gate has two tiers: patterns of rules for lines of at most this many words, and the rest.
+_GATE_SHORT_WORDS = 14
+
+
+def _build_gate() -> list[tuple[int, re.Pattern[str], re.Pattern[str], tuple[str, ...]]] | None:
+    """Per tier (its word limit): the trie of heads of the bulleted patterns (after ``_B``), of the other
+    anchored ones, and the literals the floating ones need; None when some pattern cannot be gated (then
+    every line is matched)."""
+    tiers = []
+    for low, high in ((0, _GATE_SHORT_WORDS), (_GATE_SHORT_WORDS + 1, _MAX_RULE_WORDS)):
+        bulleted_heads: set[str] = set()
+        line_heads: set[str] = set()
+        needed: set[str] = set()
+        for rule in RULES:
+            if rule.max_words < low:
                 continue
-            literals = _needed_literals(parsed[1:] if body.startswith("^") else parsed)
-            if not literals or any(lit != lit.lower() for lit in literals):
-                return None
-            needed |= literals
-    return _trie(bulleted_heads), _trie(line_heads), tuple(sorted(needed))
+            for part in rule.parts:
+                bulleted = part.startswith(_B)
+                body = part[len(_B):] if bulleted else part
+                parsed = list(_sre_parse.parse(body, re.IGNORECASE).data)
+                got = {head for head, _ in _heads(parsed, {("", False)})} if bulleted or body.startswith("^") else set()
+                if got and "" not in got and all(h == h.lower() for h in got) and \
+                        not (bulleted and any(h[0] in _BULLET_CHARS for h in got)):
+                    (bulleted_heads if bulleted else line_heads).update(got)
+                    continue
+                literals = _needed_literals(parsed[1:] if body.startswith("^") else parsed)
+                if not literals or any(lit != lit.lower() for lit in literals):
+                    return None
+                needed |= literals
+        tiers.append((high, _trie(bulleted_heads), _trie(line_heads), tuple(sorted(needed))))
+    return tiers
 
 
 def _trie(strings: set[str]) -> re.Pattern[str]:
@@ -313,35 +323,56 @@ def _trie(strings: set[str]) -> re.Pattern[str]:
 _GATE = _build_gate()
 
 
-def rule_candidates(folded: Sequence[str], joined: str) -> list[bool]:
-    """For each folded line (``fold_arabic`` of the stripped line), whether a rule might match it.
-
-    ``joined`` is the folded lines joined by newlines. A line left out matches no rule pattern.
+def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int]) -> list[bool]:
+    """For each folded line (``fold_arabic`` of the stripped line) of ``words`` words, whether a rule might
+    match it. ``joined`` is the folded lines joined by newlines. A line left out matches no rule.
     """
     n = len(folded)
     if _GATE is None:
-        return [True] * n
-    bulleted, anchored, needed = _GATE
+        return [w <= _MAX_RULE_WORDS for w in words]
     hit = [False] * n
-    for heads, pattern in (([line[:_HEAD] for line in folded], anchored),
-                           ([line.lstrip(_BULLET_CHARS)[:_HEAD] for line in folded], bulleted)):
-        text = "\n".join(heads)
-        found = [match.start() for match in pattern.finditer(text)]
-        if found:
-            starts = list(accumulate((len(head) + 1 for head in heads), initial=0))
-            for position in found:
-                hit[bisect_right(starts, position) - 1] = True
-    found = []
-    for literal in needed:
-        position = joined.find(literal)
-        while position >= 0:
-            found.append(position)
-            position = joined.find(literal, position + 1)
-    if found:
-        starts = list(accumulate((len(line) + 1 for line in folded), initial=0))
-        for position in found:
-            hit[bisect_right(starts, position) - 1] = True
+    heads = [line[:_HEAD] for line in folded]
+    bullet_heads = [line.lstrip(_BULLET_CHARS)[:_HEAD] for line in folded]
+    head_starts = list(accumulate((len(head) + 1 for head in heads), initial=0))
+    bullet_starts = list(accumulate((len(head) + 1 for head in bullet_heads), initial=0))
+    line_starts = None
+    for limit, bulleted, anchored, needed in _GATE:
+        found: list[int] = []
+        for texts, starts, pattern in ((heads, head_starts, anchored), (bullet_heads, bullet_starts, bulleted)):
+            found += [bisect_right(starts, match.start()) - 1 for match in pattern.finditer("\n".join(texts))]
+        positions = []
+        for literal in needed:
+            position = joined.find(literal)
+            while position >= 0:
+                positions.append(position)
+                position = joined.find(literal, position + 1)
+        if positions:
+            line_starts = line_starts or list(accumulate((len(line) + 1 for line in folded), initial=0))
+            found += [bisect_right(line_starts, position) - 1 for position in positions]
+        for i in found:
+            if words[i] <= limit:
+                hit[i] = True
     return hit
+
+
+def first_rule(folded: str, words: int) -> Rule | None:
+    """:func:`match_rule` on a line already stripped and folded, without the combined pre-check."""
+    for rule, anchored, floating in _RULE_PARTS:
+        if words <= rule.max_words and ((anchored is not None and anchored.match(folded)) or
+                                        (floating is not None and floating.search(folded))):
+            return rule
+    return None
+
+
+def _split_parts(rule: Rule) -> tuple[Rule, re.Pattern[str] | None, re.Pattern[str] | None]:
+    """A rule's anchored parts (tried with ``match``: a search would try them at every position) and the rest."""
+    anchored = [part for part in rule.parts if part.startswith("^")]
+    floating = [part for part in rule.parts if not part.startswith("^")]
+    compile_ = lambda parts: re.compile("|".join(f"(?:{part})" for part in parts), re.IGNORECASE) if parts else None  # noqa: E731
+    return rule, compile_(anchored), compile_(floating)
+
+
+_RULE_PARTS = tuple(_split_parts(rule) for rule in RULES)
 
 
 def match_rule(text: str, words: int) -> Rule | None:

@@ -55,11 +55,12 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls / len(text)
+    """Share of control characters (other than tab, newline, carriage return, form feed)."""
+    return len(_CONTROL.findall(text)) / len(text) if text else 0.0
 
 
 def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str, str]:

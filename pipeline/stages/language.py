@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
@@ -242,8 +243,31 @@ def _arabic_script_language(text: str, script_share: float) -> tuple[str, float]
     return lang, round(script_share * confidence, 5)
 
 
-def _latin_script_language(text: str, script_share: float) -> tuple[str, float]:
-    """English unless the text shows signs of another language and langdetect agrees."""
+@dataclass(frozen=True)
+class ForeignSigns:
+    """Latin text that shows signs of another language: langdetect must decide.
+
+    Kept apart so a document's lines can share one langdetect call on a
+    bounded sample instead of paying 10-15 ms for each line.
+    """
+
+    sample: str
+    words: int
+    script_share: float
+    latin: bool = True  # False: a script other than Latin and Arabic (Cyrillic, CJK, ...)
+
+    def resolve(self, guess: tuple[str, float]) -> tuple[str, float]:
+        """The language given langdetect's ``guess`` for this text (or for its document's sample)."""
+        lang, probability = guess
+        if not self.latin:
+            return lang, round(self.script_share * probability, 5)
+        if lang == "und" or (lang != "en" and self.words < SHORT_LINE_WORDS and probability < STRONG_PROBABILITY):
+            return "en", round(self.script_share * DEFAULT_CONFIDENCE, 5)
+        return lang, round(self.script_share * probability, 5)
+
+
+def _latin_script_language(text: str, script_share: float) -> tuple[str, float] | ForeignSigns:
+    """English unless the text shows signs of another language (then :class:`ForeignSigns`)."""
     sample = text[:SAMPLE_CHARS]
     words = _WORD.findall(sample[:FUNCTION_WORD_SAMPLE_CHARS].lower())
     english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
@@ -257,14 +281,11 @@ def _latin_script_language(text: str, script_share: float) -> tuple[str, float]:
     )
     if not foreign_signs:
         return "en", round(script_share * DEFAULT_CONFIDENCE, 5)
-    lang, probability = _langdetect(sample)
-    if lang != "en" and len(words) < SHORT_LINE_WORDS and probability < STRONG_PROBABILITY:
-        return "en", round(script_share * DEFAULT_CONFIDENCE, 5)
-    return lang, round(script_share * probability, 5)
+    return ForeignSigns(sample, len(words), script_share)
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """``(ISO 639-1 code, confidence)`` for ``text``; ``("und", 0.0)`` when it has too few letters."""
+def cheap_language(text: str) -> tuple[str, float] | ForeignSigns:
+    """Everything :func:`detect_language` decides without langdetect on Latin text."""
     sample = text[:SAMPLE_CHARS]
     arabic, latin = arabic_letter_count(sample), latin_letter_count(sample)
     # Letters of other scripts are at most the rest of the sample; count them
@@ -279,18 +300,52 @@ def detect_language(text: str) -> tuple[str, float]:
         return _arabic_script_language(sample, arabic / total)
     if latin >= other:
         return _latin_script_language(sample, latin / total)
-    return _langdetect(sample)
+    return ForeignSigns(sample, len(sample.split()), other / total, latin=False)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """``(ISO 639-1 code, confidence)`` for ``text``; ``("und", 0.0)`` when it has too few letters."""
+    found = cheap_language(text)
+    return found.resolve(_langdetect(found.sample)) if isinstance(found, ForeignSigns) else found
+
+
+def document_sample(undecided: list[ForeignSigns], limit: int = SAMPLE_CHARS) -> str:
+    """Up to ``limit`` characters from a document's undecided lines, longest lines first."""
+    parts, size = [], 0
+    for item in sorted(undecided, key=lambda item: (-len(item.sample), item.sample)):
+        if size >= limit:
+            break
+        parts.append(item.sample)
+        size += len(item.sample) + 1
+    return "\n".join(parts)[:limit]
 
 
 class LineLanguage:
-    """Stage: ``line.lang`` for every line, kept or not (the boilerplate rules read it)."""
+    """Stage: ``line.lang`` for every line, kept or not (the boilerplate rules read it).
 
-    name, version = "line-language", "1"
+    Lines that scripts and function words cannot settle share one langdetect
+    call over a bounded sample of them (:func:`document_sample`), one for
+    Latin-script lines and one for other scripts: a page's foreign-looking
+    lines are nearly always in one language, and each call costs 10-15 ms.
+    """
+
+    name, version = "line-language", "2"
 
     def process(self, doc: Document) -> Document:
-        for line in doc.lines:
-            line.lang = detect_language(line.text)[0]
+        found = [cheap_language(line.text) for line in doc.lines]
+        # One call per script group (Latin with foreign signs; other scripts).
+        guesses = {}
+        for latin in (True, False):
+            undecided = [item for item in found if isinstance(item, ForeignSigns) and item.latin is latin]
+            if undecided:
+                guesses[latin] = _langdetect(document_sample(undecided))
+        for line, item in zip(doc.lines, found):
+            line.lang = (item.resolve(guesses[item.latin]) if isinstance(item, ForeignSigns) else item)[0]
         return doc
+
+
+#: The ``languages`` value that keeps documents in any language.
+ALL_LANGUAGES = "all"
 
 
 class DocumentLanguage:
@@ -299,7 +354,8 @@ class DocumentLanguage:
     Shares are of characters (each line counts with its length), over the kept
     lines, or over all lines when none is kept. A document whose language is
     not in ``languages`` fails with reason ``unsupported-language``: it is
-    reported, never dropped in silence.
+    reported, never dropped in silence. ``languages=("all",)`` keeps every
+    language (for benchmarks, or users who filter later).
     """
 
     name, version = "language", "1"
@@ -318,7 +374,7 @@ class DocumentLanguage:
         doc.language_shares = {lang: round(n / total, 5) for lang, n in sorted(counts.items())} if total else {}
         named = {lang: n for lang, n in counts.items() if lang != "und" and n}
         doc.language = max(sorted(named), key=lambda lang: named[lang]) if named else "und"
-        if doc.language not in self.languages:
+        if doc.language not in self.languages and ALL_LANGUAGES not in self.languages:
             share = doc.language_shares.get(doc.language, 0.0)
             doc.fail(self.name, "unsupported-language", f"{doc.language} ({share})")
         return doc

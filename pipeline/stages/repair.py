@@ -242,9 +242,20 @@ def repair_arabic(text: str) -> tuple[str, list[dict[str, object]]]:
     return text, steps
 
 
+def _non_ascii_lines(text: str) -> str:
+    """The lines of ``text`` that have a non-ASCII character: the only ones mojibake can be in.
+
+    ftfy's badness check costs ~1 ms on an article; most lines of English text
+    are plain ASCII and need not be looked at.
+    """
+    if text.isascii():
+        return ""
+    return "\n".join(line for line in text.split("\n") if not line.isascii())
+
+
 def fix_with_ftfy(text: str) -> tuple[str, list[dict[str, object]]]:
     """ftfy's fixes, with curly quotes and line breaks kept; skipped when nothing looks wrong."""
-    if text.isascii() and "&" not in text and "\x1b" not in text or not is_bad(text):
+    if text.isascii() and "&" not in text and "\x1b" not in text or not is_bad(_non_ascii_lines(text)):
         return text, []
     fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
     steps = [{"step": "ftfy", "detail": f"{action} {parameter}"} for action, parameter in explanation or []]
