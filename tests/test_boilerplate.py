@@ -181,3 +181,62 @@ def test_numpy_trees_match_lightgbm() -> None:
     assert np.allclose(forest.predict(X), expected, rtol=0, atol=1e-12)
     assert np.allclose(forest.raw_score(X), booster.predict(X, raw_score=True), rtol=0, atol=1e-12)
     assert ((forest.predict(X) >= 0.5) == (expected >= 0.5)).all()
+
+
+# --- the vectorised features equal their per-line definition ------------------------------------------------------
+
+TRICKY = [
+    "", "Home", "  padded  ", "two  spaces\tand tab", "İstanbul ſhare Σίσυφος ß", "𝐀𝐁 bold 𝟑 comments", "😀 Share",
+    "إقرأ أيضاً", "المزيد", "أخبار ١٢ يناير ٢٠٢٠", "\u200fالرئيسية", "جميع الحقوق محفوظة © 2020",
+    "© 2024 Example News. All rights reserved.", "Read more: the full story", "2 thoughts on “Wages”",
+    "Robert Smith says:", "* Share", "1. First item", "12) Twelfth", "12.5 million", "Posted by Jane at 12:30",
+    "Visit https://example.com or www.example.org", "mail me@example.co.uk", "He said ... ", "Wait…",
+    "The end.”", "Question?)", "Label:", "— Tags: economy", "Photo: Reuters", "The minister (Image: Getty Images)",
+    "Ǆemal ǅ title", "ALL CAPS HEADLINE", "lower start", "3 Jan 2020", "Jan 3, 2020", "03/01/2020", "2020-01-03",
+]
+
+
+def _reference_facts(texts: list[str]) -> np.ndarray:
+    from pipeline.boilerplate.features import _line_facts
+
+    return np.array([_line_facts(text) for text in texts], dtype=np.int64).reshape(len(texts), 11)
+
+
+@pytest.mark.parametrize("texts", [TRICKY, [t for t in TRICKY if t.strip()][::-1], ["", ""], ["x"], ["a\nb", "c"]])
+def test_document_facts_equal_line_facts(texts: list[str]) -> None:
+    from pipeline.boilerplate.features import document_facts
+
+    assert (document_facts(texts) == _reference_facts([text.replace("\n", " ") for text in texts])).all()
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_document_facts_equal_line_facts_on_seeds(path: Path) -> None:
+    from pipeline.boilerplate.features import document_facts
+
+    texts = [line.text for line in split_dump(path.read_text(encoding="utf-8"))]
+    assert (document_facts(texts) == _reference_facts(texts)).all()
+
+
+def test_rule_gate_lets_every_rule_hit_through() -> None:
+    from pipeline.boilerplate.rules import RULES, fold_arabic, rule_candidates
+
+    texts = list(TRICKY)
+    for path in SEEDS:
+        texts += [line.text for line in split_dump(path.read_text(encoding="utf-8"))]
+    folded = [fold_arabic(text.strip()) for text in texts]
+    words = [len(text.split()) for text in texts]
+    gate = rule_candidates(folded, "\n".join(folded), words)
+    hits = [i for i, text in enumerate(texts) if match_rule(text, words[i])]
+    assert hits and all(gate[i] for i in hits)
+    assert sum(gate) < len(texts)  # and it does rule lines out
+    assert RULES
+
+
+def test_attribution_from_the_walk_equals_a_second_walk() -> None:
+    model = load_model()
+    path = SEEDS[0]
+    lines = split_dump(path.read_text(encoding="utf-8"))
+    X = line_features([line.text for line in lines], numbers=[line.number for line in lines])
+    _, leaves = model.first.walk(X)
+    rows = np.arange(0, len(X), 2)
+    assert (model.first.top_negative_feature(X, rows, leaves) == model.first.top_negative_feature(X[rows])).all()

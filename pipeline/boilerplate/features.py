@@ -73,7 +73,7 @@ def _class_table() -> np.ndarray:
     return table
 
 
-_CLASS_TABLE = _class_table()
+_CLASS_TABLE = _class_table().astype(np.uint8)  # 64 KiB: stays in cache
 
 
 @lru_cache(maxsize=1)
@@ -105,8 +105,14 @@ _BYLINE = re.compile(r"^(by|written by|posted by|author|بقلم|كتب|كتبت
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
 
 # --- the same facts for a whole document (see _document_facts) -----------------------------------------------------
-#: Every match of _DATEISH has a digit or an Arabic month name; of _URLISH, one of these (lower-cased) strings.
-_DATE_LITERALS = _ARABIC_MONTHS
+#: _DATEISH's numeric forms (dd/mm/yy, yyyy-mm-dd, hh:mm, 19xx/20xx), written to start with the digit (``\\b``
+#: before a digit is "no word character before it"), so the regex engine skips to digits: one scan of the
+#: document finds every line they match. Every other match of _DATEISH has a month name: Arabic (a match on
+#: its own) or English (one of these lower-cased stems).
+_DATE_NUMERIC = re.compile(r"\d(?<!\w\d)(?:\d?[/.-]\d{1,2}[/.-]\d{2,4}\b|\d{3}-\d{2}-\d{2}\b|\d?:\d{2}\b|"
+                           r"(?<=1)9\d{2}\b|(?<=2)0\d{2}\b)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: Every match of _URLISH has one of these (lower-cased) strings.
 _URL_LITERALS = ("http", "www.", ".com", ".org", ".net", ".co.uk", "@")
 #: _BULLET looks at most at a line's first four characters: it runs once over the joined line heads.
 _BULLET_LINES = re.compile(_BULLET.pattern, re.MULTILINE)
@@ -163,6 +169,22 @@ def _window_sum(values: np.ndarray, k: int, before: bool = True, after: bool = T
     if after:
         total += prefix[np.minimum(index + k + 1, n)] - prefix[index + 1]
     return total
+
+
+class _Windows:
+    """:func:`_window_sum` for several arrays and widths over one document, sharing the index arithmetic
+    (and each array's prefix sums) instead of redoing it per call; the same sums, bit for bit."""
+
+    def __init__(self, n: int, widths: Sequence[int]) -> None:
+        index = np.arange(n)
+        self.index, self.next = index, index + 1
+        self.bounds = {k: (np.maximum(index - k, 0), np.minimum(index + k + 1, n)) for k in widths}
+
+    def __call__(self, values: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each width k: the sums over the k lines before and the k lines after each line."""
+        prefix = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
+        at, after_at = prefix[self.index], prefix[self.next]
+        return {k: (at - prefix[low], prefix[high] - after_at) for k, (low, high) in self.bounds.items()}
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
@@ -275,12 +297,16 @@ def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray
     low_lengths = [len(line) for line in low.split("\n")] if len(low) != length else [len(t) for t in texts]
     for i in set(_lines_at(_positions(low, _URL_LITERALS), low_lengths).tolist()):
         facts[i, 6] = 1 if _URLISH.search(texts[i]) else 0
-    digits = np.bincount(line_of[classes == C_DIGIT], minlength=n)[:n] > 0
     other = np.bincount(line_of[codes > 0xFFFF], minlength=n)[:n] > 0
-    date = digits | other
-    date[_lines_at(_positions("\n".join(texts), _DATE_LITERALS), [len(t) for t in texts])] = True
-    for i in np.flatnonzero(date).tolist():
-        facts[i, 7] = 1 if _DATEISH.search(texts[i]) else 0
+    # Dates: the numeric forms run once over the whole text; an Arabic month name is a match by itself; only
+    # lines with an English month name go through _DATEISH itself.
+    lengths = [len(t) for t in texts]
+    date = np.zeros(n, dtype=bool)
+    date[_lines_at([m.start() for m in _DATE_NUMERIC.finditer("\n".join(texts))], lengths)] = True
+    date[_lines_at(_positions("\n".join(texts), _ARABIC_MONTHS), lengths)] = True
+    for i in set(_lines_at(_positions(low, _MONTHS), low_lengths).tolist()):
+        date[i] = date[i] or bool(_DATEISH.search(texts[i]))
+    facts[:, 7] = date
     for i in np.flatnonzero(n_words <= 8).tolist():
         if _BYLINE.match(texts[i]):
             facts[i, 8] = 1
@@ -322,9 +348,9 @@ def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray
     return facts
 
 
-def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool) -> np.ndarray:
-    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES))."""
-    n = len(texts)
+def _characters(texts: Sequence[str]):
+    """The lines joined by newlines (a newline inside a line becomes a space) as code points, their classes,
+    each character's line, and each line's start and end (exclusive) in the joined text."""
     if any("\n" in text for text in texts):
         texts = [text.replace("\n", " ") for text in texts]
     joined = "\n".join(texts)
@@ -334,8 +360,19 @@ def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[
     newline = classes == C_NEWLINE
     line_of = np.cumsum(newline) if len(codes) else np.zeros(0, dtype=np.int64)
     breaks = np.flatnonzero(newline)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(codes)]))
+    return texts, codes, classes, line_of, np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(codes)]))
+
+
+def document_facts(texts: Sequence[str]) -> np.ndarray:
+    """:func:`_line_facts` of every line, computed for the document at once. Shape (lines, 11)."""
+    return _document_facts(*_characters(texts))
+
+
+def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool) -> np.ndarray:
+    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES))."""
+    n = len(texts)
+    texts, codes, classes, line_of, starts, ends = _characters(texts)
+    newline = classes == C_NEWLINE
     facts = _document_facts(texts, codes, classes, line_of, starts, ends).astype(np.float64)
     words, stops, sentence_end, ends_colon, title_case, bullet, url, date, byline, ellipsis, flags = facts.T
     flags = flags.astype(np.int64)
@@ -358,6 +395,7 @@ def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[
     safe_chars = np.maximum(chars, 1.0)
     latin = counts[:, C_UPPER] + counts[:, C_LOWER]
 
+    joined = "\n".join(texts)
     low = joined.lower()
     normalised = low.split("\n")
     # A line is its own normal form unless it has whitespace other than single spaces between words.
@@ -410,20 +448,24 @@ def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numb
     bullets = column["bullet"]
     rule_hits = base[:, len(BASE_NAMES) - len(RULE_REASONS):].sum(axis=1)
 
+    windows = _Windows(n, WINDOWS)
+    word_sums, long_sums, stop_sums = windows(words), windows(long_.astype(np.float64)), windows(stops)
+    bullet_sums, short_sums, rule_sums = windows(bullets), windows(short.astype(np.float64)), windows(rule_hits)
     context = []
     for k in WINDOWS:
-        context.append(np.log1p(_window_sum(words, k, after=False)))
-        context.append(np.log1p(_window_sum(words, k, before=False)))
+        context.append(np.log1p(word_sums[k][0]))
+        context.append(np.log1p(word_sums[k][1]))
     for k in WINDOWS:
-        context.append(_window_sum(long_.astype(np.float64), k))
+        context.append(long_sums[k][0] + long_sums[k][1])
     for k in WINDOWS:
-        context.append((_window_sum(stops, k) + stops) / np.maximum(_window_sum(words, k) + words, 1.0))
+        context.append((stop_sums[k][0] + stop_sums[k][1] + stops) /
+                       np.maximum(word_sums[k][0] + word_sums[k][1] + words, 1.0))
     for k in WINDOWS:
-        context.append(_window_sum(bullets, k) / (2 * k))
+        context.append((bullet_sums[k][0] + bullet_sums[k][1]) / (2 * k))
     for k in WINDOWS:
-        context.append(_window_sum(short.astype(np.float64), k) / (2 * k))
+        context.append((short_sums[k][0] + short_sums[k][1]) / (2 * k))
     for k in WINDOWS:
-        context.append(_window_sum(rule_hits, k))
+        context.append(rule_sums[k][0] + rule_sums[k][1])
 
     index = np.arange(n, dtype=np.float64)
     total_words = max(words.sum(), 1.0)
@@ -466,16 +508,20 @@ def context_of_scores(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
     n = len(scores)
     if n == 0:
         return np.zeros((0, len(STACK_NAMES)))
-    ones = np.ones(n)
+    windows = _Windows(n, SCORE_WINDOWS + (3, 10))
+    score_sums, ones = windows(scores), windows(np.ones(n))
     columns = [scores]
     for k in SCORE_WINDOWS:
-        columns.append((_window_sum(scores, k) + scores) / (_window_sum(ones, k) + 1.0))
+        columns.append((score_sums[k][0] + score_sums[k][1] + scores) / (ones[k][0] + ones[k][1] + 1.0))
     for k in (1, 3):
-        columns.append(_window_sum(scores, k, after=False) / np.maximum(_window_sum(ones, k, after=False), 1.0))
-        columns.append(_window_sum(scores, k, before=False) / np.maximum(_window_sum(ones, k, before=False), 1.0))
+        columns.append(score_sums[k][0] / np.maximum(ones[k][0], 1.0))
+        columns.append(score_sums[k][1] / np.maximum(ones[k][1], 1.0))
     weight = np.log1p(words)
+    weighted = scores * weight
+    weighted_sums, weight_sums = windows(weighted), windows(weight)
     for k in (3, 10):
-        columns.append((_window_sum(scores * weight, k) + scores * weight) / np.maximum(_window_sum(weight, k) + weight, 1e-9))
+        columns.append((weighted_sums[k][0] + weighted_sums[k][1] + weighted) /
+                       np.maximum(weight_sums[k][0] + weight_sums[k][1] + weight, 1e-9))
     confident = np.flatnonzero(scores >= 0.5)
     index = np.arange(n)
     inside = (index >= confident[0]) & (index <= confident[-1]) if len(confident) else np.zeros(n, dtype=bool)

@@ -31,14 +31,28 @@ from pipeline.text.dates import find_date
 
 #: A title has at least this many words, and at most this many.
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30
-#: A line repeated on the page (a headline printed twice) gets this many extra words of score.
+#: Headline-shaped lines score their word count, up to this many: a long nav
+#: line ("Book a Demo Get a Custom Report Talk to Sales") is no likelier a title.
+TITLE_WORDS_CAP = 15
+#: A line repeated on the page (a headline printed twice, or ending a breadcrumb
+#: "Home » Recipes » Sourdough Bread") gets this many extra points.
 REPEATED_TITLE_BONUS = 10
+#: A line followed, within :data:`DATELINE_REACH` lines, by a dateline or a
+#: byline is the headline they belong to: this many extra points.
+DATELINE_BONUS, DATELINE_REACH = 10, 3
+#: Points lost per line between a candidate and the first body line: the
+#: headline stands just above the article, menus and teasers further up.
+TITLE_DISTANCE_COST = 0.5
+#: Only this many lines above the first body line are looked at.
+TITLE_WINDOW = 25
 #: Date and byline lines are short; a longer line that mentions a date is prose.
 DATE_LINE_MAX_WORDS = 10
 #: How far after the first body line a dateline or byline may still stand.
 HEAD_SLACK_LINES = 3
 #: A body line this long (in words) marks where the article starts.
 FIRST_BODY_MIN_WORDS = 12
+#: A breadcrumb ends with the title; shorter endings ("News") prove nothing.
+MIN_BREADCRUMB_TITLE_CHARS = 12
 
 _URL_LINE = re.compile(r"^(https?://\S+)$")
 _BULLET = re.compile(r"^[•·*\-–—▪►◦●]\s*|^\d+[.)]\s")
@@ -59,19 +73,30 @@ def _first_body_index(texts: list[str]) -> int:
     return len(texts)
 
 
-def _title_candidates(texts: list[str], head: int) -> list[tuple[int, int]]:
-    """(score, index) for headline-shaped lines in the head of the page."""
-    counts = Counter(texts)
+def _is_dateline_or_byline(text: str) -> bool:
+    return _words(text) <= DATE_LINE_MAX_WORDS and bool(find_date(text) or find_byline(text) or text.lower() == "by")
+
+
+def _title_candidates(texts: list[str], head: int) -> list[tuple[float, int]]:
+    """(score, index) for headline-shaped lines just above the article (see the module's constants)."""
+    lowered = [text.lower() for text in texts]
+    counts = Counter(lowered)
     scored = []
-    for index in range(head):
+    for index in range(max(0, head - TITLE_WINDOW), head):
         text = texts[index]
         title = (split_title_byline(text) or (text, None))[0]
         words = _words(title)
         if not TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS or _BULLET.match(text):
             continue
-        if _SENTENCE_END.search(title) or _URL_LINE.match(text) or find_date(text):
+        if _SENTENCE_END.search(title) or _URL_LINE.match(text) or _is_dateline_or_byline(text):
             continue
-        scored.append((words + (REPEATED_TITLE_BONUS if counts[text] > 1 else 0), index))
+        key = title.lower()
+        repeated = counts[lowered[index]] > 1 or (len(key) >= MIN_BREADCRUMB_TITLE_CHARS and any(
+            other != lowered[index] and other.endswith(key) for other in lowered))
+        dated = any(_is_dateline_or_byline(texts[after]) for after in range(index + 1, min(head, index + 1 + DATELINE_REACH)))
+        score = (min(words, TITLE_WORDS_CAP) + REPEATED_TITLE_BONUS * repeated + DATELINE_BONUS * dated
+                 - TITLE_DISTANCE_COST * (head - index))
+        scored.append((score, index))
     return scored
 
 

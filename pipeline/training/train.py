@@ -41,7 +41,7 @@ import numpy as np
 from pipeline.boilerplate.features import FEATURE_NAMES, STACK_NAMES, context_of_scores, line_features
 from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
 from pipeline.document import Line
-from pipeline.stages.boilerplate import decide
+from pipeline.stages.boilerplate import removals
 from pipeline.stages.extract import split_dump
 from pipeline.training.labels import label_lines
 
@@ -189,12 +189,12 @@ def cross_validate(docs: list[TrainingDoc], log=print) -> tuple[list[np.ndarray]
 
 # --------------------------------------------------------------------------- scoring
 
-def score_corpus(corpus: str, docs: list[TrainingDoc], reasons: list[list[str]]) -> dict[str, float]:
+def score_corpus(corpus: str, docs: list[TrainingDoc], kept: list[np.ndarray]) -> dict[str, float]:
     """The corpus's own metric on the kept lines; line counts for hand-labelled corpora."""
     from pipeline.evaluation import metrics
 
-    pairs = [(doc.truth or "", "\n".join(line.text for line, reason in zip(doc.lines, rs) if not reason))
-             for doc, rs in zip(docs, reasons)]
+    pairs = [(doc.truth or "", "\n".join(line.text for line, keep in zip(doc.lines, ks) if keep))
+             for doc, ks in zip(docs, kept)]
     base = corpus.removesuffix("-html")
     result: dict[str, float] = {"pages": len(docs)}
     if base == "scrapinghub":
@@ -204,30 +204,29 @@ def score_corpus(corpus: str, docs: list[TrainingDoc], reasons: list[list[str]])
     elif base == "arabic-dev" and corpus.endswith("-html"):
         result["token_f1"] = metrics.macro(metrics.token_prf(t, p) for t, p in pairs).f1
     if not corpus.endswith("-html") and base in ("arabic-dev", "seeds", "sites-dev"):
-        result["leaked"] = int(sum(((doc.labels == 0) & (doc.weights > 0) & np.array([not r for r in rs])).sum()
-                                   for doc, rs in zip(docs, reasons)))
-        result["lost"] = int(sum(((doc.labels == 1) & np.array([bool(r) for r in rs])).sum()
-                                 for doc, rs in zip(docs, reasons)))
+        result["leaked"] = int(sum(((doc.labels == 0) & (doc.weights > 0) & ks).sum() for doc, ks in zip(docs, kept)))
+        result["lost"] = int(sum(((doc.labels == 1) & ~ks).sum() for doc, ks in zip(docs, kept)))
         result["token_f1"] = metrics.macro(metrics.token_prf(t, p) for t, p in pairs).f1
     return result
 
 
-def _reasons(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float, html_threshold: float,
-             model: LineModel) -> list[list[str]]:
-    return [decide(doc.X, s, html_threshold if doc.html else threshold, model) for doc, s in zip(docs, scores)]
+def _kept(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float,
+          html_threshold: float) -> list[np.ndarray]:
+    """The lines the stage keeps at these thresholds (the decision without naming removals: cheap)."""
+    return [~removals(doc.X, s, html_threshold if doc.html else threshold)[0] for doc, s in zip(docs, scores)]
 
 
-def _keep_baseline(docs: list[TrainingDoc]) -> list[list[str]]:
-    return [[""] * len(doc.lines) for doc in docs]
+def _keep_baseline(docs: list[TrainingDoc]) -> list[np.ndarray]:
+    return [np.ones(len(doc.lines), dtype=bool) for doc in docs]
 
 
-def report(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float, html_threshold: float,
-           model: LineModel) -> dict[str, dict[str, float]]:
-    reasons = _reasons(docs, scores, threshold, html_threshold, model)
+def report(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float,
+           html_threshold: float) -> dict[str, dict[str, float]]:
+    kept = _kept(docs, scores, threshold, html_threshold)
     out = {}
     for corpus in sorted({doc.corpus for doc in docs}):
         index = [i for i, doc in enumerate(docs) if doc.corpus == corpus]
-        out[corpus] = score_corpus(corpus, [docs[i] for i in index], [reasons[i] for i in index])
+        out[corpus] = score_corpus(corpus, [docs[i] for i in index], [kept[i] for i in index])
     return out
 
 
@@ -238,12 +237,12 @@ def _headline(result: dict[str, float]) -> float:
     return 0.0
 
 
-def choose_thresholds(docs, scores, model) -> tuple[float, float]:
+def choose_thresholds(docs, scores) -> tuple[float, float]:
     """The dump and HTML thresholds with the best mean F1 over the scored corpora (out-of-fold)."""
     def mean_f1(html: bool, threshold: float) -> float:
         chosen = [i for i, doc in enumerate(docs) if doc.html == html and doc.truth]
         subset = [docs[i] for i in chosen]
-        result = report(subset, [scores[i] for i in chosen], threshold, threshold, model)
+        result = report(subset, [scores[i] for i in chosen], threshold, threshold)
         big = [r for r in result.values() if r["pages"] >= 20]
         return float(np.mean([_headline(r) for r in big])) if big else 0.0
 
@@ -284,8 +283,8 @@ def main(args: argparse.Namespace) -> int:
     second = _fit(*_matrix(docs, stacked), SECOND_ROUNDS)
     model = LineModel(FEATURE_NAMES, STACK_NAMES, forest_from_lightgbm(first.dump_model()),
                       forest_from_lightgbm(second.dump_model()), 0.5, 0.5, {})
-    threshold, html_threshold = choose_thresholds(docs, second_oof, model)
-    cv = report(docs, second_oof, threshold, html_threshold, model)
+    threshold, html_threshold = choose_thresholds(docs, second_oof)
+    cv = report(docs, second_oof, threshold, html_threshold)
     baseline = {corpus: score_corpus(corpus, [d for d in docs if d.corpus == corpus],
                                      _keep_baseline([d for d in docs if d.corpus == corpus]))
                 for corpus in sorted({doc.corpus for doc in docs})}
