@@ -27,7 +27,8 @@ from importlib import resources
 import numpy as np
 
 from pipeline.boilerplate.rules import (
-    COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, first_rule, fold_arabic, is_comment_header,
+    COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, first_rule, fold_arabic,
+    is_comment_header,
     rule_candidates,
 )
 
@@ -304,8 +305,10 @@ def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray
     date = np.zeros(n, dtype=bool)
     date[_lines_at([m.start() for m in _DATE_NUMERIC.finditer("\n".join(texts))], lengths)] = True
     date[_lines_at(_positions("\n".join(texts), _ARABIC_MONTHS), lengths)] = True
+    digits = np.bincount(line_of[classes == C_DIGIT], minlength=n)[:n] > 0
     for i in set(_lines_at(_positions(low, _MONTHS), low_lengths).tolist()):
-        date[i] = date[i] or bool(_DATEISH.search(texts[i]))
+        if digits[i] and not date[i]:
+            date[i] = bool(_DATEISH.search(texts[i]))
     facts[:, 7] = date
     for i in np.flatnonzero(n_words <= 8).tolist():
         if _BYLINE.match(texts[i]):
@@ -339,8 +342,8 @@ def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray
     for i, candidate in enumerate(rule_candidates(folded, folded_text, word_list)):
         if candidate:
             facts[i, 10] = _rule_flags(folded[i], word_list[i])
-    for i in np.flatnonzero(n_words <= HEADER_MAX_WORDS).tolist():
-        if COMMENT_SECTION.match(folded[i]):
+    for i in comment_header_candidates(folded):
+        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(folded[i]):
             facts[i, 10] |= 128
     # Lines with characters beyond the BMP (which the class table does not know): one at a time.
     for i in np.flatnonzero(other).tolist():

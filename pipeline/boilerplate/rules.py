@@ -399,3 +399,21 @@ COMMENT_SECTION = re.compile(
 
 def is_comment_header(text: str, words: int) -> bool:
     return words <= _HEADER_MAX_WORDS and bool(COMMENT_SECTION.match(fold_arabic(text.strip())))
+
+
+def _comment_gate() -> re.Pattern[str] | None:
+    heads = {head for head, _ in _heads(list(_sre_parse.parse(COMMENT_SECTION.pattern, re.IGNORECASE).data),
+                                        {("", False)})}
+    return _trie(heads) if heads and "" not in heads and all(h == h.lower() for h in heads) else None
+
+
+_COMMENT_GATE = _comment_gate()
+
+
+def comment_header_candidates(folded: Sequence[str]) -> list[int]:
+    """Indices of the folded lines that may be comment-section headers (the others cannot match)."""
+    if _COMMENT_GATE is None:
+        return list(range(len(folded)))
+    heads = [line[:_HEAD] for line in folded]
+    starts = list(accumulate((len(head) + 1 for head in heads), initial=0))
+    return [bisect_right(starts, match.start()) - 1 for match in _COMMENT_GATE.finditer("\n".join(heads))]

@@ -17,7 +17,9 @@ What it does, in order:
    out-of-fold first-stage scores the same way. Every reported score is
    out-of-fold: no page is scored by a model that saw it.
 3. **Thresholds.** The dump and HTML keep-thresholds are chosen on the
-   out-of-fold scores (mean of the corpora's F1).
+   out-of-fold scores (mean of the corpora's F1). Scoring needs only which
+   lines are kept (:func:`pipeline.stages.boilerplate.removals`), never why,
+   so no removal reason is computed while training.
 4. **Final model.** Both stages are refitted on all pages (the second on the
    out-of-fold first-stage scores, as it will see unseen pages' scores) and
    exported to ``pipeline/resources/line-model.json`` with the CV report.
