@@ -60,4 +60,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --out fuzz-out
 
 distclean:
-	rm -rf $(CLEAN)/* $(CLEAN)/_run.json eval-out bench-out build *.egg-info $(VENV)
+	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out build *.egg-info $(VENV)
