@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,eval,dask]'
+	$(BIN)/python -m pip install --quiet -e '.[test,eval,dask,train]'
 	touch $@
 
 venv: $(STAMP)
@@ -32,7 +32,6 @@ eval: $(STAMP)
 # `make train`: rebuild pipeline/resources/line-model.json from the corpora in $(EVAL): grouped
 # cross-validation by page (out-of-fold scores printed per corpus), then the final model.
 train: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/pipeline train $(EVAL)
 
 # `make bench`: docs/s and MB/s per core, per-stage time, trafilatura alone on the same pages,

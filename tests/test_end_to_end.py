@@ -14,8 +14,14 @@ from pipeline.runners.local import run
 SEEDS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "raw" / "seeds").glob("*.txt"))
 
 
+#: The incremental-run manifest is a cache of the machine that ran (it hashes the
+#: code): not an output, not committed.
+MANIFEST = "_manifest.jsonl"
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
 
 
 def gold_labels(data_dir: Path, name: str) -> dict[int, tuple[str, str]]:

@@ -499,7 +499,9 @@ class RunSummary:
             "removed_lines": sum(self.removed_by_reason.values()),
             "removed_by_reason": dict(sorted(self.removed_by_reason.items())),
             "failures": sorted(self.failures, key=lambda f: (f["source"], f["reason"])),
-            "config": config.fingerprint(),
+            # The settings, not the fingerprint: that one hashes the code too, and
+            # would make every code change show up here in review.
+            "config": dataclasses.asdict(config),
             "pipeline_version": __version__,
         }
 

@@ -89,6 +89,10 @@ class Normalize:
     def process(self, doc: Document) -> Document:
         for line in doc.lines:
             line.text = normalize_text(line.text)
+            if not line.text:
+                # Only invisible characters (bidi marks, tatweel): nothing to show,
+                # but the line is accounted for.
+                line.remove(self.name, "invisible-only")
         if self.search_keys:
             doc.metadata["search_key"] = search_key("\n".join(line.text for line in doc.kept_lines()))
         return doc
