@@ -147,3 +147,16 @@ def test_records_run_identically_with_one_and_two_workers_and_rerun_skips(tmp_pa
     assert (tmp_path / "one" / "b.warc.gz" / "example.com_p_3.json").is_file()
     again = run(raw, tmp_path / "one", workers=2)
     assert again.unchanged == 26
+
+
+def test_a_non_http_response_record_is_reported_not_dropped(tmp_path: Path) -> None:
+    from pipeline.stages.records import iter_warc
+
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        record = writer.create_warc_record("dns:example.org", "response", payload=io.BytesIO(b"20200101 example.org A 1.2.3.4"))
+        writer.write_record(record)
+    docs = list(iter_warc(path, "crawl.warc"))
+    assert len(docs) == 1 and docs[0].failure is not None
+    assert docs[0].failure.reason == "unsupported-format" and "non-HTTP" in docs[0].failure.detail

@@ -194,12 +194,18 @@ def iter_warc(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Docum
     namer = RecordNamer(container_folder(rel))
     with path.open("rb") as stream:
         for position, record in enumerate(ArchiveIterator(stream), start=1):
-            if record.rec_type != "response" or record.http_headers is None:
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            if record.http_headers is None:
+                # A response to a dns:, file: or other non-HTTP request: reported, not dropped.
+                doc = _record_document(rel, url or f"record-{position}", position, namer)
+                doc.fail("read", "unsupported-format", f"non-HTTP response record {url[:80]}")
+                yield doc
                 continue
             status = record.http_headers.get_statuscode() or ""
             if not status.startswith("2"):
                 continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
             record_id = url or record.rec_headers.get_header("WARC-Record-ID") or f"record-{position}"
             doc = _record_document(rel, record_id, position, namer)
             if url:
