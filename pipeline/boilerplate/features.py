@@ -28,8 +28,7 @@ import numpy as np
 
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, first_rule, fold_arabic,
-    is_comment_header,
-    rule_candidates,
+    is_comment_header, literal_positions, rule_candidates,
 )
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
@@ -242,17 +241,6 @@ def _line_facts(text: str) -> tuple[int, int, int, int, int, int, int, int, int,
             (128 if is_comment_header(text, n_words) else 0))
 
 
-def _positions(text: str, literals: Sequence[str]) -> list[int]:
-    """Where any of ``literals`` occurs in ``text`` (``str.find`` runs at memchr speed, unlike a regex scan)."""
-    found = []
-    for literal in literals:
-        position = text.find(literal)
-        while position >= 0:
-            found.append(position)
-            position = text.find(literal, position + 1)
-    return found
-
-
 def _lines_at(positions: list[int], lengths: Sequence[int]) -> np.ndarray:
     """Indices of the lines (of the given lengths, joined by one separator) holding each position."""
     ends = np.cumsum(np.asarray(lengths, dtype=np.int64) + 1)
@@ -296,7 +284,7 @@ def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray
 
     low = "\n".join(texts).lower()
     low_lengths = [len(line) for line in low.split("\n")] if len(low) != length else [len(t) for t in texts]
-    for i in set(_lines_at(_positions(low, _URL_LITERALS), low_lengths).tolist()):
+    for i in set(_lines_at(literal_positions(low, _URL_LITERALS), low_lengths).tolist()):
         facts[i, 6] = 1 if _URLISH.search(texts[i]) else 0
     other = np.bincount(line_of[codes > 0xFFFF], minlength=n)[:n] > 0
     # Dates: the numeric forms run once over the whole text; an Arabic month name is a match by itself; only
@@ -304,9 +292,9 @@ def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray
     lengths = [len(t) for t in texts]
     date = np.zeros(n, dtype=bool)
     date[_lines_at([m.start() for m in _DATE_NUMERIC.finditer("\n".join(texts))], lengths)] = True
-    date[_lines_at(_positions("\n".join(texts), _ARABIC_MONTHS), lengths)] = True
+    date[_lines_at(literal_positions("\n".join(texts), _ARABIC_MONTHS), lengths)] = True
     digits = np.bincount(line_of[classes == C_DIGIT], minlength=n)[:n] > 0
-    for i in set(_lines_at(_positions(low, _MONTHS), low_lengths).tolist()):
+    for i in set(_lines_at(literal_positions(low, _MONTHS), low_lengths).tolist()):
         if digits[i] and not date[i]:
             date[i] = bool(_DATEISH.search(texts[i]))
     facts[:, 7] = date
