@@ -12,7 +12,7 @@ from pipeline.boilerplate.features import FEATURE_NAMES, line_features
 from pipeline.boilerplate.model import forest_from_lightgbm, load_model
 from pipeline.boilerplate.rules import match_rule
 from pipeline.document import Document, Line
-from pipeline.stages.boilerplate import Boilerplate, classify_lines
+from pipeline.stages.boilerplate import Boilerplate, classify_lines, document_features, html_thresholds
 from pipeline.stages.extract import split_dump
 from pipeline.stages.language import detect_language
 
@@ -130,6 +130,20 @@ def test_html_track_removes_cnn_comment_policy() -> None:
     decisions = _decisions(ARTICLE_AR + policy, html=True)
     assert all(decisions[text] == "" for text in ARTICLE_AR)
     assert all(decisions[text] == "comments" for text in policy)
+
+
+def test_html_track_lets_every_vocabulary_rule_remove() -> None:
+    # On trafilatura's lines a rule-named line goes whatever the model says; on a dump the same
+    # lines between paragraphs are left to the model, and the article stays on both tracks.
+    furniture = ["Read more: Officials outline the new minimum wage rules for small firms",
+                 "Related: How the minimum wage compares across the region"]
+    texts = ARTICLE_EN[:2] + furniture[:1] + ARTICLE_EN[2:] + furniture[1:]
+    html = _decisions(texts, html=True)
+    assert all(html[text] == "" for text in ARTICLE_EN)
+    assert all(html[text] == "related-links" for text in furniture)
+    X = document_features(_lines(texts), True)
+    thresholds = html_thresholds(X, 0.6)
+    assert np.isinf(thresholds[[2, 5]]).all() and (thresholds[[0, 1, 3, 4]] == 0.6).all()
 
 
 def test_every_removed_line_has_a_kebab_case_reason() -> None:

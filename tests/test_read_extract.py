@@ -76,3 +76,17 @@ def test_html_extraction_gives_paragraphs_headings_and_metadata() -> None:
 def test_html_with_no_article_falls_back_to_visible_text() -> None:
     extraction = extract_html("<html><body><div>hello <b>world</b></div></body></html>")
     assert " ".join(line.text for line in extraction.lines) == "hello world"
+
+
+def test_text_beside_and_after_blocks_is_kept() -> None:
+    """trafilatura leaves text directly in containers and after blocks; none of it may be lost."""
+    from lxml import etree
+
+    from pipeline.stages.extract import _blocks_from_trafilatura
+
+    body = etree.fromstring("<body><head>Tour dates</head>Loose paragraph text.<p>FL<lb/>June 3</p>"
+                            "<list><item>Item one</item></list>Tail after the list.</body>")
+    assert _blocks_from_trafilatura(body) == [
+        ("h", "Tour dates"), ("p", "Loose paragraph text."), ("p", "FL June 3"), ("li", "Item one"),
+        ("p", "Tail after the list."),
+    ]

@@ -73,10 +73,20 @@ def _squash(text: str) -> str:
 
 
 def _blocks_from_trafilatura(body: Any) -> list[tuple[str, str]]:
-    """(kind, text) for each block of trafilatura's output tree, in order."""
+    """(kind, text) for each block of trafilatura's output tree, in order.
+
+    Text directly inside a container (``<body>``, ``<div>``, ``<list>`` ...) and the tail after a
+    block (``<head>Title</head>Paragraph text``, ``<lb/>`` runs) are paragraphs of their own; a
+    line break inside a block is a space.
+    """
     blocks: list[tuple[str, str]] = []
 
+    def loose(text: str | None) -> None:
+        if text and text.strip():
+            blocks.append((PARAGRAPH, _squash(text)))
+
     def visit(element: Any) -> None:
+        loose(element.text)
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag in ("list", "table", "div", "main", "body"):
@@ -86,7 +96,10 @@ def _blocks_from_trafilatura(body: Any) -> list[tuple[str, str]]:
                 blocks.append((TABLE_ROW, " | ".join(c for c in cells if c)))
             elif tag in _BLOCK_KINDS or tag:
                 blocks.append((_BLOCK_KINDS.get(tag, PARAGRAPH), _squash("".join(child.itertext()))))
+            loose(child.tail)
 
+    for line_break in body.iter("lb"):
+        line_break.tail = " " + (line_break.tail or "")
     visit(body)
     return [(kind, text) for kind, text in blocks if text]
 
