@@ -51,3 +51,12 @@ def test_title_and_dateline_leave_the_body_but_stay_in_the_sidecar() -> None:
     body = doc.body.splitlines()
     assert "Budget Talks Stall in Committee" not in body and "3 March 2021" not in body
     assert body[0].startswith("The committee met")
+
+
+def test_html_date_is_the_one_under_the_headline_and_ambiguous_numbers_follow_the_markup() -> None:
+    from pipeline.stages.metadata import headline_date
+
+    assert headline_date(["By Jane Roe", "March 3, 2024", "Comments"], "2020-01-01") == "2024-03-03"
+    assert headline_date(["8/1/2025"], "2025-08-01") == "2025-08-01"  # US month-first, as the markup says
+    assert headline_date(["8/1/2025"], None) == "2025-01-08"  # day first unless told otherwise
+    assert headline_date(["Share this", "Contact us"], "2025-08-01") is None

@@ -190,6 +190,33 @@ def choose_title(page_title: str | None, headlines: list[str]) -> str | None:
     return strip_site_suffix(page_title) if page_title else None
 
 
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+
+
+def headline_date(near: list[str], page_date: str | None) -> str | None:
+    """The first full date printed around the headline, or None.
+
+    An ambiguous numeric date (8/1/2025: August or January?) takes the page's
+    own date (htmldate, from its markup) when that is one of its two readings.
+    Skipping "Updated ..." dates or dates far below the headline was measured
+    and does not help: the wcxb truth takes the updated date as often as not.
+
+    >>> headline_date(["By Jane Roe", "March 3, 2024"], None)
+    '2024-03-03'
+    >>> headline_date(["8/1/2025"], "2025-08-01")
+    '2025-08-01'
+    """
+    for text in near:
+        date = find_date(text)
+        if not date or len(date) != len("2000-01-01"):
+            continue
+        year, month, day = date.split("-")
+        if page_date and _NUMERIC_DATE.search(text) and int(day) <= 12 and page_date[:10] == f"{year}-{day}-{month}":
+            return page_date[:10]
+        return date
+    return None
+
+
 def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]) -> dict[str, Any]:
     """Title, date and author of an HTML page from its headline and the text around it.
 
@@ -201,9 +228,8 @@ def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]
     if title:
         found["title"] = title
     near = page.get("near_headline", [])
-    dates = [date for text in near if (date := find_date(text)) and len(date) == len("2000-01-01")]
-    if dates:
-        found["date"] = dates[0]
+    if date := headline_date(near, known.get("date")):
+        found["date"] = date
     if not known.get("author"):
         authors = [author for text in near if (author := find_byline(text))]
         if authors:
