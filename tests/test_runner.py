@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -53,9 +54,18 @@ class OnCue:
         return doc
 
 
+#: How long to wait for threads left by earlier tests before forking.
+STRAY_THREAD_SECONDS = 5.0
+
+
 @pytest.fixture()
 def simple_stages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers are forked after this patch, so they use the same stage list."""
+    # A test before this one may leave a thread that is still winding down
+    # (Playwright's driver): give it a moment, or the pool will not fork.
+    deadline = time.monotonic() + STRAY_THREAD_SECONDS
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     if local._start_method() != "fork":
         pytest.skip("patching the stage list reaches workers only with the fork start method")
     monkeypatch.setattr(local, "stages_for", lambda config: [Decode(), Extract(), OnCue()])
