@@ -160,3 +160,23 @@ def test_a_non_http_response_record_is_reported_not_dropped(tmp_path: Path) -> N
     docs = list(iter_warc(path, "crawl.warc"))
     assert len(docs) == 1 and docs[0].failure is not None
     assert docs[0].failure.reason == "unsupported-format" and "non-HTTP" in docs[0].failure.detail
+
+
+def test_a_record_without_target_uri_does_not_lose_the_rest_of_the_file(tmp_path: Path) -> None:
+    """warcio's own iterator stops at such a record; every record around it must still be read."""
+    from pipeline.stages.records import iter_warc
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for uri in ("http://a.example/1", None, "http://a.example/3"):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = f"<html><body><p>Story from {uri}, told in one plain sentence.</p></body></html>".encode()
+            record = writer.create_warc_record(uri or "", "response", payload=io.BytesIO(body), http_headers=http)
+            if uri is None:
+                record.rec_headers.remove_header("WARC-Target-URI")
+            writer.write_record(record)
+    docs = list(iter_warc(path, "crawl.warc.gz"))
+    assert len(docs) == 3 and all(doc.failure is None for doc in docs)
+    assert [doc.metadata.get("url") for doc in docs] == ["http://a.example/1", None, "http://a.example/3"]
+    assert b"a.example/3" in docs[2].raw

@@ -188,17 +188,25 @@ def _jsonl_document(line: bytes, rel: str, number: int, namer: RecordNamer) -> D
 
 
 def iter_warc(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Document]:
-    """Documents of a WARC file: 2xx ``response`` records with an HTTP payload."""
-    from warcio.archiveiterator import ArchiveIterator
+    """Documents of a WARC file: 2xx ``response`` records with an HTTP payload.
 
+    HTTP headers are parsed here rather than by warcio's iterator, which stops
+    the whole file at a response record without a ``WARC-Target-URI``; a record
+    whose payload is not HTTP (``dns:``, ``file:``) is reported, not dropped.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
+
+    http_parser = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"])
     namer = RecordNamer(container_folder(rel))
     with path.open("rb") as stream:
-        for position, record in enumerate(ArchiveIterator(stream), start=1):
+        for position, record in enumerate(ArchiveIterator(stream, no_record_parse=True), start=1):
             if record.rec_type != "response":
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            if record.http_headers is None:
-                # A response to a dns:, file: or other non-HTTP request: reported, not dropped.
+            try:
+                record.http_headers = http_parser.parse(record.raw_stream)
+            except (StatusAndHeadersParserException, EOFError, ValueError):
                 doc = _record_document(rel, url or f"record-{position}", position, namer)
                 doc.fail("read", "unsupported-format", f"non-HTTP response record {url[:80]}")
                 yield doc
