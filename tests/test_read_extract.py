@@ -90,3 +90,12 @@ def test_text_beside_and_after_blocks_is_kept() -> None:
         ("h", "Tour dates"), ("p", "Loose paragraph text."), ("p", "FL June 3"), ("li", "Item one"),
         ("p", "Tail after the list."),
     ]
+
+
+def test_reading_some_files_names_their_outputs_as_reading_all_does(tmp_path: Path) -> None:
+    """A re-run that re-reads only a.txt must still write it where the full run did (a.html exists too)."""
+    (tmp_path / "a.txt").write_text("Some words here.")
+    (tmp_path / "a.html").write_text("<html><body><p>Hi there.</p></body></html>")
+    everything = {doc.id: doc.output for doc in read_tree(tmp_path)}
+    assert [(doc.id, doc.output) for doc in read_tree(tmp_path, only={"a.txt"})] == [("a.txt", everything["a.txt"])]
+    assert everything["a.txt"] == "a.txt"

@@ -181,10 +181,14 @@ def read_tree(root: Path, limits: Limits = Limits(), only: set[str] | None = Non
     """
     from pipeline.stages.records import is_container, iter_records
 
-    paths = iter_input_files(root) if only is None else sorted(root / rel for rel in only)
+    paths = iter_input_files(root)
     rels = [path.relative_to(root).as_posix() for path in paths]
+    # Stems come from the whole folder even when ``only`` names a few files:
+    # whether "a.txt" is written as "a" depends on whether "a.html" exists.
     stems = assign_output_stems([rel for rel in rels if not is_container(rel)])
     for path, rel in zip(paths, rels):
+        if only is not None and rel not in only:
+            continue
         if is_container(rel):
             yield from iter_records(path, root, limits)
             continue
