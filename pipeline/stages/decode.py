@@ -63,6 +63,14 @@ def control_share(text: str) -> float:
     return len(_CONTROL.findall(text)) / len(text) if text else 0.0
 
 
+def reject_binary(text: str) -> str:
+    """``text`` unchanged, or :class:`DecodeError` when control characters say it is binary data."""
+    share = control_share(text)
+    if share > MAX_CONTROL_SHARE:
+        raise DecodeError(f"{share:.0%} control characters: binary data, not text")
+    return text
+
+
 def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str, str]:
     """Return ``(text, encoding, method)``; raise :class:`DecodeError` on binary data."""
     for bom, name in BOMS:
@@ -77,16 +85,11 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str, str]:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        if control_share(text) <= MAX_CONTROL_SHARE:
-            return text, encoding, method
-        raise DecodeError(f"{control_share(text):.0%} control characters: binary data, not text")
+        return reject_binary(text), encoding, method
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError("no text encoding fits these bytes: binary data, not text")
-    text = str(best)
-    if control_share(text) > MAX_CONTROL_SHARE:
-        raise DecodeError(f"{control_share(text):.0%} control characters: binary data, not text")
-    return text, best.encoding, "detected"
+    return reject_binary(str(best)), best.encoding, "detected"
 
 
 class Decode:

@@ -94,7 +94,7 @@ def _blocks_from_trafilatura(body: Any) -> list[tuple[str, str]]:
             elif tag == "row":
                 cells = [_squash("".join(cell.itertext())) for cell in child]
                 blocks.append((TABLE_ROW, " | ".join(c for c in cells if c)))
-            elif tag in _BLOCK_KINDS or tag:
+            elif tag:
                 blocks.append((_BLOCK_KINDS.get(tag, PARAGRAPH), _squash("".join(child.itertext()))))
             loose(child.tail)
 
