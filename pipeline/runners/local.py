@@ -258,12 +258,6 @@ def run_task(task: Callable[[Any], Result], items: Iterable[Any]) -> list[Result
     return [task(item) for item in items]
 
 
-def clean_documents(docs: Iterable[Document], config: Config) -> Iterator[Document]:
-    """Cleaned documents, in order, without writing anything (for library use)."""
-    for doc in docs:
-        yield clean_document_safely(doc, config, timeout=None)
-
-
 # --------------------------------------------------------------------------
 # Engines: map partitions of documents to results, in order
 # --------------------------------------------------------------------------
@@ -639,7 +633,6 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
     ordered: list[_Skip | Result] = []  # one per document, in input order
     deferred: dict[str, int] = {}  # stem -> position of a tentatively skipped document
     index, dirty = SiteIndex(), set()
-    parent_spool: list[Any] = []
 
     def phase_one(stems: set[str] | None) -> None:
         """Clean what changed (or, with ``stems``, exactly those documents) and index their sites."""
