@@ -23,7 +23,7 @@ from typing import Any
 PARAGRAPH, HEADING, LIST_ITEM, TABLE_ROW = "p", "h", "li", "tr"
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line of a text dump, or one block of extracted HTML.
 

@@ -110,6 +110,39 @@ def test_a_slow_document_times_out_with_its_stage_recorded(tmp_path: Path, simpl
     assert summary.outcomes["ok"] == 6 and summary.reasons["timeout"] == 1
 
 
+class Spin:
+    """Test stage: busy in Python for 30 s (a pathological page in a pure-Python parser)."""
+
+    name, version = "spin", "1"
+
+    def process(self, doc: Document) -> Document:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            sum(range(100))
+        return doc
+
+
+def test_a_slow_document_times_out_in_a_task_thread_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dask runs tasks in threads, where SIGALRM cannot reach: the limit must hold there as well,
+    # and must not go off later in the thread's other work.
+    monkeypatch.setattr(local, "stages_for", lambda config: [Spin()])
+    outcome: dict[str, object] = {}
+
+    def task() -> None:
+        started = time.monotonic()
+        outcome["doc"] = local.clean_document_safely(Document(id="a.txt", source="a.txt"), Config(), timeout=0.5)
+        outcome["seconds"] = time.monotonic() - started
+        time.sleep(1.0)  # a stray pending timeout would fire here, in the caller's code
+        outcome["after"] = "ok"
+
+    thread = threading.Thread(target=task)
+    thread.start()
+    thread.join(20)
+    failure = outcome["doc"].failure  # type: ignore[union-attr]
+    assert (failure.stage, failure.reason) == ("spin", "timeout")
+    assert outcome["seconds"] < 5 and outcome["after"] == "ok"
+
+
 def test_a_document_stuck_in_native_code_is_stopped_and_the_run_goes_on(
         tmp_path: Path, simple_stages: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(local, "HARD_TIMEOUT_GRACE", 0.5)
@@ -138,6 +171,20 @@ def test_a_bad_file_does_not_stop_the_run(tmp_path: Path, simple_stages: None) -
     (raw / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00not really gzip")
     summary = run(raw, tmp_path / "out", workers=2)
     assert summary.outcomes["ok"] == 5 and summary.failed == 2
+
+
+def test_hidden_files_are_not_read_but_are_reported(tmp_path: Path, simple_stages: None) -> None:
+    # A .DS_Store or a .git folder is not a document, but a user must be able to see that it was passed over.
+    raw = make_corpus(tmp_path / "raw", 2)
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (raw / "part0" / ".hidden.txt").write_text("A hidden dump.\n", encoding="utf-8")
+    (raw / ".git").mkdir()
+    (raw / ".git" / "HEAD.txt").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    summary = run(raw, tmp_path / "out", workers=1)
+    assert summary.documents == 2
+    recorded = json.loads((tmp_path / "out" / RUN_SUMMARY).read_text(encoding="utf-8"))
+    assert recorded["hidden_not_read"] == [".DS_Store", ".git/", "part0/.hidden.txt"]
+    assert "3 hidden files not read" in summary.line()
 
 
 def test_a_rerun_skips_unchanged_documents_and_redoes_changed_ones(tmp_path: Path, simple_stages: None) -> None:

@@ -20,10 +20,12 @@ runner's.
 Dask starts worker processes with ``spawn``: everything a task needs travels
 as arguments (documents, the frozen :class:`~pipeline.core.Config`), and the
 stages are built once per worker process by
-:func:`pipeline.runners.local.stages_for`. The per-document time limit uses
-``SIGALRM``, which Dask's task threads cannot receive: on Dask a slow document
-holds its worker until it finishes (set ``distributed.scheduler.allowed-failures``
-and worker lifetimes for hostile inputs).
+:func:`pipeline.runners.local.stages_for`. The per-document time limit works
+in Dask's task threads too (:func:`pipeline.runners.local.time_limit` raises the
+timeout in the thread), so a slow document is recorded as ``timeout``; what it
+cannot stop is a stage stuck inside native code, which holds its worker until
+it returns (set ``distributed.scheduler.allowed-failures`` and worker lifetimes
+for hostile inputs).
 """
 
 from __future__ import annotations

@@ -28,11 +28,13 @@ reason ``worker-crashed``.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import functools
 import multiprocessing
 import os
 import pickle
+import platform
 import shutil
 import signal
 import sys
@@ -90,23 +92,62 @@ class DocumentTimeout(BaseException):
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Interrupt the block with :class:`DocumentTimeout` after ``seconds``.
 
-    Uses ``SIGALRM``, so it acts only in a process's main thread (the local
-    pool's workers); elsewhere (a Dask worker's task thread) it does nothing.
+    In a process's main thread (the local pool's workers) this is ``SIGALRM``;
+    in another thread (a Dask worker runs tasks in threads) a timer thread
+    raises the exception in the task's thread instead (:func:`_thread_time_limit`).
+    Either acts between Python bytecodes: a stage stuck in native code is
+    stopped by the local pool's hard limit, which kills the worker.
     """
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if not seconds:
         yield
+    elif threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        with _thread_time_limit(seconds):
+            yield
+    else:
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise DocumentTimeout()
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[None]:
+    """:func:`time_limit` for a thread that is not the main one (signals reach only the main thread).
+
+    A timer thread sets :class:`DocumentTimeout` as the task thread's pending
+    exception (CPython's ``PyThreadState_SetAsyncExc``). On leaving the block a
+    pending exception that has not fired yet is cleared, under a lock, so it
+    can never go off in the caller's code after the document is done.
+    """
+    set_async_exc = getattr(getattr(ctypes, "pythonapi", None), "PyThreadState_SetAsyncExc", None)
+    if set_async_exc is None or platform.python_implementation() != "CPython":
+        yield  # no way to interrupt a thread here: the document runs to the end
         return
+    target = ctypes.c_ulong(threading.get_ident())
+    lock, state = threading.Lock(), {"done": False, "fired": False}
 
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise DocumentTimeout()
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = set_async_exc(target, ctypes.py_object(DocumentTimeout)) == 1
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["fired"]:
+                set_async_exc(target, None)  # clear it if it is still pending
 
 
 def _stage_running(trace: TracebackType | None) -> str:
@@ -465,6 +506,8 @@ class RunSummary:
     reasons: Counter = field(default_factory=Counter)
     removed_by_reason: Counter = field(default_factory=Counter)
     failures: list[dict[str, str]] = field(default_factory=list)
+    #: Hidden files and folders below the input folder, which are not read (sorted relative paths).
+    hidden: list[str] = field(default_factory=list)
     #: Documents whose outputs were current and were not cleaned again (not in ``_run.json``).
     unchanged: int = 0
     #: Largest resident set size per worker, in bytes (not in ``_run.json``).
@@ -493,6 +536,7 @@ class RunSummary:
             "removed_lines": sum(self.removed_by_reason.values()),
             "removed_by_reason": dict(sorted(self.removed_by_reason.items())),
             "failures": sorted(self.failures, key=lambda f: (f["source"], f["reason"])),
+            **({"hidden_not_read": sorted(self.hidden)} if self.hidden else {}),
             # The settings, not the fingerprint: that one hashes the code too, and
             # would make every code change show up here in review.
             "config": dataclasses.asdict(config),
@@ -504,7 +548,8 @@ class RunSummary:
         text = (f"{self.documents} documents, {written} written, {self.failed} failed, "
                 f"{self.documents - written - self.failed} without body, "
                 f"{sum(self.removed_by_reason.values())} lines removed")
-        return text + (f" ({self.unchanged} unchanged since the last run)" if self.unchanged else "")
+        text += f" ({self.unchanged} unchanged since the last run)" if self.unchanged else ""
+        return text + (f"; {len(self.hidden)} hidden files not read" if self.hidden else "")
 
 
 class Progress:
@@ -625,11 +670,11 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
     write_root = output_dir if output_format == "files" and engine == "local" else None
     clean_task = CleanTask(config, output_format, write_root, timeout, site_pass,
                            spool_dir if engine == "local" else None)
-    paths = iter_input_files(input_dir)
+    summary = RunSummary()
+    paths = iter_input_files(input_dir, summary.hidden)
     rels = {path.relative_to(input_dir).as_posix() for path in paths}
     containers = any(is_container(rel) for rel in rels)
     bar = Progress(progress, None if containers else len(paths))
-    summary = RunSummary()
     ordered: list[_Skip | Result] = []  # one per document, in input order
     deferred: dict[str, int] = {}  # stem -> position of a tentatively skipped document
     index, dirty = SiteIndex(), set()

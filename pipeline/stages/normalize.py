@@ -33,10 +33,12 @@ from pipeline.document import Document
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TATWEEL = "\u0640"
-_REMOVE = {ord(ch): None for ch in BIDI_CONTROLS + TATWEEL + "\ufeff"}
+# A regex, not str.translate: translating a long non-ASCII text is slow in CPython.
+_REMOVE = re.compile(f"[{BIDI_CONTROLS}{TATWEEL}\ufeff]+")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
-# Every Unicode space separator except ZWNJ-like joiners (which are not Zs).
-_SPACES = re.compile(r"[^\S\n]+")
+# Every Unicode space separator except ZWNJ-like joiners (which are not Zs): runs of two or more, and
+# single ones other than a plain space (a lone plain space needs no replacing).
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 
 
 def _unfold_presentation_forms(match: re.Match[str]) -> str:
@@ -45,9 +47,10 @@ def _unfold_presentation_forms(match: re.Match[str]) -> str:
 
 def normalize_text(text: str) -> str:
     """Return ``text`` normalized for display; idempotent."""
-    text = text.translate(_REMOVE)
-    text = _PRESENTATION_FORMS.sub(_unfold_presentation_forms, text)
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():  # the removed marks, presentation forms and NFC are all beyond ASCII
+        text = _REMOVE.sub("", text)
+        text = _PRESENTATION_FORMS.sub(_unfold_presentation_forms, text)
+        text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()
 
 

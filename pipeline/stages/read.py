@@ -80,22 +80,28 @@ def is_document_file(path: Path) -> bool:
     return name.endswith(DOCUMENT_SUFFIXES)
 
 
-def iter_input_files(root: Path) -> list[Path]:
+def iter_input_files(root: Path, hidden: list[str] | None = None) -> list[Path]:
     """Every regular, non-hidden file below ``root``, sorted by relative path.
 
-    Hidden files and folders (a leading ``.``) are skipped, and so are symbolic
-    links to folders, so a link cannot make the walk leave ``root`` or loop.
+    Hidden files and folders (a leading ``.``: ``.DS_Store``, ``.git/``) are
+    skipped, and their relative paths appended to ``hidden`` when it is given,
+    so a run can report them; symbolic links to folders are skipped too, so a
+    link cannot make the walk leave ``root`` or loop.
     """
     found: list[tuple[str, Path]] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
         base = Path(folder)
         prefix = base.relative_to(root).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        if hidden is not None:
+            hidden.extend(f"{prefix}{name}/" for name in dirs if name.startswith("."))
+            hidden.extend(f"{prefix}{name}" for name in names if name.startswith("."))
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in names:
             path = base / name
             if name.startswith(".") or not path.is_file():
                 continue
-            found.append((name if prefix == "." else f"{prefix}/{name}", path))
+            found.append((prefix + name, path))
     return [path for _, path in sorted(found, key=lambda item: item[0])]
 
 
