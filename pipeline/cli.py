@@ -38,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", dest="output_format", choices=("files", "jsonl"), default="files",
                         help="files: <name>.txt + <name>.json (default); jsonl: one documents.jsonl of {id, text, metadata}")
     parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconds one document may take before it is recorded as failed with reason timeout (0: none)")
+                        help="CPU seconds one document may take before it is recorded as failed with reason "
+                             "timeout, plus 10 s per MB of input (0: none)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on a terminal, off in CI and when piped)")
     parser.add_argument("--languages", default="ar,en",

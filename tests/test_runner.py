@@ -143,6 +143,13 @@ def test_a_slow_document_times_out_in_a_task_thread_too(monkeypatch: pytest.Monk
     assert outcome["seconds"] < 5 and outcome["after"] == "ok"
 
 
+def test_a_large_document_gets_more_time_than_a_small_one() -> None:
+    # 60 s for a page, but a 30 MB dump (about 45 s of work) must not be cut off as if it were stuck.
+    assert local.document_time_limit(60.0, 20_000) == 60.0
+    assert local.document_time_limit(60.0, 30_500_000) == 60.0 + 30 * local.SECONDS_PER_MB
+    assert local.document_time_limit(None, 30_500_000) is None
+
+
 def test_a_document_stuck_in_native_code_is_stopped_and_the_run_goes_on(
         tmp_path: Path, simple_stages: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(local, "HARD_TIMEOUT_GRACE", 0.5)

@@ -71,8 +71,14 @@ WINDOW_PER_WORKER = 4
 #: Skipped documents are grouped into partitions of at most this many, so a
 #: re-run with nothing to do still streams.
 MAX_ITEMS_PER_CHUNK = 1024
-#: Seconds a document may take by default (trafilatura on a normal page: ~0.03 s).
+#: Seconds a document may take by default (trafilatura on a normal page: ~0.03 s) ...
 DEFAULT_TIMEOUT = 60.0
+#: ... plus this many per whole megabyte of its raw bytes: a 30 MB dump is not a slow small one (the
+#: chain runs at about 0.7 MB/s on text; the allowance is several times that).
+SECONDS_PER_MB = 10.0
+#: A document's limit is CPU time; one that waits instead of computing is stopped after this many times
+#: its limit in wall-clock time (and a worker that ignores that too is killed :data:`HARD_TIMEOUT_GRACE` later).
+WALL_CLOCK_FACTOR = 4.0
 #: Seconds past the timeout after which a worker that did not stop is killed.
 HARD_TIMEOUT_GRACE = 5.0
 #: How often the parent checks its workers and redraws the progress bar.
@@ -92,11 +98,15 @@ class DocumentTimeout(BaseException):
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Interrupt the block with :class:`DocumentTimeout` after ``seconds``.
 
-    In a process's main thread (the local pool's workers) this is ``SIGALRM``;
-    in another thread (a Dask worker runs tasks in threads) a timer thread
-    raises the exception in the task's thread instead (:func:`_thread_time_limit`).
-    Either acts between Python bytecodes: a stage stuck in native code is
-    stopped by the local pool's hard limit, which kills the worker.
+    In a process's main thread (the local pool's workers) the limit is on
+    **CPU time** (``ITIMER_PROF``), so a busy machine does not fail documents
+    that a quiet one would finish; a block that waits rather than computes is
+    stopped after :data:`WALL_CLOCK_FACTOR` times ``seconds`` of wall-clock time
+    (``ITIMER_REAL``). In another thread (a Dask worker runs tasks in threads)
+    signals cannot reach, so a timer thread raises the exception in the task's
+    thread after ``seconds`` of wall-clock time (:func:`_thread_time_limit`).
+    All act between Python bytecodes: a stage stuck in native code is stopped
+    by the local pool's hard limit, which kills the worker.
     """
     if not seconds:
         yield
@@ -104,16 +114,19 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         with _thread_time_limit(seconds):
             yield
     else:
-        def on_alarm(signum: int, frame: Any) -> None:
+        def on_timer(signum: int, frame: Any) -> None:
             raise DocumentTimeout()
 
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        previous = {number: signal.signal(number, on_timer) for number in (signal.SIGPROF, signal.SIGALRM)}
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        signal.setitimer(signal.ITIMER_REAL, seconds * WALL_CLOCK_FACTOR)
         try:
             yield
         finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 @contextmanager
@@ -148,6 +161,11 @@ def _thread_time_limit(seconds: float) -> Iterator[None]:
             timer.cancel()
             if state["fired"]:
                 set_async_exc(target, None)  # clear it if it is still pending
+
+
+def document_time_limit(timeout: float | None, size: int) -> float | None:
+    """The time limit of a document of ``size`` raw bytes: ``timeout`` plus :data:`SECONDS_PER_MB` per whole MB."""
+    return timeout + SECONDS_PER_MB * (size // 1_000_000) if timeout else None
 
 
 def _stage_running(trace: TracebackType | None) -> str:
@@ -200,12 +218,13 @@ def stages_for(config: Config) -> list:
 
 
 def clean_document_safely(doc: Document, config: Config, timeout: float | None = DEFAULT_TIMEOUT) -> Document:
-    """Run the stages on one document within ``timeout`` seconds; never raises."""
+    """Run the stages on one document within its time limit (:func:`document_time_limit`); never raises."""
+    limit = document_time_limit(timeout, len(doc.raw))
     try:
-        with time_limit(timeout):
+        with time_limit(limit):
             return run_stages(doc, stages_for(config))
     except DocumentTimeout as stop:
-        return failed_copy(doc, _stage_running(stop.__traceback__), "timeout", f"over {timeout:g} s")
+        return failed_copy(doc, _stage_running(stop.__traceback__), "timeout", f"over {limit:g} s")
 
 
 def clean_partition(docs: Iterable[Document], config: Config, output_format: str = "files",
@@ -370,6 +389,13 @@ def _start_method() -> str:
     return "spawn"
 
 
+def _item_size(item: Any) -> int:
+    """Bytes of a pool item: a document's raw bytes, or a spooled document's length."""
+    if isinstance(item, Document):
+        return len(item.raw)
+    return len(item) if isinstance(item, bytes) else int(item[2])
+
+
 class LocalPool:
     """``workers`` processes cleaning partitions, with per-document time limits and crash recovery."""
 
@@ -389,8 +415,10 @@ class LocalPool:
         child_end.close()
         return _Worker(process, parent_end)
 
-    def _hard_limit(self) -> float | None:
-        return None if not self.timeout else self.timeout + HARD_TIMEOUT_GRACE
+    def _hard_limit(self, item: Any) -> float | None:
+        """Seconds after which a worker still on ``item`` is stopped: its own limit and a grace period."""
+        limit = document_time_limit(self.timeout, _item_size(item))
+        return None if limit is None else limit * WALL_CLOCK_FACTOR + HARD_TIMEOUT_GRACE
 
     def map(self, partitions: Iterable[list[Any]]) -> Iterator[list[Result]]:
         source = iter(partitions)
@@ -458,7 +486,7 @@ class LocalPool:
                     dead = True
                 if worker.chunk is None:
                     continue
-                limit = self._hard_limit()
+                limit = self._hard_limit(docs[worker.chunk][worker.index])
                 if dead or not worker.process.is_alive():
                     self._replace(worker, "worker-crashed",
                                   f"the worker process ended (exit code {worker.process.exitcode})", docs, record, queue)
