@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.dates import find_date
+from pipeline.text.dates import find_date, markup_date, url_date
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,39 @@ def test_not_datelines(line: str) -> None:
 def test_any_text_is_safe(text: str) -> None:
     date = find_date(text)
     assert date is None or len(date) in (7, 10)
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [
+        ("2024-10-15T18:50:03+00:00", "2024-10-15"),
+        ("2025-12-18T21:46:01-05:00", "2025-12-18"),  # the day as written, not in UTC
+        ("2024-09-10T16:07:00.000Z", "2024-09-10"),
+        ("2020-12-16GMT+000011:36:18+00:00", "2020-12-16"),
+        ("March 11, 2026", "2026-03-11"),
+        ("26/12/2020", "2020-12-26"),
+        ("03-09-2026", None),  # March 9 or 3 September: markup does not say
+        ("2026", None),
+        ("2024-02-30", None),
+        ("", None),
+    ],
+)
+def test_markup_dates(value: str, date: str | None) -> None:
+    assert markup_date(value) == date
+
+
+@pytest.mark.parametrize(
+    ("url", "date"),
+    [
+        ("https://whatever.example.com/2025/12/18/the-december-comfort/", "2025-12-18"),
+        ("https://www.npr.org/sections/health/2022/11/09/1135211525/anxiety", "2022-11-09"),
+        ("https://example.org/blog/2021-07-05-new-release", "2021-07-05"),
+        ("https://example.org/2015/07/organic-pest-control.html", None),  # month only
+        ("https://example.org/article/436674/best-laptops.html", None),
+        ("https://example.org/a?date=2020/01/02", None),  # the query is not the path
+        ("https://2020.example.org/2020/13/45/x", None),
+        (None, None),
+    ],
+)
+def test_url_dates(url: str | None, date: str | None) -> None:
+    assert url_date(url) == date

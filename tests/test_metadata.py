@@ -58,5 +58,70 @@ def test_html_date_is_the_one_under_the_headline_and_ambiguous_numbers_follow_th
 
     assert headline_date(["By Jane Roe", "March 3, 2024", "Comments"], "2020-01-01") == "2024-03-03"
     assert headline_date(["8/1/2025"], "2025-08-01") == "2025-08-01"  # US month-first, as the markup says
+    assert headline_date(["09.10.2024"], ["2024-09-10", "2025-11-25"]) == "2024-09-10"  # any markup date counts
     assert headline_date(["8/1/2025"], None) == "2025-01-08"  # day first unless told otherwise
     assert headline_date(["Share this", "Contact us"], "2025-08-01") is None
+
+
+def test_an_update_date_gives_way_to_the_publication_date_printed_with_it() -> None:
+    from pipeline.stages.metadata import headline_date
+
+    assert headline_date(["Updated: JANUARY 02, 2026", "By Jane Roe", "DECEMBER 22, 2022"]) == "2022-12-22"
+    assert headline_date(["Updated on March 7, 2025"]) == "2025-03-07"  # alone, it is the page's date
+    assert headline_date(["آخر تحديث: 19 يوليو 2018", "نشر في 17 يوليو 2018"]) == "2018-07-17"
+
+
+def test_publication_date_takes_the_most_explicit_evidence_first() -> None:
+    from pipeline.stages.metadata import publication_date
+
+    page = {"near_headline": ["Updated Feb 27, 2026"], "published": "2020-12-16",
+            "json_ld_published": "2020-12-15", "first_dateline": "2019-01-01"}
+    known = {"date": "2026-02-27", "url": "https://example.org/reviews/best-scooters/"}
+    assert publication_date(known, page) == "2020-12-16"  # <meta property="article:published_time">
+    assert publication_date({**known, "url": "https://example.org/2020/12/14/best/"}, page) == "2020-12-14"
+    del page["published"]
+    assert publication_date(known, page) == "2026-02-27"  # the date under the headline
+    page["near_headline"] = []
+    assert publication_date(known, page) == "2020-12-15"  # JSON-LD datePublished beats htmldate
+    del page["json_ld_published"]
+    assert publication_date(known, page) == "2026-02-27"  # htmldate
+    assert publication_date({}, page) == "2019-01-01"  # the page's first dateline
+    assert publication_date({}, {}) is None
+
+
+ARTICLE = """<html><head><title>Budget talks stall | Example News</title>
+<meta property="og:updated_time" content="2025-11-18T14:37:01+00:00">
+{meta}
+<script type="application/ld+json">{{"@context": "https://schema.org", "@graph": [
+  {{"@type": "WebSite", "name": "Example"}},
+  [{{"@type": "Article", "datePublished": "2024-08-01T16:53:14+00:00", "dateModified": "2025-11-18"}}]]}}</script>
+<script type="application/ld+json">{{ broken json </script>
+</head><body><nav><a href="/">Home</a></nav><article><h1>Budget talks stall in committee</h1>
+<p>By Jane Roe</p><p>{visible}</p>
+<p>The committee met on Tuesday to discuss the new budget, and its members agreed that the spending plan
+needed more work before the vote. The chair said talks would resume next week after the recess.</p>
+<p>Several members said they expected a long debate, and the opposition promised amendments to every
+section of the plan, from schools to roads and the new hospital wing.</p></article>
+{footer}</body></html>"""
+FOOTER = "<footer><p>Site last updated: December 20, 2025</p></footer>"
+
+
+def test_html_dates_come_from_meta_json_ld_headline_and_page_in_that_order() -> None:
+    from pipeline.stages.extract import date_evidence, first_dateline
+    from trafilatura import load_html
+
+    declared = ARTICLE.format(meta='<meta property="article:published_time" content="2024-07-31T20:00:00-04:00">',
+                              visible="November 18, 2025", footer="")
+    evidence = date_evidence(load_html(declared))
+    assert evidence["published"] == "2024-07-31"  # the date as written, not moved to UTC
+    assert evidence["json_ld_published"] == "2024-08-01"  # found inside @graph and a nested list
+    assert "2025-11-18" in evidence["markup_dates"]
+    assert clean_document(declared, path="a.html").metadata["date"] == "2024-07-31"
+    undeclared = ARTICLE.format(meta="", visible="November 18, 2025", footer="")
+    assert clean_document(undeclared, path="a.html").metadata["date"] == "2025-11-18"  # the visible date
+    no_visible = ARTICLE.format(meta="", visible="", footer="")
+    assert clean_document(no_visible, path="a.html").metadata["date"] == "2024-08-01"  # JSON-LD
+    # Footers carry the site's dates, not the article's.
+    assert first_dateline(load_html(ARTICLE.format(meta="", visible="", footer=FOOTER))) is None
+    dated = ARTICLE.format(meta="", visible="Posted 3 March 2021", footer=FOOTER)
+    assert first_dateline(load_html(dated)) == "2021-03-03"

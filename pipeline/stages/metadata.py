@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from pipeline.document import Document, Line
 from pipeline.text.bylines import find_byline, split_title_byline
-from pipeline.text.dates import find_date
+from pipeline.text.dates import find_date, url_date
 
 #: A title has at least this many words, and at most this many.
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30
@@ -191,44 +192,87 @@ def choose_title(page_title: str | None, headlines: list[str]) -> str | None:
 
 
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+#: A dateline that gives the date of an update, not of the publication.
+_UPDATE_LABEL = re.compile(
+    r"\b(?:updated?|modified|revised|last\s+reviewed)\b|آخر تحديث|اخر تحديث|تم التحديث", re.I
+)
 
 
-def headline_date(near: list[str], page_date: str | None) -> str | None:
+def headline_date(near: list[str], markup: Iterable[str] | str | None = None) -> str | None:
     """The first full date printed around the headline, or None.
 
-    An ambiguous numeric date (8/1/2025: August or January?) takes the page's
-    own date (htmldate, from its markup) when that is one of its two readings.
-    Skipping "Updated ..." dates or dates far below the headline was measured
+    An ambiguous numeric date (8/1/2025: August or January?) is read the way
+    the page's markup (``<meta>``, JSON-LD, ``<time datetime>``) writes it when
+    one of its two readings is among the ``markup`` dates. An "Updated ..." date
+    gives way to a plain date printed with it ("Updated: Jan 2, 2026" above
+    "Dec 22, 2022"). Skipping an "Updated ..." date that stands alone was measured
     and does not help: the wcxb truth takes the updated date as often as not.
 
-    >>> headline_date(["By Jane Roe", "March 3, 2024"], None)
+    >>> headline_date(["By Jane Roe", "March 3, 2024"])
     '2024-03-03'
-    >>> headline_date(["8/1/2025"], "2025-08-01")
+    >>> headline_date(["8/1/2025"], ["2025-08-01"])
     '2025-08-01'
+    >>> headline_date(["Updated: January 2, 2026", "December 22, 2022"])
+    '2022-12-22'
     """
+    known = {markup[:10]} if isinstance(markup, str) else {date[:10] for date in markup or () if date}
+    dates: list[tuple[str, str]] = []
     for text in near:
         date = find_date(text)
         if not date or len(date) != len("2000-01-01"):
             continue
         year, month, day = date.split("-")
-        if page_date and _NUMERIC_DATE.search(text) and int(day) <= 12 and page_date[:10] == f"{year}-{day}-{month}":
-            return page_date[:10]
-        return date
-    return None
+        swapped = f"{year}-{day}-{month}"
+        if int(day) <= 12 and swapped in known and _NUMERIC_DATE.search(text):
+            date = swapped
+        dates.append((text, date))
+        if not _UPDATE_LABEL.search(text):
+            break
+    if not dates:
+        return None
+    published = [date for text, date in dates if not _UPDATE_LABEL.search(text)]
+    return published[0] if published else dates[0][1]
+
+
+def publication_date(known: dict[str, Any], page: dict[str, Any]) -> str | None:
+    """The article's publication date: the first of these an HTML page has.
+
+    1. a full date in the URL's path (/2025/12/18/slug), fixed when the article went out;
+    2. the date a publication ``<meta>`` tag declares (Open Graph ``article:published_time``
+       and the like, see :data:`pipeline.stages.extract.PUBLISHED_META`);
+    3. the date printed around the headline (:func:`headline_date`), what a reader sees;
+    4. JSON-LD ``datePublished``;
+    5. htmldate's date (through trafilatura), from the rest of the markup;
+    6. the first dateline anywhere on the page.
+
+    The order is that of their accuracy on wcxb-dev when two disagree: the
+    page's ``<meta>`` publication date beats the visible date (often the date
+    of the last update) 32 to 11, the visible date beats JSON-LD 29 to 16 and
+    htmldate 43 to 36.
+    """
+    markup = set(page.get("markup_dates", ()))
+    candidates = (
+        lambda: url_date(known.get("url")),
+        lambda: page.get("published"),
+        lambda: headline_date(page.get("near_headline", []), markup),
+        lambda: page.get("json_ld_published"),
+        lambda: known.get("date"),
+        lambda: page.get("first_dateline"),
+    )
+    return next((date for candidate in candidates if (date := candidate())), None)
 
 
 def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]) -> dict[str, Any]:
     """Title, date and author of an HTML page from its headline and the text around it.
 
-    The date shown under the headline is what a reader calls the article's date;
-    the page's markup (through htmldate) is the fallback.
+    The date is the best of the page's evidence in a fixed order (:func:`publication_date`).
     """
     found: dict[str, Any] = {"meta_lines": {}}
     title = choose_title(known.get("title"), page.get("headlines", []))
     if title:
         found["title"] = title
     near = page.get("near_headline", [])
-    if date := headline_date(near, known.get("date")):
+    if date := publication_date(known, page):
         found["date"] = date
     if not known.get("author"):
         authors = [author for text in near if (author := find_byline(text))]

@@ -206,3 +206,57 @@ def find_date(text: str) -> str | None:
     if match and (month := _month(match)) and _few_other_words(text, match):
         return f"{int(match['year']):04d}-{month:02d}"
     return None
+
+
+#: A date as markup writes it: ISO 8601 at the start of the value, time and zone
+#: after it ignored ("2024-10-15T18:50:03+00:00" is 15 October 2024).
+_MARKUP_ISO = re.compile(r"^\s*(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
+#: A numeric date with the year last, day or month first.
+_AMBIGUOUS_NUMERIC = re.compile(rf"(?<!\d)(?P<first>[0-3]?\d)([-/.])(?P<second>[0-3]?\d)\2{YEAR}(?!\d)")
+#: A full date as a path segment of a URL: /2025/12/18/, /2025-12-18-slug, /2025/12/18.
+_URL_DATE = re.compile(
+    r"/(?P<year>(?:19|20)\d\d)([/-])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)(?=[/_.-]|$)"
+)
+
+
+def markup_date(value: str | None) -> str | None:
+    """The day a ``<meta content>``, JSON-LD or ``datetime`` value names, as ``YYYY-MM-DD``.
+
+    The date part is taken as written, without converting the time zone: a
+    page's markup dates and its visible dates are then the same day. A numeric
+    date that reads both ways (03-09-2026) says nothing.
+
+    >>> markup_date("2024-10-15T18:50:03+00:00")
+    '2024-10-15'
+    >>> markup_date("March 11, 2026")
+    '2026-03-11'
+    >>> markup_date("03-09-2026") is None and markup_date("2026") is None
+    True
+    """
+    if not value or not isinstance(value, str):
+        return None
+    if match := _MARKUP_ISO.match(value):
+        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+        return f"{year:04d}-{month:02d}-{day:02d}" if _is_valid(year, month, day) else None
+    if (match := _AMBIGUOUS_NUMERIC.search(value)) and int(match["first"]) <= 12 and int(match["second"]) <= 12:
+        return None
+    date = find_date(value.strip()[:MAX_DATE_LINE_CHARS])
+    return date if date and len(date) == len("2000-01-01") else None
+
+
+def url_date(url: str | None) -> str | None:
+    """The full date in a URL's path (``/2025/12/18/slug``), as ``YYYY-MM-DD``; None if there is none.
+
+    >>> url_date("https://example.org/2025/12/18/the-slug/")
+    '2025-12-18'
+    >>> url_date("https://example.org/2025/12/best-of/") is None
+    True
+    """
+    if not url:
+        return None
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url, flags=re.I).split("?")[0].split("#")[0]
+    for match in _URL_DATE.finditer(path):
+        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+        if _is_valid(year, month, day):
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
