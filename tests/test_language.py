@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,14 +21,27 @@ BODY = (Path(__file__).parent / "data" / "arabic" / "cnn-body.txt").read_text(en
 #: Floors on the slices. ar and en meet issue 4's 0.99 everywhere; fa/ur
 #: labelled ar meet its 0.02 on sentences. On word pairs and single words many
 #: Persian and Urdu items are spelled exactly like Arabic words (اعلام, اعمال,
-#: امتداد) and the n-gram model (pipeline.text.arabic_script_langid) keeps a
-#: strong prior for Arabic, so these are ceilings on the current level with a
-#: little margin (full sets: fa 0.036 and ur 0.012 on pairs, fa 0.208 and ur
-#: 0.110 on single words; these slices: 0.06 / 0.0 and 0.23 / 0.10).
+#: امتداد) and the model (pipeline.text.arabic_script_langid) keeps a strong
+#: prior for Arabic; its wordfreq word frequencies bring the full dev sets to
+#: issue 4's targets (fa 0.014 and ur 0.002 on pairs, at most 0.02; fa 0.082
+#: and ur 0.062 on single words, at most 0.10). These slices of 100 are at
+#: 0.02 / 0.0 and 0.11 / 0.05, so the ceilings are their level with a little
+#: margin; without the frequencies the slices were at 0.06 / 0.0 and
+#: 0.23 / 0.10, which fail them.
 MAX_AS_ARABIC = {
     "sentences": {"fa": 0.02, "ur": 0.02},
-    "word-pairs": {"fa": 0.08, "ur": 0.02},
-    "single-words": {"fa": 0.25, "ur": 0.13},
+    "word-pairs": {"fa": 0.03, "ur": 0.02},
+    "single-words": {"fa": 0.13, "ur": 0.08},
+}
+
+#: Common words spelled only with letters Arabic also writes, which reach the
+#: model: Persian and Urdu ones the n-grams and the Arabic prior called Arabic
+#: until the word frequencies were added, and Arabic ones (some common in all
+#: three languages: مجلس, حقوق) that must stay Arabic.
+COMMON_WORDS = {
+    "fa": ["دارم", "ساعت", "دولت", "البته", "جهان", "هنوز", "بهتر", "توسط"],
+    "ur": ["عوام", "جماعت", "عدالت", "انصاف", "سوال"],
+    "ar": ["الحكومة", "الرئيس", "العربية", "المتحدة", "الشرطة", "الخارجية", "مجلس", "حقوق", "وزير"],
 }
 
 
@@ -125,8 +140,50 @@ def test_the_model_file_is_small_and_matches_its_report() -> None:
     assert path.stat().st_size < 1_000_000
     model = arabic_script_langid.default_model()
     assert model.report["chosen"] == {
-        "smoothing": model.smoothing, "word_weight": model.word_weight, "arabic_prior": model.arabic_prior,
+        "smoothing": model.smoothing, "word_weight": model.word_weight,
+        "frequency_weight": model.frequency_weight, "arabic_prior": model.arabic_prior,
     }
+    assert model.frequency_weight > 0
+
+
+@pytest.mark.parametrize(("lang", "word"), [(lang, word) for lang, words in COMMON_WORDS.items() for word in words])
+def test_common_words_get_their_language(lang: str, word: str) -> None:
+    assert detect_language(word)[0] == lang
+
+
+def test_the_word_frequencies_are_what_decides_common_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the wordfreq evidence the Persian and Urdu words are Arabic again: the test words test it."""
+    model = arabic_script_langid.default_model()
+    for lang, words in COMMON_WORDS.items():
+        assert [model.classify(word)[0] for word in words] == [lang] * len(words)
+    monkeypatch.setattr(model, "frequency_weight", 0.0)
+    assert [model.classify(word)[0] for word in COMMON_WORDS["fa"] + COMMON_WORDS["ur"]] == ["ar"] * 13
+    assert {model.classify(word)[0] for word in COMMON_WORDS["ar"]} == {"ar"}
+
+
+def test_word_frequencies_are_looked_up_as_the_model_spells_words() -> None:
+    """Harakat and tatweel are not part of a word: the frequencies find the bare word (as wordfreq stores it)."""
+    assert arabic_script_langid.frequency_scores("البتّه") == arabic_script_langid.frequency_scores("البته")
+    assert arabic_script_langid.frequency_scores("الحكـومة") == arabic_script_langid.frequency_scores("الحكومة")
+    floor = arabic_script_langid.math.log(arabic_script_langid.FREQUENCY_FLOOR)
+    ar, fa, ur = arabic_script_langid.frequency_scores("البته")
+    assert ar == floor and fa > floor + 10
+
+
+def test_english_and_decided_lines_never_load_the_word_frequencies() -> None:
+    """wordfreq (its import and 15 MB of tables) is paid for only when a text reaches the model."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline.stages.language import detect_language\n"
+        f"body = Path({str(Path(__file__).parent / 'data' / 'arabic' / 'cnn-body.txt')!r}).read_text(encoding='utf-8')\n"
+        "for line in ['The committee met on Tuesday.', 'Home', 'Le comité s est réuni mardi'] + body.split(chr(10)):\n"
+        "    detect_language(line)\n"
+        "assert 'wordfreq' not in sys.modules, 'wordfreq imported'\n"
+        "detect_language('البته')\n"
+        "assert 'wordfreq' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_the_model_only_sees_what_letters_leave_open(monkeypatch: pytest.MonkeyPatch) -> None:

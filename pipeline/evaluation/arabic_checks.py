@@ -202,6 +202,7 @@ def format_table(results: dict) -> str:
     if "langid_model" in results:
         lm = results["langid_model"]
         lines.append(f"  Arabic-script n-gram model: smoothing {lm['smoothing']}, word weight {lm['word_weight']}, "
+                     f"wordfreq weight {lm['frequency_weight']}, "
                      f"Arabic prior {lm['arabic_prior']} nats; 5-fold CV (correct / as ar): "
                      + "; ".join(f"{name} " + " ".join(f"{lang} {v['correct']:.3f}/{v['as_ar']:.3f}"
                                                         for lang, v in per_lang.items())
