@@ -49,7 +49,7 @@ CHECKPOINT_SECONDS = 20.0
 _TEMPORARY = re.compile(r"^\..+\.tmp$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """What the manifest remembers of one document's run."""
 
@@ -151,8 +151,11 @@ class Manifest:
     def checkpoint(self) -> None:
         """Make finished outputs durable, then name them in the journal."""
         self._last_checkpoint = time.monotonic()
-        if not self._pending or self.header["format"] != "files":
-            return  # a JSONL output is one file, renamed into place at the end: nothing to resume from
+        if self.header["format"] != "files":
+            self._pending.clear()  # a JSONL output is one file, renamed into place at the end: nothing to resume from
+            return
+        if not self._pending:
+            return
         os.sync()
         journal = self.root / JOURNAL
         fresh = not journal.exists()

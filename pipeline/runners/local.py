@@ -185,16 +185,22 @@ def failed_copy(doc: Document, stage: str, reason: str, detail: str) -> Document
     return failed
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     """A cleaned document as the parent needs it: its manifest entry, its rendered
     outputs unless a worker has written them already, and, for a document that
-    waits for the site pass, its line keys and where it is spooled."""
+    waits for the site pass, its line keys and where it is spooled.
+
+    The parent holds one per document until the run's end, so it stays small:
+    a JSONL record that must wait for its turn is spooled to disk too
+    (``record_spool``), not held in memory.
+    """
 
     entry: Entry
     body: str | None = None
     sidecar: str | None = None
     record: str | None = None
+    record_spool: Any = None  # (file, offset, length) of the UTF-8 record
     keys: set[str] | None = None
     spool: Any = None  # (file, offset, length) of the pickled document, or its bytes (remote engines)
 
@@ -236,11 +242,9 @@ def clean_partition(docs: Iterable[Document], config: Config, output_format: str
 _SPOOLS: dict[str, Any] = {}
 
 
-def spool_document(doc: Document, spool_dir: Path | None) -> Any:
-    """Keep a cleaned document for the site pass: appended to this process's spool file
-    (returns ``(file, offset, length)``), or as bytes when there is no spool folder."""
-    doc.html = doc.text = ""  # the outputs are made from the lines; the markup is not needed again
-    data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+def spool_bytes(data: bytes, spool_dir: Path | None) -> Any:
+    """Keep ``data`` until the run's second phase: appended to this process's spool file
+    (returns ``(file, offset, length)``), or ``data`` itself when there is no spool folder."""
     if spool_dir is None:
         return data
     key = f"{spool_dir}/{os.getpid()}"
@@ -252,6 +256,12 @@ def spool_document(doc: Document, spool_dir: Path | None) -> Any:
     handle.write(data)
     handle.flush()
     return (handle.name, offset, len(data))
+
+
+def spool_document(doc: Document, spool_dir: Path | None) -> Any:
+    """Keep a cleaned document for the site pass (:func:`spool_bytes` of it pickled)."""
+    doc.html = doc.text = ""  # the outputs are made from the lines; the markup is not needed again
+    return spool_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), spool_dir)
 
 
 def spooled_bytes(spool: Any) -> bytes:
@@ -749,6 +759,14 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
                     stem = result.entry.stem
                     if isinstance(result.spool, bytes):  # a remote engine: keep it on the parent's disk
                         result.spool = spool_document(load_spooled(result.spool), spool_dir)
+                    # The parent keeps one Result per document to the end: nothing big stays in it. A JSONL
+                    # record waits for its turn on disk; a remote engine's rendered files are written now.
+                    if result.record is not None:
+                        result.record_spool = spool_bytes(result.record.encode("utf-8"), spool_dir)
+                        result.record = None
+                    if result.sidecar is not None:
+                        write_rendered(output_dir, stem, result.body or "", result.sidecar, durable=False)
+                        result.body = result.sidecar = None
                     if result.keys is not None:
                         index.add(result.entry.site, result.keys)
                         dirty.add(result.entry.site)
@@ -825,7 +843,9 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
 def _store(result: Result, output_dir: Path, jsonl: JsonlOutput | None) -> Entry:
     """Write what the worker did not (JSONL records, or a remote engine's files); return the entry."""
     entry = result.entry
-    if result.record is not None and jsonl is not None:
+    if result.record_spool is not None and jsonl is not None:
+        entry = dataclasses.replace(entry, record=jsonl.append_bytes(spooled_bytes(result.record_spool)))
+    elif result.record is not None and jsonl is not None:
         entry = dataclasses.replace(entry, record=jsonl.append(result.record))
     elif result.sidecar is not None:
         write_rendered(output_dir, entry.stem, result.body or "", result.sidecar, durable=False)

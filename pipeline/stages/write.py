@@ -223,6 +223,10 @@ class JsonlOutput:
         """Write one record; returns its ``[offset, length]`` in the new file."""
         return self._append(record.encode("utf-8"))
 
+    def append_bytes(self, record: bytes) -> list[int]:
+        """:meth:`append` of a record already encoded as UTF-8."""
+        return self._append(record)
+
     def has_previous(self, location: list[int] | None) -> bool:
         """Whether the previous file holds a record at ``[offset, length]``."""
         if self.previous is None or not location:
