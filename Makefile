@@ -30,9 +30,12 @@ eval: $(STAMP)
 	$(BIN)/pipeline eval $(EVAL)
 
 # `make train`: rebuild pipeline/resources/line-model.json from the corpora in $(EVAL): grouped
-# cross-validation by page (out-of-fold scores printed per corpus), then the final model.
+# cross-validation by page (out-of-fold scores printed per corpus), then the final model. Then the
+# dump title ranker, pipeline/resources/title-model.json (after the line model: it sees its kept lines),
+# cross-validated by site the same way.
 train: $(STAMP)
 	$(BIN)/pipeline train $(EVAL)
+	$(BIN)/python -m pipeline.training.titles $(EVAL)
 
 # `make bench`: docs/s and MB/s per core, per-stage time, trafilatura alone on the same pages,
 # 1 vs 2 workers, peak RSS per worker at BENCH_DOCS and BENCH_SCALE_DOCS documents, and the time of

@@ -25,9 +25,13 @@ def test_arabic_month_names_give_iso_dates() -> None:
 
 
 def test_a_headline_printed_twice_wins_over_a_longer_menu_line() -> None:
+    # The ranker reads the headline's words in the article too, so the article here is about it (with the
+    # committee BODY, about something else, nothing would tell the headline from the promotion above it).
+    body = ("NATO plans to boost its military activity in Iraq, the alliance said on Saturday, as it takes over "
+            "the training mission from the coalition.")
     lines = ["Map of the Latest Battlefield Developments in Syria and Iraq on Your Screen",
              "NATO Plans Military Activity Boost", "Saturday 26 December 2020", "NATO Plans Military Activity Boost",
-             BODY]
+             body]
     assert dump_metadata(lines, first_body=4)["title"] == "NATO Plans Military Activity Boost"
 
 

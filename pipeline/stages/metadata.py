@@ -3,11 +3,12 @@
 HTML pages arrive with trafilatura's metadata already on the document (from
 ``<title>``, ``<meta>``, JSON-LD); only gaps are filled here. A text dump has
 no markup, so its metadata is read off the lines before the article body, the
-way a person reads a printed page: the title is the longest headline-shaped
-line there (a line repeated on the page counts double), the date is the first
-short line that is a date, the author comes from a byline, the URL from a line
-that is only a URL, the site from ``Site | tagline`` or ``date — Site`` lines,
-and tags from the line after a ``Tags:`` label::
+way a person reads a printed page: the title is the headline-shaped line there
+that a small ranker trained on the dev corpora scores highest
+(:mod:`pipeline.text.titles`), the date is the first short line that is a date,
+the author comes from a byline, the URL from a line that is only a URL, the
+site from ``Site | tagline`` or ``date — Site`` lines, and tags from the line
+after a ``Tags:`` label::
 
     >>> lines = ["Home", "What is new? By Jane Roe", "20 January 2019 — Outlook",
     ...          "A long first paragraph of the article, with many words, the first body line of it."]
@@ -22,41 +23,24 @@ stage ``metadata``, because the body must not repeat the title.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from pipeline.document import Document, Line
 from pipeline.text.bylines import find_byline, split_title_byline
 from pipeline.text.dates import find_date, url_date
+from pipeline.text.titles import title_line
 
 #: A title has at least this many words, and at most this many.
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30
-#: Headline-shaped lines score their word count, up to this many: a long nav
-#: line ("Book a Demo Get a Custom Report Talk to Sales") is no likelier a title.
-TITLE_WORDS_CAP = 15
-#: A line repeated on the page (a headline printed twice, or ending a breadcrumb
-#: "Home » Recipes » Sourdough Bread") gets this many extra points.
-REPEATED_TITLE_BONUS = 10
-#: A line followed, within :data:`DATELINE_REACH` lines, by a dateline or a
-#: byline is the headline they belong to: this many extra points.
-DATELINE_BONUS, DATELINE_REACH = 10, 3
-#: Points lost per line between a candidate and the first body line: the
-#: headline stands just above the article, menus and teasers further up.
-TITLE_DISTANCE_COST = 0.5
-#: Only this many lines above the first body line are looked at.
-TITLE_WINDOW = 25
 #: Date and byline lines are short; a longer line that mentions a date is prose.
 DATE_LINE_MAX_WORDS = 10
 #: How far after the first body line a dateline or byline may still stand.
 HEAD_SLACK_LINES = 3
 #: A body line this long (in words) marks where the article starts.
 FIRST_BODY_MIN_WORDS = 12
-#: A breadcrumb ends with the title; shorter endings ("News") prove nothing.
-MIN_BREADCRUMB_TITLE_CHARS = 12
 
 _URL_LINE = re.compile(r"^(https?://\S+)$")
-_BULLET = re.compile(r"^[•·*\-–—▪►◦●]\s*|^\d+[.)]\s")
 _SITE_SPLIT = re.compile(r"\s+[|—–]\s+|\s+-\s+")
 _TAG_LABEL = re.compile(r"^(tags?|keywords|topics|الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية)\s*[:：]?\s*(.*)$", re.I)
 _TAG_SPLIT = re.compile(r"\s*[,،|·;]\s*|\s{2,}")
@@ -67,38 +51,12 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _first_body_index(texts: list[str]) -> int:
+def first_body_index(texts: list[str]) -> int:
+    """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none."""
     for index, text in enumerate(texts):
         if _words(text) >= FIRST_BODY_MIN_WORDS and _SENTENCE_END.search(text.rstrip("”\"'»)")):
             return index
     return len(texts)
-
-
-def _is_dateline_or_byline(text: str) -> bool:
-    return _words(text) <= DATE_LINE_MAX_WORDS and bool(find_date(text) or find_byline(text) or text.lower() == "by")
-
-
-def _title_candidates(texts: list[str], head: int) -> list[tuple[float, int]]:
-    """(score, index) for headline-shaped lines just above the article (see the module's constants)."""
-    lowered = [text.lower() for text in texts]
-    counts = Counter(lowered)
-    scored = []
-    for index in range(max(0, head - TITLE_WINDOW), head):
-        text = texts[index]
-        title = (split_title_byline(text) or (text, None))[0]
-        words = _words(title)
-        if not TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS or _BULLET.match(text):
-            continue
-        if _SENTENCE_END.search(title) or _URL_LINE.match(text) or _is_dateline_or_byline(text):
-            continue
-        key = title.lower()
-        repeated = counts[lowered[index]] > 1 or (len(key) >= MIN_BREADCRUMB_TITLE_CHARS and any(
-            other != lowered[index] and other.endswith(key) for other in lowered))
-        dated = any(_is_dateline_or_byline(texts[after]) for after in range(index + 1, min(head, index + 1 + DATELINE_REACH)))
-        score = (min(words, TITLE_WORDS_CAP) + REPEATED_TITLE_BONUS * repeated + DATELINE_BONUS * dated
-                 - TITLE_DISTANCE_COST * (head - index))
-        scored.append((score, index))
-    return scored
 
 
 def _site_from(text: str, date_found: bool) -> str | None:
@@ -120,17 +78,20 @@ def _tags_after(texts: list[str], index: int, inline: str) -> list[str]:
     return tags
 
 
-def dump_metadata(texts: list[str], first_body: int | None = None) -> dict[str, Any]:
-    """Metadata of a text dump from its lines; ``meta_lines`` lists the lines used."""
+def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bool] | None = None) -> dict[str, Any]:
+    """Metadata of a text dump from its lines; ``meta_lines`` lists the lines used.
+
+    ``kept`` says which lines the boilerplate stage kept (by default, those from ``first_body`` on).
+    """
     if first_body is None:
-        first_body = _first_body_index(texts)
+        first_body = first_body_index(texts)
     meta: dict[str, Any] = {"meta_lines": {}}
-    candidates = _title_candidates(texts, first_body)
-    if candidates:
-        _, index = max(candidates, key=lambda item: (item[0], -item[1]))
+    if kept is None:
+        kept = [index >= first_body for index in range(len(texts))]
+    if (index := title_line(texts, kept, first_body)) is not None:
         title, author = split_title_byline(texts[index]) or (texts[index], None)
         meta["title"] = title
-        for other, text in enumerate(texts[:first_body]):
+        for other, text in enumerate(texts[:max(first_body, index + 1)]):
             if text == texts[index]:
                 meta["meta_lines"][other] = "title"
         if author:
@@ -297,7 +258,8 @@ class Metadata:
         else:
             texts = [line.text for line in doc.lines]
             first_kept = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
-            found = dump_metadata(texts, max(first_kept, _first_body_index(texts)) if doc.lines else 0)
+            found = dump_metadata(texts, max(first_kept, first_body_index(texts)) if doc.lines else 0,
+                                  [line.keep for line in doc.lines])
             overriding = set()
         for index, reason in sorted(found.pop("meta_lines", {}).items()):
             # Title, dateline, byline and URL lines leave the body for the sidecar,

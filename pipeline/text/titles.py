@@ -1,0 +1,229 @@
+"""Titles of text dumps: which line above the article is its headline.
+
+A dump has no ``<h1>``; its headline is one of the short lines above the body,
+among menu items, section names, "Posted: 2 days ago", author names, subscribe
+prompts and sidebar headlines. A person finds it by its shape and its place
+(just above the article, often under a breadcrumb that ends with it, over a
+date or a byline) and by what it says (the words the article is about). This
+module does the same in three steps:
+
+1. **Candidates** (:func:`title_candidates`): the headline-shaped lines
+   (:data:`TITLE_MIN_WORDS` to :data:`TITLE_MAX_WORDS` words; not a list item,
+   a URL, a sentence, a dateline or a byline) at most :data:`WINDOW_ABOVE`
+   lines above or :data:`WINDOW_BELOW` lines below one of two anchors: the
+   first body line the metadata stage found, and the start of the main text,
+   where the kept lines reach :data:`MAIN_TEXT_SHARE` of their words (the
+   first kept line is sometimes a cookie notice or a promotion far above the
+   article).
+2. **Features** (:func:`candidate_features`, :data:`FEATURES`): the line's
+   shape (words, characters, capitalised words, separators), its place (lines
+   to either anchor, the length of the lines around it, a run of short menu
+   lines before it, the distance to the next prose line, a dateline or byline
+   within :data:`DATELINE_REACH` lines after it, the same line elsewhere on the
+   page, another line within :data:`ECHO_REACH` lines that ends with it, as a
+   breadcrumb does) and its words: the share and number of them in the first
+   :data:`FIRST_PARAGRAPHS` paragraphs, and in how many of the first
+   :data:`TOPIC_LINES` body lines each of them appears (a headline names what
+   the article keeps talking about; a menu item, a teaser or a caption does not).
+3. **Ranking**: small boosted trees (LambdaRank over the candidates of a page,
+   evaluated with :class:`pipeline.boilerplate.model.Forest`) score every
+   candidate, and the best one is the title. :mod:`pipeline.training.titles`
+   trains them on the dev corpora (``make train``) and writes
+   ``pipeline/resources/title-model.json``; nothing is random at run time.
+
+    >>> menu = ["Home", "Recipes", "Subscribe to our newsletter", "Home » Recipes » Sourdough Bread for Beginners",
+    ...         "Sourdough Bread for Beginners", "By Jane Roe", "March 3, 2024",
+    ...         "This sourdough bread for beginners needs flour, water, salt and a starter, and little else."]
+    >>> menu[title_line(menu, [False] * 7 + [True], 7)]
+    'Sourdough Bread for Beginners'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from itertools import chain, compress, islice
+
+import numpy as np
+
+from pipeline.boilerplate.model import Forest
+from pipeline.text.bylines import find_byline, split_title_byline
+from pipeline.text.dates import find_date
+
+MODEL_RESOURCE = "title-model.json"
+#: Version of the exported model format; the loader refuses others.
+FORMAT = 1
+
+#: A title has at least this many words and at most this many (a byline after it not counted).
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 1, 30
+#: Candidates stand at most this many lines above an anchor ...
+WINDOW_ABOVE = 40
+#: ... or this many lines below it (the first kept line can be the headline itself).
+WINDOW_BELOW = 4
+#: The main text starts where the kept lines reach this share of their words.
+MAIN_TEXT_SHARE = 0.1
+#: Another line that ends with a candidate (a breadcrumb) counts within this many lines of the candidates.
+ECHO_REACH = 20
+#: A candidate this short proves nothing by ending another line ("News").
+MIN_ECHO_CHARS = 12
+#: Date and byline lines are short; a longer line that mentions a date is prose.
+DATELINE_MAX_WORDS = 10
+#: A dateline or byline within this many lines after a candidate belongs to it.
+DATELINE_REACH = 3
+#: The "first paragraphs" are this many lines of at least :data:`PARAGRAPH_MIN_WORDS` words from the anchor on.
+FIRST_PARAGRAPHS, PARAGRAPH_MIN_WORDS = 5, 8
+#: How often a title word is used is counted over this many kept lines from the anchor on, each use capped.
+TOPIC_LINES, TOPIC_CAP = 15, 5
+#: Only this many characters of a body line are read for its words.
+TOPIC_LINE_CHARS = 300
+#: A title's words count for its topic when they are longer than this. (Leaving out stopwords as well
+#: loses 2 points of accuracy: how many small words a line shares with the article tells prose-like
+#: headlines from menu items.)
+MIN_TOPIC_CHARS = 2
+#: A line of at least this many words is prose, not a heading; one of at most this many is a menu item.
+PROSE_MIN_WORDS, MENU_ITEM_MAX_WORDS = 12, 3
+#: How far the features look from a candidate, in lines: runs and distances are capped there.
+LOOKAROUND = 10
+
+FEATURES = (
+    "words", "chars", "capitalised", "separators",
+    "lines-above-body", "lines-into-body", "lines-above-main", "lines-into-main",
+    "previous-words", "next-words", "menu-lines-before", "lines-to-prose", "after-list-item",
+    "dateline-after", "repeated", "echoed",
+    "body-share", "body-words", "topic-mean", "topic-sum",
+)
+
+_LIST_ITEM = re.compile(r"^(?:[•·*\-–—▪►◦●+]|\d+[.)]\s|o\s)")
+_LIST_ITEM_OR_URL = re.compile(_LIST_ITEM.pattern + r"|^https?://\S+$")
+_SENTENCE_END = ".;:,،"
+_CREDIT_HINT = re.compile(r"\b(?:by|BY|By)\s|بقلم|كتب|حوار|إعداد")
+_SEPARATOR = re.compile(r"[|»›]|\s/\s")
+_WORD = re.compile(r"\w+")
+
+
+def main_text_start(texts: list[str], kept: list[bool]) -> int:
+    """The line where the kept lines reach :data:`MAIN_TEXT_SHARE` of their words."""
+    words = [text.count(" ") + 1 for text in compress(texts, kept)]
+    needed, running = MAIN_TEXT_SHARE * sum(words), 0
+    for index, count in zip(compress(range(len(texts)), kept), words):
+        running += count
+        if running >= needed:
+            return index
+    return len(texts)
+
+
+def dateline_test(texts: list[str], counts: list[int]) -> Callable[[int], bool]:
+    """``is_dateline(index)``: is that line a short date or byline line ("March 3, 2024", "By Jane Roe")? Memoised."""
+    known: list[bool | None] = [None] * len(texts)
+
+    def is_dateline(index: int) -> bool:
+        if (answer := known[index]) is None:
+            text = texts[index]
+            answer = known[index] = counts[index] <= DATELINE_MAX_WORDS and bool(
+                find_date(text) or find_byline(text) or text.lower() == "by")
+        return answer
+
+    return is_dateline
+
+
+def title_candidates(texts: list[str], counts: list[int], anchors: tuple[int, ...],
+                     is_dateline: Callable[[int], bool]) -> list[tuple[int, str]]:
+    """(index, title) of the headline-shaped lines near the anchors, in order; a trailing byline is cut off.
+
+    Datelines and bylines are not candidates: they have a place in the sidecar of their own.
+    """
+    indexes = sorted({index for anchor in anchors
+                      for index in range(max(0, anchor - WINDOW_ABOVE), min(len(texts), anchor + WINDOW_BELOW))})
+    found = []
+    for index in indexes:
+        text = texts[index]
+        if not TITLE_MIN_WORDS <= counts[index] <= 2 * TITLE_MAX_WORDS or _LIST_ITEM_OR_URL.match(text):
+            continue
+        title = text
+        if _CREDIT_HINT.search(text) and (split := split_title_byline(text)):
+            title = split[0]
+        if TITLE_MIN_WORDS <= len(title.split()) <= TITLE_MAX_WORDS and title[-1] not in _SENTENCE_END \
+                and not is_dateline(index):
+            found.append((index, title))
+    return found
+
+
+def _word_set(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def candidate_features(texts: list[str], kept: list[bool],
+                       first_body: int) -> tuple[list[tuple[int, str]], np.ndarray]:
+    """The candidates and their :data:`FEATURES` (one row each)."""
+    n = len(texts)
+    main = main_text_start(texts, kept)
+    # Word counts (spaces + 1: a dump's spaces are single) as far as a feature looks: LOOKAROUND lines
+    # past the last line that can be a candidate.
+    counts = [text.count(" ") + 1 for text in texts[:max(first_body, main) + WINDOW_BELOW + LOOKAROUND]]
+    is_dateline = dateline_test(texts, counts)
+    candidates = title_candidates(texts, counts, (first_body, main), is_dateline)
+    if not candidates:
+        return [], np.zeros((0, len(FEATURES)))
+    start = min(first_body, main)
+    # The article's vocabulary: its first paragraphs, and in how many of its first kept lines each word appears.
+    body_lines = list(islice((index for index in range(start, n) if kept[index]), TOPIC_LINES))
+    vocabularies = [_word_set(texts[index][:TOPIC_LINE_CHARS]) for index in body_lines]
+    uses = Counter(chain.from_iterable(vocabularies))
+    paragraphs = set().union(*[words for index, words in zip(body_lines, vocabularies)
+                               if texts[index].count(" ") + 1 >= PARAGRAPH_MIN_WORDS][:FIRST_PARAGRAPHS])
+    repeats = Counter(texts)
+    # The lines in reach, lower-cased, one per line: a line ends with ``key`` where ``key + "\n"`` occurs.
+    reach = [text.lower() for text in texts[max(0, candidates[0][0] - ECHO_REACH):candidates[-1][0] + ECHO_REACH]]
+    in_reach, ends = Counter(reach), "\n".join(reach) + "\n"
+    rows = []
+    for index, title in candidates:
+        split = title.split()
+        initials = [word[0] for word in split if word[0].isalpha()]
+        key, line = title.lower(), texts[index].lower()
+        # Another line ends with the title: every line ending with it, less this line and its copies.
+        echoed = len(key) >= MIN_ECHO_CHARS and (
+            ends.count(key + "\n") > (in_reach[line] if line.endswith(key) else 0))
+        menu_run = 0
+        while menu_run < LOOKAROUND and index > menu_run and counts[index - menu_run - 1] <= MENU_ITEM_MAX_WORDS:
+            menu_run += 1
+        to_prose = next((step for step in range(1, LOOKAROUND)
+                         if index + step < n and counts[index + step] >= PROSE_MIN_WORDS), LOOKAROUND)
+        title_words = {word for word in _WORD.findall(key) if len(word) > MIN_TOPIC_CHARS}
+        in_body = len(title_words & paragraphs)
+        topic = [min(uses.get(word, 0), TOPIC_CAP) for word in title_words]
+        rows.append((  # in the order of FEATURES
+            len(split), math.log1p(len(title)),
+            sum(map(str.isupper, initials)) / max(1, len(initials)), len(_SEPARATOR.findall(title)),
+            math.log1p(max(0, first_body - index)), min(max(0, index - first_body), LOOKAROUND),
+            math.log1p(max(0, main - index)), min(max(0, index - main), LOOKAROUND),
+            counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0,
+            menu_run, to_prose, float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
+            float(any(is_dateline(j) for j in range(index + 1, min(n, index + 1 + DATELINE_REACH)))),
+            repeats[texts[index]] - 1, float(echoed),
+            in_body / len(title_words) if title_words else 0.0, in_body,
+            sum(topic) / len(topic) if topic else 0.0, sum(topic),
+        ))
+    return candidates, np.asarray(rows, dtype=np.float64)
+
+
+@lru_cache(maxsize=1)
+def load_title_model() -> Forest:
+    """The shipped title ranker (``pipeline/resources/title-model.json``), loaded once per process."""
+    data = json.loads(resources.files("pipeline").joinpath("resources", MODEL_RESOURCE).read_text("utf-8"))
+    if data.get("format") != FORMAT or tuple(data.get("features", ())) != FEATURES:
+        raise ValueError(f"{MODEL_RESOURCE}: format or features differ from this code's; run `make train`")
+    return Forest.from_json(data["forest"])
+
+
+def title_line(texts: list[str], kept: list[bool], first_body: int) -> int | None:
+    """Index of the line that is the dump's title (see the module's steps), or None without candidates."""
+    candidates, X = candidate_features(texts, kept, first_body)
+    if not candidates:
+        return None
+    scores = load_title_model().raw_score(X)
+    return candidates[int(np.argmax(scores))][0]
