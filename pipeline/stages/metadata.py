@@ -31,8 +31,8 @@ from pipeline.text.bylines import find_byline, split_title_byline
 from pipeline.text.dates import find_date, url_date
 from pipeline.text.titles import title_line
 
-#: A title has at least this many words, and at most this many.
-TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 30
+#: A page's only h1 is its title when it has at least this many words, and at most this many.
+LONE_HEADLINE_MIN_WORDS, LONE_HEADLINE_MAX_WORDS = 2, 30
 #: Date and byline lines are short; a longer line that mentions a date is prose.
 DATE_LINE_MAX_WORDS = 10
 #: How far after the first body line a dateline or byline may still stand.
@@ -147,7 +147,7 @@ def choose_title(page_title: str | None, headlines: list[str]) -> str | None:
         best = max(headlines, key=lambda h: (_overlap(h, page_title or ""), -headlines.index(h)))
         if page_title and _overlap(best, page_title) >= HEADLINE_TITLE_OVERLAP:
             return best
-        if len(headlines) == 1 and TITLE_MIN_WORDS - 1 <= _words(headlines[0]) <= TITLE_MAX_WORDS:
+        if len(headlines) == 1 and LONE_HEADLINE_MIN_WORDS <= _words(headlines[0]) <= LONE_HEADLINE_MAX_WORDS:
             return headlines[0]
     return strip_site_suffix(page_title) if page_title else None
 
