@@ -27,6 +27,7 @@ The machine is shared, so every figure is printed with the load average
 from __future__ import annotations
 
 import argparse
+import copy
 import gzip
 import json
 import os
@@ -217,14 +218,19 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
     from pipeline.sitewide import SiteIndex, apply_site_index, line_keys, site_key
     from pipeline.stages.read import iter_input_files, read_tree
 
+    from pipeline.stages.language import ALL_LANGUAGES
+
     result = ChainResult()
     result.stages[READ] = 0.0
-    stages = [Timed(stage, result.stages) for stage in default_stages(Config())]
+    # Every page cleaned in full, as trafilatura alone extracts every page (the default ar/en would skip the rest).
+    stages = [Timed(stage, result.stages) for stage in default_stages(Config(languages=(ALL_LANGUAGES,)))]
     shutil.rmtree(out, ignore_errors=True)
     pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     traf_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    index, kept, firsts = SiteIndex(), [], {}
+    # Quality is scored on each page's first copy, with a site index of first copies only: the copies of
+    # a page share its site, and counted together they would make its own lines look site-repeated.
+    index, first_index, kept, firsts = SiteIndex(), SiteIndex(), [], {}
     paths = iter_input_files(corpus)
     load_before = load()
     documents = read_tree(corpus, only={p.relative_to(corpus).as_posix() for p in paths})
@@ -258,6 +264,13 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
                 traf_pairs[sample.corpus].append((sample.truth, extracted))
         if first and sample.truth is not None:
             firsts[doc.id] = sample
+            if doc.failure is None:
+                first_index.add(site_key(doc), line_keys(doc))
+    for doc in kept:  # scored before the timed pass below changes them
+        if doc.id in firsts:
+            scored = copy.deepcopy(doc)
+            apply_site_index(scored, first_index)
+            pairs[firsts[doc.id].corpus].append((firsts[doc.id].truth, "" if scored.failure else scored.body))
     started = time.perf_counter()
     for doc in kept:  # the site pass needs the whole index: a second pass, as in the runner
         applied = time.perf_counter()
@@ -266,8 +279,6 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
         result.stages[SITE] += written - applied
         finish_document(doc, "files", out)
         result.stages[WRITE] += time.perf_counter() - written
-        if doc.id in firsts:
-            pairs[firsts[doc.id].corpus].append((firsts[doc.id].truth, "" if doc.failure else doc.body))
         result.outcomes[doc.outcome] += 1
     result.seconds += time.perf_counter() - started
     result.load = (load_before, load())
