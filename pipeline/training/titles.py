@@ -49,6 +49,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from pipeline.text.titles import FEATURES, FORMAT, MODEL_RESOURCE, candidate_features
+from pipeline.training import add_corpus_arguments
 
 FOLDS = 5
 SEED = 20261122
@@ -224,12 +225,7 @@ def cross_validate(dumps: list[TitledDump], log=print) -> list[np.ndarray]:
 # --------------------------------------------------------------------------- command
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("eval_root", type=Path, nargs="?", default=Path("../shared/eval"),
-                        help="the dev corpora (default: ../shared/eval)")
-    parser.add_argument("--seeds", type=Path, default=None, help="seed dumps (default: <eval_root>/../seeds)")
-    parser.add_argument("--gold", type=Path, default=None, help="seed labels (default: <eval_root>/../gold)")
-    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where to write the model")
-    parser.add_argument("--cv-only", action="store_true", help="cross-validate and report; do not write a model")
+    add_corpus_arguments(parser, MODEL_PATH)
 
 
 def main(args: argparse.Namespace) -> int:

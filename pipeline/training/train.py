@@ -45,6 +45,7 @@ from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
 from pipeline.document import Line
 from pipeline.stages.boilerplate import removals
 from pipeline.stages.extract import split_dump
+from pipeline.training import add_corpus_arguments
 from pipeline.training.labels import label_lines
 
 FOLDS = 5
@@ -256,14 +257,9 @@ def choose_thresholds(docs, scores) -> tuple[float, float]:
 # --------------------------------------------------------------------------- command
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("eval_root", type=Path, nargs="?", default=Path("../shared/eval"),
-                        help="the dev corpora (default: ../shared/eval)")
-    parser.add_argument("--seeds", type=Path, default=None, help="seed dumps (default: <eval_root>/../seeds)")
-    parser.add_argument("--gold", type=Path, default=None, help="seed labels (default: <eval_root>/../gold)")
+    add_corpus_arguments(parser, MODEL_PATH)
     parser.add_argument("--cache", type=Path, default=Path("eval-out") / "train-cache",
                         help="where trafilatura's lines of the HTML pages are cached")
-    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where to write the model")
-    parser.add_argument("--cv-only", action="store_true", help="cross-validate and report; do not write a model")
 
 
 def main(args: argparse.Namespace) -> int:
