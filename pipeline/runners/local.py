@@ -757,8 +757,8 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
                         continue
                     result = next(cleaned)
                     stem = result.entry.stem
-                    if isinstance(result.spool, bytes):  # a remote engine: keep it on the parent's disk
-                        result.spool = spool_document(load_spooled(result.spool), spool_dir)
+                    if isinstance(result.spool, bytes):  # a remote engine: keep the pickled bytes on the parent's disk
+                        result.spool = spool_bytes(result.spool, spool_dir)
                     # The parent keeps one Result per document to the end: nothing big stays in it. A JSONL
                     # record waits for its turn on disk; a remote engine's rendered files are written now.
                     if result.record is not None:
