@@ -215,7 +215,7 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
     from pipeline.core import Config, default_stages, run_stages
     from pipeline.evaluation.metrics import shingle_scores, word_scores
     from pipeline.runners.local import finish_document
-    from pipeline.sitewide import SiteIndex, apply_site_index, line_keys, site_key
+    from pipeline.sitewide import SiteCounts, apply_site_index, line_keys, site_key
     from pipeline.stages.read import iter_input_files, read_tree
 
     from pipeline.stages.language import ALL_LANGUAGES
@@ -230,7 +230,7 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
     seen: set[tuple[str, str]] = set()
     # Quality is scored on each page's first copy, with a site index of first copies only: the copies of
     # a page share its site, and counted together they would make its own lines look site-repeated.
-    index, first_index, kept, firsts = SiteIndex(), SiteIndex(), [], {}
+    counts, first_counts, kept, firsts = SiteCounts(), SiteCounts(), [], {}
     paths = iter_input_files(corpus)
     load_before = load()
     documents = read_tree(corpus, only={p.relative_to(corpus).as_posix() for p in paths})
@@ -245,7 +245,7 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
         doc = run_stages(doc, stages)
         keyed = time.perf_counter()
         if doc.failure is None:
-            index.add(site_key(doc), line_keys(doc))
+            counts.add(site_key(doc), line_keys(doc))
             doc.html = doc.text = ""
         kept.append(doc)
         result.stages[SITE] += time.perf_counter() - keyed
@@ -265,13 +265,16 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
         if first and sample.truth is not None:
             firsts[doc.id] = sample
             if doc.failure is None:
-                first_index.add(site_key(doc), line_keys(doc))
+                first_counts.add(site_key(doc), line_keys(doc))
+    first_index = first_counts.index()
     for doc in kept:  # scored before the timed pass below changes them
         if doc.id in firsts:
             scored = copy.deepcopy(doc)
             apply_site_index(scored, first_index)
             pairs[firsts[doc.id].corpus].append((firsts[doc.id].truth, "" if scored.failure else scored.body))
     started = time.perf_counter()
+    index = counts.index()
+    result.stages[SITE] += time.perf_counter() - started
     for doc in kept:  # the site pass needs the whole index: a second pass, as in the runner
         applied = time.perf_counter()
         apply_site_index(doc, index)

@@ -8,13 +8,20 @@ same day, in the dev samples). Those lines are removed with stage
 ``sitewide`` and reason ``site-repeated``.
 
 The pass is pure and order-independent: each document contributes the *set*
-of its line keys (:func:`line_keys`), the index is a sum of per-site counts
-(:meth:`SiteIndex.add`, :meth:`SiteIndex.merge` are commutative), and
-:func:`apply_site_index` reads the finished index. So the result is the same
-whatever the order of the documents or the number of workers::
+of its line keys (:func:`line_keys`), :class:`SiteCounts` sums them per site
+(adding is commutative) and :func:`apply_site_index` reads the finished
+:class:`SiteIndex`. So the result is the same whatever the order of the
+documents or the number of workers::
 
     >>> index = SiteIndex.from_documents(docs)          # doctest: +SKIP
     >>> for doc in docs: apply_site_index(doc, index)    # doctest: +SKIP
+
+Memory stays flat however large the run. A crawl of 100,000 pages has about
+17 million distinct (site, line) pairs, nearly all seen once; held as Python
+strings they took 1.4 GB. :class:`SiteCounts` keeps each pair as 12 bytes,
+spills them to :data:`BUCKETS` files split by key, and counts one file at a
+time; the finished index keeps only the lines that *are* repeated, which is
+at most a few hundred per site (a line must be on 30% of the site's pages).
 
 What repeats but is not furniture. Dates ("14:00, 28 Apr 2024" on pages saved
 the same day), section kickers, author bios and a bare "By" repeat across a
@@ -32,10 +39,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from pipeline.document import Document
 
@@ -48,6 +57,15 @@ MIN_SHARE = 0.3
 PROSE_WORDS = 25
 #: ... and counts as furniture only when it occurs in at least this many documents.
 PROSE_MIN_DOCUMENTS = 5
+
+#: A (site, line key) pair as counted and spilled: 12 bytes.
+PAIR = np.dtype([("site", "<u4"), ("key", "<u8")])
+#: Pairs held in memory before they are spilled to the bucket files (12 MB).
+FLUSH_PAIRS = 1 << 20
+#: Spilled pairs are split into this many files by the top bits of their key, and each is counted alone:
+#: a run of 10 million pages (about 20 GB of pairs) counts 80 MB at a time.
+BUCKET_BITS = 8
+BUCKETS = 1 << BUCKET_BITS
 
 _BULLET = re.compile(r"^[\s*•·+\-–—▪►◦●|>»]+")
 _WHITESPACE = re.compile(r"\s+")
@@ -68,64 +86,158 @@ def normalise_line(text: str) -> str:
     return _WHITESPACE.sub(" ", _BULLET.sub("", text)).strip().casefold()
 
 
-def line_key(text: str) -> str:
-    """A short stable hash of a line's normalised text ("" for a line with nothing left)."""
+def line_key(text: str) -> int:
+    """A stable 64-bit hash of a line's normalised text (0 for a line with nothing left).
+
+    >>> line_key("* Home") == line_key("home")
+    True
+    """
     normal = normalise_line(text)
-    return hashlib.blake2b(normal.encode("utf-8"), digest_size=8).hexdigest() if normal else ""
+    if not normal:
+        return 0
+    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def line_keys(doc: Document) -> set[str]:
-    """The keys of every line of the document (kept or not: the count must not depend on the classifier)."""
-    return {key for key in (line_key(line.text) for line in doc.lines) if key}
+def line_keys(doc: Document) -> np.ndarray:
+    """The keys of every line of the document, sorted and unique (kept or not: the count must not depend
+    on the classifier)."""
+    keys = np.fromiter((line_key(line.text) for line in doc.lines), dtype=np.uint64, count=len(doc.lines))
+    keys = np.unique(keys)
+    return keys[keys != 0]
 
 
-@dataclass
-class SiteIndex:
-    """Per site: how many documents, and in how many of them each line key occurs."""
+class SiteCounts:
+    """The group-by over site and line key: how many documents each site has, and in how many of them
+    each line occurs. Add each document's keys (:meth:`add`), then read the finished :meth:`index`.
 
-    documents: Counter = field(default_factory=Counter)
-    counts: dict[str, Counter] = field(default_factory=dict)
+    With ``spill_dir`` the pairs go to disk every :data:`FLUSH_PAIRS`, so memory stays flat; without it
+    they stay in memory (tests, small runs).
+    """
 
-    def add(self, site: str, keys: Iterable[str]) -> None:
+    def __init__(self, spill_dir: Path | None = None) -> None:
+        self.documents: Counter[str] = Counter()
+        self.spill_dir = spill_dir
+        self._site_ids: dict[str, int] = {}
+        self._pending: list[np.ndarray] = []
+        self._pending_pairs = 0
+        self._spilled = False
+
+    def add(self, site: str, keys: Iterable[int] | np.ndarray) -> None:
+        """Count one document of ``site`` with these line keys (repeats within the document count once)."""
         self.documents[site] += 1
-        self.counts.setdefault(site, Counter()).update(set(keys))
+        unique = np.unique(np.asarray(keys if isinstance(keys, np.ndarray) else list(keys), dtype=np.uint64))
+        if not len(unique):
+            return
+        pairs = np.empty(len(unique), dtype=PAIR)
+        pairs["site"] = self._site_ids.setdefault(site, len(self._site_ids))
+        pairs["key"] = unique
+        self._pending.append(pairs)
+        self._pending_pairs += len(pairs)
+        if self.spill_dir is not None and self._pending_pairs >= FLUSH_PAIRS:
+            self._spill()
 
-    def merge(self, other: SiteIndex) -> SiteIndex:
-        """The index of both sets of documents (for indexes built by separate workers)."""
-        merged = SiteIndex(self.documents + other.documents, {})
-        for site in sorted(set(self.counts) | set(other.counts)):
-            merged.counts[site] = self.counts.get(site, Counter()) + other.counts.get(site, Counter())
-        return merged
+    def _take_pending(self) -> np.ndarray:
+        pairs = np.concatenate(self._pending) if self._pending else np.empty(0, dtype=PAIR)
+        self._pending, self._pending_pairs = [], 0
+        return pairs
 
-    @classmethod
-    def from_counts(cls, items: Iterable[tuple[str, Iterable[str]]]) -> SiteIndex:
-        """The index of ``(site, line keys)`` pairs, one pair per document."""
-        index = cls()
-        for site, keys in items:
-            index.add(site, keys)
-        return index
+    def _bucket_path(self, bucket: int) -> Path:
+        assert self.spill_dir is not None
+        return self.spill_dir / f"site-pairs-{bucket:03d}.bin"
+
+    def _spill(self) -> None:
+        """Append the pending pairs to their bucket files."""
+        assert self.spill_dir is not None
+        self.spill_dir.mkdir(parents=True, exist_ok=True)
+        pairs = self._take_pending()
+        buckets = (pairs["key"] >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+        order = np.argsort(buckets, kind="stable")
+        pairs, buckets = pairs[order], buckets[order]
+        edges = np.searchsorted(buckets, np.arange(BUCKETS + 1))
+        for bucket in np.flatnonzero(np.diff(edges)):
+            with open(self._bucket_path(int(bucket)), "ab") as handle:
+                handle.write(pairs[edges[bucket]:edges[bucket + 1]].tobytes())
+        self._spilled = True
+
+    def _buckets(self) -> Iterator[np.ndarray]:
+        """Every pair added, a bucket at a time (the whole lot at once when nothing was spilled)."""
+        if not self._spilled:
+            yield self._take_pending()
+            return
+        self._spill()
+        for bucket in range(BUCKETS):
+            path = self._bucket_path(bucket)
+            if path.exists():
+                yield np.fromfile(path, dtype=PAIR)
+                path.unlink()
+
+    def index(self) -> SiteIndex:
+        """The finished index, with only the keys repeated enough to be furniture (see
+        :meth:`SiteIndex.is_repeated`); the counts are used up."""
+        names = sorted(self._site_ids, key=self._site_ids.__getitem__)
+        totals = np.array([self.documents[name] for name in names], dtype=np.float64)
+        found: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for pairs in self._buckets():
+            sites, keys, counts = _count_pairs(pairs)
+            needed = np.maximum(MIN_DOCUMENTS, MIN_SHARE * totals[sites]) if len(sites) else sites
+            repeated = counts >= needed
+            sites, keys, counts = sites[repeated], keys[repeated], counts[repeated]
+            edges = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]]) if len(sites) else sites
+            for start, stop in zip(edges, [*edges[1:], len(sites)]):
+                found.setdefault(int(sites[start]), []).append((keys[start:stop], counts[start:stop]))
+        # Buckets go up by the keys' top bits and each is sorted by site then key: joined, every
+        # site's keys are in order, as searchsorted needs.
+        repeated_keys = {names[site]: (np.concatenate([k for k, _ in parts]), np.concatenate([c for _, c in parts]))
+                         for site, parts in found.items()}
+        return SiteIndex(dict(self.documents), repeated_keys)
+
+
+def _count_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (site, key) pairs, sorted by site then key, and how often each occurs."""
+    if not len(pairs):
+        empty = np.empty(0, dtype=np.int64)
+        return empty, np.empty(0, dtype=np.uint64), empty
+    order = np.lexsort((pairs["key"], pairs["site"]))
+    sites, keys = pairs["site"][order].astype(np.int64), pairs["key"][order]
+    starts = np.flatnonzero(np.r_[True, (sites[1:] != sites[:-1]) | (keys[1:] != keys[:-1])])
+    counts = np.diff(np.r_[starts, len(sites)])
+    return sites[starts], keys[starts], counts
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """The finished count, read by the site pass: documents per site, and per site the sorted keys
+    of its repeated lines with the number of documents each occurs in."""
+
+    documents: dict[str, int] = field(default_factory=dict)
+    repeated: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @classmethod
     def from_documents(cls, docs: Iterable[Document]) -> SiteIndex:
         """The index of the documents that have a body (failed documents say nothing about a site)."""
-        return cls.from_counts((site_key(doc), line_keys(doc)) for doc in docs if doc.failure is None)
+        counts = SiteCounts()
+        for doc in docs:
+            if doc.failure is None:
+                counts.add(site_key(doc), line_keys(doc))
+        return counts.index()
 
-    def document_count(self, key: str, site: str) -> int:
-        return self.counts.get(site, Counter()).get(key, 0)
+    def document_count(self, key: int, site: str) -> int:
+        """In how many of the site's documents the line occurs (0 when too few for it to be furniture)."""
+        keys, counts = self.repeated.get(site, (None, None))
+        if keys is None or not key:
+            return 0
+        at = int(np.searchsorted(keys, np.uint64(key)))
+        return int(counts[at]) if at < len(keys) and int(keys[at]) == key else 0
 
-    def is_repeated(self, key: str, site: str, words: int) -> bool:
+    def is_repeated(self, key: int, site: str, words: int) -> bool:
         """Whether a line (its key and length in words) is furniture of ``site``."""
-        if not key:
-            return False
         seen, total = self.document_count(key, site), self.documents.get(site, 0)
         needed = PROSE_MIN_DOCUMENTS if words >= PROSE_WORDS else MIN_DOCUMENTS
         return seen >= needed and seen >= MIN_SHARE * total
 
-    def repeated_lines(self, site: str) -> frozenset[str]:
-        """The keys that are furniture of ``site`` for a short line (prose lines need more, see above)."""
-        total = self.documents.get(site, 0)
-        return frozenset(key for key, seen in self.counts.get(site, Counter()).items()
-                         if seen >= MIN_DOCUMENTS and seen >= MIN_SHARE * total)
+    def as_dict(self) -> dict[str, dict[int, int]]:
+        """Site -> {key: documents} of the repeated lines (for tests and debugging)."""
+        return {site: dict(zip(map(int, keys), map(int, counts))) for site, (keys, counts) in self.repeated.items()}
 
 
 def apply_site_index(doc: Document, index: SiteIndex) -> int:
@@ -133,6 +245,8 @@ def apply_site_index(doc: Document, index: SiteIndex) -> int:
     if doc.failure is not None:
         return 0
     site = site_key(doc)
+    if site not in index.repeated:  # most sites of a crawl: nothing repeats
+        return 0
     removed = 0
     for line in doc.lines:
         if line.keep and index.is_repeated(line_key(line.text), site, len(line.text.split())):

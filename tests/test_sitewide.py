@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+from pipeline import sitewide
+
 from pipeline.document import Document, Line
-from pipeline.sitewide import (MIN_DOCUMENTS, PROSE_MIN_DOCUMENTS, SiteIndex, apply_site_index, line_key, line_keys,
+from pipeline.sitewide import (MIN_DOCUMENTS, PROSE_MIN_DOCUMENTS, SiteCounts, SiteIndex, apply_site_index, line_key, line_keys,
                                site_key)
 
 MENU = ["* Home", "* News", "* Sport", "Follow us on social", "© 2024 Example plc"]
@@ -55,8 +57,30 @@ def test_order_does_not_matter() -> None:
 def test_merged_partial_indexes_equal_one_index() -> None:
     docs = _corpus()
     whole = SiteIndex.from_documents(docs)
-    parts = SiteIndex.from_documents(docs[:1]).merge(SiteIndex.from_documents(docs[1:]))
-    assert parts.documents == whole.documents and parts.counts == whole.counts
+    counts = SiteCounts()
+    for doc in reversed(docs):
+        counts.add(site_key(doc), list(line_keys(doc)) * 2)  # a key twice in a document counts once
+    index = counts.index()
+    assert index.documents == whole.documents and index.as_dict() == whole.as_dict()
+
+
+def test_spilled_counts_equal_counts_in_memory(tmp_path, monkeypatch) -> None:
+    # Many sites, most lines seen once: what a crawl looks like. Spilled in small batches to many buckets,
+    # the finished index must be the one counted in memory, and keep only the repeated lines.
+    docs = [_doc(f"{site}-{page}", [f"Story {page} of site {site}, told once.", f"Line {page % 3} of site {site}"],
+                 host=f"site{site}.example") for site in range(7) for page in range(9)]
+    in_memory = SiteIndex.from_documents(docs)
+    monkeypatch.setattr(sitewide, "FLUSH_PAIRS", 10)
+    counts = SiteCounts(tmp_path / "pairs")
+    for doc in docs:
+        counts.add(site_key(doc), line_keys(doc))
+    assert len(list((tmp_path / "pairs").iterdir())) > 10
+    spilled = counts.index()
+    assert spilled.as_dict() == in_memory.as_dict() and spilled.documents == in_memory.documents
+    assert not list((tmp_path / "pairs").iterdir())  # the bucket files are used up
+    # per site: the 5 menu lines on 9 of 9 pages, and "Line k" on 3 of 9 (share 0.33 >= 0.3)
+    assert {site: sorted(found.values()) for site, found in spilled.as_dict().items()} == \
+        {f"host:site{site}.example": [3, 3, 3, 9, 9, 9, 9, 9] for site in range(7)}
 
 
 def test_a_single_document_is_untouched() -> None:
@@ -91,4 +115,4 @@ def test_site_key_and_line_keys() -> None:
     assert site_key(url_doc) == "host:example.com"
     assert site_key(_doc("a", [], host=None)) == "folder:site"
     assert line_key("* Home") == line_key("home") != line_key("News")
-    assert line_key("*") == "" and "" not in line_keys(_doc("a", [], menu=["*", "Home"]))
+    assert line_key("*") == 0 and 0 not in line_keys(_doc("a", [], menu=["*", "Home"]))

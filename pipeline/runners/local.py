@@ -52,7 +52,7 @@ from typing import Any, Protocol
 from pipeline.core import Config, __version__, default_stages, run_stages
 from pipeline.document import Document
 from pipeline.runners.incremental import Entry, Manifest, sweep_temporary_files
-from pipeline.sitewide import MIN_DOCUMENTS, PROSE_MIN_DOCUMENTS, SiteIndex, apply_site_index, line_keys, site_key
+from pipeline.sitewide import SiteCounts, SiteIndex, apply_site_index, line_keys, site_key
 from pipeline.sitewide import STAGE as SITE_STAGE
 from pipeline.stages.read import iter_input_files, read_tree
 from pipeline.stages.records import is_container
@@ -201,7 +201,7 @@ class Result:
     sidecar: str | None = None
     record: str | None = None
     record_spool: Any = None  # (file, offset, length) of the UTF-8 record
-    keys: set[str] | None = None
+    keys: Any = None  # numpy array of the document's line keys
     spool: Any = None  # (file, offset, length) of the pickled document, or its bytes (remote engines)
 
 
@@ -642,6 +642,8 @@ class _Skip:
 
 #: Hidden folder below the output where phase one keeps documents for the site pass (removed at the end).
 SPOOL_DIR = ".spool"
+#: Folder below the spool where the site pass's (site, line key) pairs are counted.
+SITE_PAIRS_DIR = "site-pairs"
 #: Spooled documents per phase-two partition (rendering and writing: ~1 ms each).
 FINISH_CHUNK_SIZE = 64
 
@@ -655,17 +657,6 @@ def make_engine(name: str, workers: int, task: Any, timeout: float | None, sched
     if name != "local":
         raise ValueError(f"unknown engine {name!r}: use local or dask")
     return SerialEngine(task) if workers == 0 else LocalPool(workers, task, timeout)
-
-
-def prune_index(index: SiteIndex) -> SiteIndex:
-    """The index without keys seen in a single document (never repeated, whatever the rule): much smaller."""
-    least = min(MIN_DOCUMENTS, PROSE_MIN_DOCUMENTS)
-    pruned = SiteIndex(index.documents, {})
-    for site, counts in index.counts.items():
-        kept = {key: seen for key, seen in counts.items() if seen >= least}
-        if kept:
-            pruned.counts[site] = type(counts)(kept)
-    return pruned
 
 
 def _container_rels(sources: Iterable[str], rels: set[str]) -> set[str]:
@@ -715,7 +706,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
     bar = Progress(progress, None if containers else len(paths))
     ordered: list[_Skip | Result] = []  # one per document, in input order
     deferred: dict[str, int] = {}  # stem -> position of a tentatively skipped document
-    index, dirty = SiteIndex(), set()
+    counts, dirty = SiteCounts(spool_dir / SITE_PAIRS_DIR), set()
 
     def phase_one(stems: set[str] | None) -> None:
         """Clean what changed (or, with ``stems``, exactly those documents) and index their sites."""
@@ -768,7 +759,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
                         write_rendered(output_dir, stem, result.body or "", result.sidecar, durable=False)
                         result.body = result.sidecar = None
                     if result.keys is not None:
-                        index.add(result.entry.site, result.keys)
+                        counts.add(result.entry.site, result.keys)
                         dirty.add(result.entry.site)
                         result.keys = None
                     if manifest.previous_sites.get(stem):
@@ -785,7 +776,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
 
     def phase_two() -> Iterator[Entry]:
         """The site pass and the outputs of spooled documents; every document's entry, in order."""
-        task = FinishTask(prune_index(index), output_format, write_root)
+        task = FinishTask(counts.index(), output_format, write_root)
 
         def partitions() -> Iterator[list[Any]]:
             batch = [item.spool for item in ordered if isinstance(item, Result) and item.spool is not None]
