@@ -111,7 +111,7 @@ FOOTER = "<footer><p>Site last updated: December 20, 2025</p></footer>"
 
 
 def test_html_dates_come_from_meta_json_ld_headline_and_page_in_that_order() -> None:
-    from pipeline.stages.extract import date_evidence, first_dateline
+    from pipeline.html.evidence import date_evidence, first_dateline
     from trafilatura import load_html
 
     declared = ARTICLE.format(meta='<meta property="article:published_time" content="2024-07-31T20:00:00-04:00">',

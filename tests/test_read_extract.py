@@ -73,6 +73,30 @@ def test_html_extraction_gives_paragraphs_headings_and_metadata() -> None:
     assert all("Home" != line.text for line in extraction.lines)
 
 
+def test_full_cascade_runs_only_when_fast_mode_finds_too_little(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fast mode's article stands unless it is under FAST_MIN_SHARE of the words the page shows."""
+    from pipeline.stages import extract
+
+    story = "The council approved the plan after a long debate that lasted well into the night. " * 10
+    html = f"<html><body><div>{story}</div><script>var words = '{story}';</script></body></html>"
+    assert extract.visible_words(extract.trafilatura.load_html(html)) == len(story.split())  # script text unseen
+    calls: list[bool] = []
+
+    def blocks(found: str) -> object:
+        def fake(tree: object, url: object, fast: bool) -> list[tuple[str, str]]:
+            calls.append(fast)
+            return [("p", found if fast else story.strip())]
+        return fake
+
+    monkeypatch.setattr(extract, "_trafilatura_blocks", blocks(story[:400]))  # about a third of the page: kept
+    assert extract.extract_html(html).extractor == "trafilatura-fast" and calls == [True]
+    calls.clear()
+    monkeypatch.setattr(extract, "_trafilatura_blocks", blocks("A teaser of ten words, no more, about the council plan."))
+    extraction = extract.extract_html(html)
+    assert extraction.extractor == "trafilatura" and calls == [True, False]
+    assert extraction.lines[0].text == story.strip()
+
+
 def test_html_with_no_article_falls_back_to_visible_text() -> None:
     extraction = extract_html("<html><body><div>hello <b>world</b></div></body></html>")
     assert " ".join(line.text for line in extraction.lines) == "hello world"

@@ -200,10 +200,10 @@ def publication_date(known: dict[str, Any], page: dict[str, Any]) -> str | None:
 
     1. a full date in the URL's path (/2025/12/18/slug), fixed when the article went out;
     2. the date a publication ``<meta>`` tag declares (Open Graph ``article:published_time``
-       and the like, see :data:`pipeline.stages.extract.PUBLISHED_META`);
+       and the like, see :data:`pipeline.html.evidence.PUBLISHED_META`);
     3. the date printed around the headline (:func:`headline_date`), what a reader sees;
     4. JSON-LD ``datePublished``;
-    5. htmldate's date (through trafilatura), from the rest of the markup;
+    5. htmldate's date, from the rest of the markup (read only when 1-4 give none);
     6. the first dateline anywhere on the page.
 
     The order is that of their accuracy on wcxb-dev when two disagree: the

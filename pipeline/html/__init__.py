@@ -1,0 +1,1 @@
+"""Reading an HTML page beyond its article: what its markup declares and what it shows around the headline."""
