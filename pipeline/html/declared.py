@@ -23,8 +23,10 @@ from typing import Any
 
 import htmldate
 from courlan import extract_domain
-from trafilatura.metadata import (examine_meta, examine_title_element, extract_author, extract_meta_json, extract_sitename,
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import (examine_meta, examine_title_element, extract_meta_json, extract_metainfo, extract_sitename,
                                   extract_url)
+from trafilatura.xpaths import AUTHOR_XPATHS
 
 #: htmldate's publication date from the page's markup and URL, without the slow
 #: full-text search, which tends to find unrelated dates (and takes a copyright
@@ -63,9 +65,13 @@ def declared_metadata(tree: Any, url: str | None = None) -> dict[str, Any]:
 
 
 def searched_author(tree: Any) -> str | None:
-    """trafilatura's search of the page for an author (``rel=author``, ``class=author-name`` ...):
-    for a page that declares none and prints no byline near its headline, as it costs 9 ms."""
-    return extract_author(tree)
+    """The first author trafilatura's XPath expressions find on the page (``rel=author``,
+    ``class=author-name`` ...): for a page that declares none and prints no byline near its
+    headline, as it costs about 6 ms. trafilatura's ``extract_author`` first copies the page
+    and prunes comment threads, dates and figures from it; without that (3 ms more) the
+    author is right more often on wcxb-dev (0.687 vs 0.675)."""
+    author = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
+    return normalize_authors(None, author) if author else None
 
 
 def htmldate_date(tree: Any, url: str | None = None) -> str | None:
