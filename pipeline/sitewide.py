@@ -99,11 +99,10 @@ def line_key(text: str) -> int:
 
 
 def line_keys(doc: Document) -> np.ndarray:
-    """The keys of every line of the document, sorted and unique (kept or not: the count must not depend
-    on the classifier)."""
-    keys = np.fromiter((line_key(line.text) for line in doc.lines), dtype=np.uint64, count=len(doc.lines))
-    keys = np.unique(keys)
-    return keys[keys != 0]
+    """The distinct keys of the document's lines (kept or not: the count must not depend on the classifier)."""
+    keys = {line_key(line.text) for line in doc.lines}
+    keys.discard(0)
+    return np.fromiter(keys, dtype=np.uint64, count=len(keys))
 
 
 class SiteCounts:
@@ -221,23 +220,34 @@ class SiteIndex:
                 counts.add(site_key(doc), line_keys(doc))
         return counts.index()
 
+    def document_counts(self, keys: list[int], site: str) -> np.ndarray:
+        """In how many of the site's documents each line occurs (0 when too few for it to be furniture)."""
+        found = np.zeros(len(keys), dtype=np.int64)
+        site_keys, counts = self.repeated.get(site, (None, None))
+        if site_keys is None or not len(keys):
+            return found
+        wanted = np.array(keys, dtype=np.uint64)
+        at = np.minimum(np.searchsorted(site_keys, wanted), len(site_keys) - 1)
+        hit = (site_keys[at] == wanted) & (wanted != 0)
+        found[hit] = counts[at[hit]]
+        return found
+
     def document_count(self, key: int, site: str) -> int:
-        """In how many of the site's documents the line occurs (0 when too few for it to be furniture)."""
-        keys, counts = self.repeated.get(site, (None, None))
-        if keys is None or not key:
-            return 0
-        at = int(np.searchsorted(keys, np.uint64(key)))
-        return int(counts[at]) if at < len(keys) and int(keys[at]) == key else 0
+        return int(self.document_counts([key], site)[0])
 
     def is_repeated(self, key: int, site: str, words: int) -> bool:
         """Whether a line (its key and length in words) is furniture of ``site``."""
-        seen, total = self.document_count(key, site), self.documents.get(site, 0)
-        needed = PROSE_MIN_DOCUMENTS if words >= PROSE_WORDS else MIN_DOCUMENTS
-        return seen >= needed and seen >= MIN_SHARE * total
+        return _is_furniture(self.document_count(key, site), self.documents.get(site, 0), words)
 
     def as_dict(self) -> dict[str, dict[int, int]]:
         """Site -> {key: documents} of the repeated lines (for tests and debugging)."""
         return {site: dict(zip(map(int, keys), map(int, counts))) for site, (keys, counts) in self.repeated.items()}
+
+
+def _is_furniture(seen: int, total: int, words: int) -> bool:
+    """A line in ``seen`` of a site's ``total`` documents is furniture (see the thresholds above)."""
+    needed = PROSE_MIN_DOCUMENTS if words >= PROSE_WORDS else MIN_DOCUMENTS
+    return seen >= needed and seen >= MIN_SHARE * total
 
 
 def apply_site_index(doc: Document, index: SiteIndex) -> int:
@@ -247,9 +257,12 @@ def apply_site_index(doc: Document, index: SiteIndex) -> int:
     site = site_key(doc)
     if site not in index.repeated:  # most sites of a crawl: nothing repeats
         return 0
+    kept = [line for line in doc.lines if line.keep]
+    seen = index.document_counts([line_key(line.text) for line in kept], site)
+    total = index.documents.get(site, 0)
     removed = 0
-    for line in doc.lines:
-        if line.keep and index.is_repeated(line_key(line.text), site, len(line.text.split())):
+    for line, count in zip(kept, seen.tolist()):
+        if count and _is_furniture(count, total, len(line.text.split())):
             line.remove(STAGE, REASON)
             removed += 1
     if removed:
