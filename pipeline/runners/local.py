@@ -725,7 +725,7 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
     rels = {path.relative_to(input_dir).as_posix() for path in paths}
     containers = any(is_container(rel) for rel in rels)
     bar = Progress(progress, None if containers else len(paths))
-    ordered: list[_Skip | Result] = []  # one per document, in input order
+    ordered: list[_Skip | Result | None] = []  # one per document, in input order (None once stored)
     deferred: dict[str, int] = {}  # stem -> position of a tentatively skipped document
     counts, dirty = SiteCounts(spool_dir / SITE_PAIRS_DIR), set()
     # Phase two's local workers are started now, while this process is small: forked at the end of
@@ -809,8 +809,10 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
         """The site pass and the outputs of spooled documents; every document's entry, in order."""
         index = counts.index()
 
+        # Taken now: the loop below lets go of each document as it is stored.
+        batch = [item.spool for item in ordered if isinstance(item, Result) and item.spool is not None]
+
         def partitions() -> Iterator[list[Any]]:
-            batch = [item.spool for item in ordered if isinstance(item, Result) and item.spool is not None]
             for start in range(0, len(batch), FINISH_CHUNK_SIZE):
                 refs = batch[start:start + FINISH_CHUNK_SIZE]
                 # a remote engine's workers cannot open the parent's spool: send the bytes
@@ -824,7 +826,8 @@ def run(input_dir: Path, output_dir: Path, config: Config = Config(), workers: i
             runner = make_engine(engine, workers, FinishTask(index, output_format, write_root), timeout, scheduler)
         try:
             finished = (result for results in runner.map(partitions()) for result in results)
-            for item in ordered:
+            for position, item in enumerate(ordered):
+                ordered[position] = None  # its entry goes to the manifest: the rest is let go
                 if isinstance(item, _Skip):
                     entry = item.entry
                     if jsonl is not None:
