@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from pipeline.text.titles import FEATURES, FORMAT, MODEL_RESOURCE, candidate_features
-from pipeline.training import add_corpus_arguments
+from pipeline.training import add_corpus_arguments, corpus_folders, log, write_model
 
 FOLDS = 5
 SEED = 20261122
@@ -233,12 +232,10 @@ def main(args: argparse.Namespace) -> int:
 
     from pipeline.boilerplate.model import forest_from_lightgbm
 
-    root = Path(args.eval_root)
-    if not root.is_dir():
-        print(f"pipeline.training.titles: corpora not found: {root}", file=sys.stderr)
+    folders = corpus_folders(args, "pipeline.training.titles")
+    if folders is None:
         return 2
-    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    dumps = load_dumps(root, args.seeds or root.parent / "seeds", args.gold or root.parent / "gold")
+    dumps = load_dumps(*folders)
     log(f"{len(dumps)} titled dumps, {sum(len(d.y) for d in dumps)} candidates, {len(FEATURES)} features")
     cv = accuracy(dumps, cross_validate(dumps, log))
     booster = fit(dumps)
@@ -253,11 +250,7 @@ def main(args: argparse.Namespace) -> int:
             "pages": len(dumps), "cv": cv}
     model = {"format": FORMAT, "features": list(FEATURES), "info": info,
              "forest": forest_from_lightgbm(booster.dump_model()).to_json()}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(args.output)
-    print(f"wrote {args.output} ({args.output.stat().st_size // 1024} KiB)")
+    write_model(args.output, model)
     return 0
 
 

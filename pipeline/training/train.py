@@ -45,7 +45,7 @@ from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
 from pipeline.document import Line
 from pipeline.stages.boilerplate import removals
 from pipeline.stages.extract import split_dump
-from pipeline.training import add_corpus_arguments
+from pipeline.training import add_corpus_arguments, corpus_folders, log, write_model
 from pipeline.training.labels import label_lines
 
 FOLDS = 5
@@ -263,12 +263,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    root = Path(args.eval_root)
-    if not root.is_dir():
-        print(f"pipeline train: corpora not found: {root}", file=sys.stderr)
+    folders = corpus_folders(args, "pipeline train")
+    if folders is None:
         return 2
-    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    docs = load_documents(root, args.seeds or root.parent / "seeds", args.gold or root.parent / "gold", args.cache)
+    docs = load_documents(*folders, args.cache)
     rows = sum(len(doc.lines) for doc in docs)
     log(f"{len(docs)} documents, {rows} lines, {len(FEATURE_NAMES)} + {len(STACK_NAMES)} features")
     first_oof, second_oof = cross_validate(docs, log)
@@ -300,11 +298,7 @@ def main(args: argparse.Namespace) -> int:
             "folds": FOLDS, "documents": len(docs), "lines": rows,
             "cv": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in r.items()} for k, r in cv.items()}}
     model = LineModel(FEATURE_NAMES, STACK_NAMES, model.first, model.second, threshold, html_threshold, info)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_text(json.dumps(model.to_json(), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(args.output)
-    print(f"wrote {args.output} ({args.output.stat().st_size // 1024} KiB)")
+    write_model(args.output, model.to_json())
     return 0
 
 
