@@ -254,3 +254,20 @@ def test_attribution_from_the_walk_equals_a_second_walk() -> None:
     _, leaves = model.first.walk(X)
     rows = np.arange(0, len(X), 2)
     assert (model.first.top_negative_feature(X, rows, leaves) == model.first.top_negative_feature(X[rows])).all()
+
+
+def test_huge_documents_are_scored_in_blocks_with_the_same_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A huge dump's character facts go a block of lines at a time, and its lines down the trees a block
+    # of rows at a time, so that its memory stays bounded; the blocks must not change a single decision.
+    import pipeline.boilerplate.features as features
+    import pipeline.boilerplate.model as model
+
+    lines = [line for path in SEEDS for line in split_dump(path.read_text(encoding="utf-8"))]
+    whole_features = document_features(lines, html=False)
+    whole = classify_lines(lines)
+    monkeypatch.setattr(features, "BLOCK_CHARS", 500)
+    monkeypatch.setattr(model, "BLOCK_ROWS", 7)
+    assert len(features.line_blocks([len(line.text) for line in lines])) > 10
+    assert np.array_equal(document_features(lines, html=False), whole_features)
+    assert classify_lines(lines) == whole
+    assert "" in whole and any(whole)  # both kept and removed lines were compared

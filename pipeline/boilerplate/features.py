@@ -158,22 +158,10 @@ STACK_NAMES = (
 )
 
 
-def _window_sum(values: np.ndarray, k: int, before: bool = True, after: bool = True) -> np.ndarray:
-    """Sum of ``values`` over the k lines before and/or after each line (the line itself excluded)."""
-    n = len(values)
-    prefix = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
-    index = np.arange(n)
-    total = np.zeros(n)
-    if before:
-        total += prefix[index] - prefix[np.maximum(index - k, 0)]
-    if after:
-        total += prefix[np.minimum(index + k + 1, n)] - prefix[index + 1]
-    return total
-
-
 class _Windows:
-    """:func:`_window_sum` for several arrays and widths over one document, sharing the index arithmetic
-    (and each array's prefix sums) instead of redoing it per call; the same sums, bit for bit."""
+    """Window sums over one document: for each width k, the sum of an array over the k lines before and
+    the k lines after each line (the line itself excluded), from prefix sums, with the index arithmetic
+    shared by every array of the document."""
 
     def __init__(self, n: int, widths: Sequence[int]) -> None:
         index = np.arange(n)
@@ -359,8 +347,35 @@ def document_facts(texts: Sequence[str]) -> np.ndarray:
     return _document_facts(*_characters(texts))
 
 
-def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool) -> np.ndarray:
-    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES))."""
+#: A document of more characters than this gets its character-level facts a block of lines at a time. The
+#: facts are each line's own, so the blocks change nothing but the size of the per-character arrays (eight
+#: bytes a character, a dozen of them alive at once): a 30 MB dump needs tens of megabytes, not gigabytes.
+BLOCK_CHARS = 1 << 20
+
+
+def line_blocks(lengths: Sequence[int], limit: int | None = None) -> list[tuple[int, int]]:
+    """``(start, stop)`` ranges of consecutive lines, each of at most ``limit`` characters counting one
+    separator per line (a longer line is a block of its own)::
+
+        >>> line_blocks([3, 3, 3, 9], limit=8)
+        [(0, 2), (2, 3), (3, 4)]
+    """
+    limit = BLOCK_CHARS if limit is None else limit
+    blocks, start, size = [], 0, 0
+    for index, length in enumerate(lengths):
+        if size and size + length + 1 > limit:
+            blocks.append((start, index))
+            start, size = index, 0
+        size += length + 1
+    if start < len(lengths):
+        blocks.append((start, len(lengths)))
+    return blocks
+
+
+def _character_columns(texts: Sequence[str]) -> tuple[list[np.ndarray], np.ndarray, list[str]]:
+    """The base features that come from each line's characters (in :data:`BASE_NAMES` order, up to
+    "quotes"), the rule flags of :func:`_document_facts`, and each line's normal form (lower case, single
+    spaces) for counting repeats."""
     n = len(texts)
     texts, codes, classes, line_of, starts, ends = _characters(texts)
     newline = classes == C_NEWLINE
@@ -397,17 +412,6 @@ def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[
     odd |= space & np.concatenate((newline[1:], [True]))
     if odd.any() or len(low) != len(joined):
         normalised = [" ".join(text.split()) for text in normalised]
-    seen = Counter(normalised)
-    repeated = np.fromiter(map(seen.__getitem__, normalised), dtype=np.float64, count=n) - 1.0
-    number_array = np.asarray(numbers, dtype=np.int64)
-    gaps = np.diff(number_array) > 1 if n > 1 else np.zeros(0, dtype=bool)
-    blank_before = np.concatenate(([1.0], gaps.astype(np.float64)))[:n]
-    blank_after = np.concatenate((gaps.astype(np.float64), [1.0]))[:n]
-
-    rule_columns = np.zeros((n, len(RULE_REASONS)))
-    hit = (flags & 63) > 0
-    rule_columns[np.flatnonzero(hit), (flags[hit] & 63) - 1] = 1.0
-    kind_array = np.asarray(kinds)
 
     columns = [
         np.log1p(words), np.log1p(chars), chars / safe_words, stops / safe_words, np.log1p(stops), sentence_end,
@@ -415,11 +419,39 @@ def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[
         counts[:, C_DIGIT] / safe_chars, counts[:, C_UPPER] / np.maximum(latin, 1.0),
         np.where(latin > 0, title_case / safe_words, 0.0), counts[:, C_ARABIC] / np.maximum(letters, 1.0), bullet,
         counts[:, C_SEP], url, date, byline, ellipsis, starts_lower, glued_counts, counts[:, C_QUOTE] > 0,
-        kind_array == "h", kind_array == "li", kind_array == "tr", np.full(n, float(html)), np.log1p(repeated),
-        blank_before, blank_after, (flags & 128) > 0, (flags & 64) > 0,
     ]
-    base = np.column_stack([np.asarray(column, dtype=np.float64) for column in columns] + [rule_columns])
-    return base
+    return columns, flags, normalised
+
+
+def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool,
+                  out: np.ndarray | None = None) -> np.ndarray:
+    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES)); written into
+    ``out`` when given."""
+    n = len(texts)
+    X = np.empty((n, len(BASE_NAMES))) if out is None else out
+    flags = np.zeros(n, dtype=np.int64)
+    normalised: list[str] = []
+    for start, stop in line_blocks([len(text) for text in texts]):
+        columns, flags[start:stop], block_normalised = _character_columns(texts[start:stop])
+        for i, column in enumerate(columns):
+            X[start:stop, i] = column
+        normalised += block_normalised
+    seen = Counter(normalised)
+    repeated = np.fromiter(map(seen.__getitem__, normalised), dtype=np.float64, count=n) - 1.0
+    number_array = np.asarray(numbers, dtype=np.int64)
+    gaps = np.diff(number_array) > 1 if n > 1 else np.zeros(0, dtype=bool)
+    blank_before = np.concatenate(([1.0], gaps.astype(np.float64)))[:n]
+    blank_after = np.concatenate((gaps.astype(np.float64), [1.0]))[:n]
+    kind_array = np.asarray(kinds)
+    rest = (kind_array == "h", kind_array == "li", kind_array == "tr", float(html), np.log1p(repeated),
+            blank_before, blank_after, (flags & 128) > 0, (flags & 64) > 0)
+    for i, column in enumerate(rest, start=BASE_NAMES.index("kind-heading")):
+        X[:, i] = column
+    rules = X[:, len(BASE_NAMES) - len(RULE_REASONS):]
+    rules[:] = 0.0
+    hit = (flags & 63) > 0
+    rules[np.flatnonzero(hit), (flags[hit] & 63) - 1] = 1.0
+    return X
 
 
 def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numbers: Sequence[int] | None = None,
@@ -430,8 +462,14 @@ def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numb
         return np.zeros((0, len(FEATURE_NAMES)))
     kinds = kinds if kinds is not None else ["p"] * n
     numbers = numbers if numbers is not None else range(1, n + 1)
-    base = base_features(texts, kinds, numbers, html)
+    # One matrix, filled column by column (a list of columns stacked at the end would need it twice).
+    X = np.empty((n, len(FEATURE_NAMES)))
+    base = base_features(texts, kinds, numbers, html, out=X[:, :len(BASE_NAMES)])
     column = {name: base[:, i] for i, name in enumerate(BASE_NAMES)}
+    filled = iter(range(len(BASE_NAMES), len(FEATURE_NAMES)))
+
+    def add(value: np.ndarray | float) -> None:
+        X[:, next(filled)] = value
     words = np.expm1(column["words"])
     stops = np.expm1(column["stopwords"])
     long_ = words >= LONG_WORDS
@@ -442,21 +480,20 @@ def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numb
     windows = _Windows(n, WINDOWS)
     word_sums, long_sums, stop_sums = windows(words), windows(long_.astype(np.float64)), windows(stops)
     bullet_sums, short_sums, rule_sums = windows(bullets), windows(short.astype(np.float64)), windows(rule_hits)
-    context = []
     for k in WINDOWS:
-        context.append(np.log1p(word_sums[k][0]))
-        context.append(np.log1p(word_sums[k][1]))
+        add(np.log1p(word_sums[k][0]))
+        add(np.log1p(word_sums[k][1]))
     for k in WINDOWS:
-        context.append(long_sums[k][0] + long_sums[k][1])
+        add(long_sums[k][0] + long_sums[k][1])
     for k in WINDOWS:
-        context.append((stop_sums[k][0] + stop_sums[k][1] + stops) /
+        add((stop_sums[k][0] + stop_sums[k][1] + stops) /
                        np.maximum(word_sums[k][0] + word_sums[k][1] + words, 1.0))
     for k in WINDOWS:
-        context.append((bullet_sums[k][0] + bullet_sums[k][1]) / (2 * k))
+        add((bullet_sums[k][0] + bullet_sums[k][1]) / (2 * k))
     for k in WINDOWS:
-        context.append((short_sums[k][0] + short_sums[k][1]) / (2 * k))
+        add((short_sums[k][0] + short_sums[k][1]) / (2 * k))
     for k in WINDOWS:
-        context.append(rule_sums[k][0] + rule_sums[k][1])
+        add(rule_sums[k][0] + rule_sums[k][1])
 
     index = np.arange(n, dtype=np.float64)
     total_words = max(words.sum(), 1.0)
@@ -483,15 +520,17 @@ def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numb
     label_distance = _distance_to_flag(label, forward=False)
     under_label = (label_distance < _distance_to_flag(long_, forward=False)) & (label_distance < FAR)
 
-    context += [
+    for value in (
         index / max(n - 1, 1), (np.cumsum(words) - words) / total_words, inside, from_first, to_last,
         _distance_to_flag(long_, forward=False), _distance_to_flag(long_, forward=True),
         np.log1p(_run_lengths(short)), np.log1p(_run_lengths(bullets > 0)), after_header,
         under_label, np.log1p(label_distance),
-        np.full(n, np.log1p(total_words)), np.full(n, np.log1p(n)), np.full(n, np.log1p(long_.sum())),
-        words / max(words.max(), 1.0),
-    ]
-    return np.column_stack([base] + [np.asarray(c, dtype=np.float64) for c in context])
+        np.log1p(total_words), np.log1p(n), np.log1p(long_.sum()), words / max(words.max(), 1.0),
+    ):
+        add(value)
+    if next(filled, None) is not None:
+        raise AssertionError("a context feature of CONTEXT_NAMES was not computed")
+    return X
 
 
 def context_of_scores(scores: np.ndarray, words: np.ndarray) -> np.ndarray:

@@ -24,6 +24,19 @@ import numpy as np
 MODEL_RESOURCE = "line-model.json"
 #: Version of the exported format; the loader refuses others.
 FORMAT = 1
+#: Rows (lines) walked down the trees at a time. Every line is scored on its own, so the blocks give
+#: the same scores as one walk over all rows; they bound the (rows x trees) work arrays of a huge dump.
+BLOCK_ROWS = 4096
+
+
+def row_blocks(rows: int, size: int | None = None) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive blocks of at most ``size`` rows covering ``rows`` rows.
+
+        >>> row_blocks(10, size=4)
+        [(0, 4), (4, 8), (8, 10)]
+    """
+    size = BLOCK_ROWS if size is None else size
+    return [(start, min(start + size, rows)) for start in range(0, rows, size)]
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ class Forest:
         object.__setattr__(self, "_left", left)
         object.__setattr__(self, "_value", value)
         object.__setattr__(self, "_roots", new_index[self.roots])
+        # Leaf indices are kept for attribution: the smallest integer type that holds every node.
+        object.__setattr__(self, "_leaf_dtype", np.int16 if len(old) < 2 ** 15 else np.int32)
         # Each leaf's path, for attribution: the split feature and the value change at each step from the
         # root (step ``d`` of a path shorter than ``depth`` credits 0.0 to feature 0, as a leaf "moving" to
         # itself would). The path is a function of the leaf, so a walk needs to remember only its leaves.
@@ -91,15 +106,22 @@ class Forest:
         in each tree (rows x trees).
 
         One step costs four gathers over a (rows x trees) index matrix; the row's feature value is read
-        from ``X`` flattened, at ``row * width + feature``.
+        from ``X`` flattened, at ``row * width + feature``. Rows go :data:`BLOCK_ROWS` at a time, so a
+        dump of half a million lines needs a few megabytes of index matrix, not gigabytes.
         """
-        rows, width = X.shape
+        rows = X.shape[0]
         trees = len(self._roots)
-        if rows == 0:
-            return np.zeros(0), np.zeros((0, trees), dtype=np.int64)
+        scores = np.zeros(rows)
+        leaves = np.empty((rows, trees), dtype=self._leaf_dtype)
+        for start, stop in row_blocks(rows):
+            scores[start:stop], leaves[start:stop] = self._walk_block(X[start:stop])
+        return scores, leaves
+
+    def _walk_block(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows, width = X.shape
         flat = np.ascontiguousarray(X, dtype=np.float64).reshape(-1)
         base = (np.arange(rows, dtype=np.int64) * width)[:, None]
-        node = np.empty((rows, trees), dtype=np.int64)
+        node = np.empty((rows, len(self._roots)), dtype=np.int64)
         node[:] = self._roots
         feature, threshold, left = self._feature, self._threshold, self._left
         for _ in range(self.depth):
@@ -125,14 +147,18 @@ class Forest:
         ``leaves`` is what a :meth:`walk` over all of ``X`` returned and ``rows``
         the rows wanted from it, so no second walk is needed.
         """
-        if leaves is None:
-            leaves = self.walk(X)[1]
         if rows is None:
             rows = np.arange(X.shape[0])
-        count, width = len(rows), X.shape[1]
-        if count == 0 or len(self._roots) <= 1:
-            return np.zeros(count, dtype=np.int64)
-        leaf = leaves[rows, 1:]
+        if len(rows) == 0 or len(self._roots) <= 1:
+            return np.zeros(len(rows), dtype=np.int64)
+        if leaves is None:
+            leaves = self.walk(X[rows])[1]
+            rows = np.arange(len(rows))
+        return np.concatenate([self._most_negative(leaves[rows[start:stop], 1:], X.shape[1])
+                               for start, stop in row_blocks(len(rows))])
+
+    def _most_negative(self, leaf: np.ndarray, width: int) -> np.ndarray:
+        count = len(leaf)
         offset = (np.arange(count) * width)[:, None]
         contribution = np.zeros(count * width)
         for d in range(self._path_feature.shape[1]):

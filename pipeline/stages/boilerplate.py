@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pipeline.boilerplate.features import FEATURE_NAMES, context_of_scores, line_features
-from pipeline.boilerplate.model import LineModel, load_model
+from pipeline.boilerplate.model import LineModel, load_model, row_blocks
 from pipeline.boilerplate.rules import RULE_REASONS
 from pipeline.document import Document, Line
 
@@ -60,8 +60,12 @@ def _scores(X: np.ndarray, model: LineModel) -> tuple[np.ndarray, list[np.ndarra
     """The second stage's probabilities, and the first stage's leaves (for naming removals)."""
     raw, leaves = model.first.walk(X)
     first = 1.0 / (1.0 + np.exp(-raw))
-    words = np.expm1(X[:, _COLUMN["words"]])
-    return model.second.predict(np.hstack([X, context_of_scores(first, words)])), leaves
+    context = context_of_scores(first, np.expm1(X[:, _COLUMN["words"]]))
+    # The second stage reads both matrices side by side, joined a block of lines at a time (a copy of
+    # a huge dump's whole feature matrix would double the stage's memory).
+    second = [model.second.predict(np.hstack([X[start:stop], context[start:stop]]))
+              for start, stop in row_blocks(len(X))]
+    return (np.concatenate(second) if second else np.zeros(0)), leaves
 
 
 #: A run of at least this many bulleted lines is one list, and a list shares one fate ...
