@@ -102,6 +102,25 @@ def test_html_with_no_article_falls_back_to_visible_text() -> None:
     assert " ".join(line.text for line in extraction.lines) == "hello world"
 
 
+def test_fallback_breaks_lines_at_blocks_and_skips_comments_and_scripts() -> None:
+    from pipeline.stages.extract import _blocks_from_soup
+
+    html = ("<html><head><title>T</title></head><body><div>Menu <span>one</span><ul><li>First</li><li>Second"
+            "</li></ul>after the list<!-- a comment --></div><script>var x = 1;</script><p>Closing "
+            "<b>words</b></p>tail</body></html>")
+    assert [text for _, text in _blocks_from_soup(html)] == ["Menu one", "First", "Second", "after the list",
+                                                            "Closing words", "tail"]
+
+
+def test_fallback_reads_a_page_nested_thousands_deep() -> None:
+    # Broken generators nest <div>s without closing them; the fallback walks the page once, without
+    # recursion, so such a page gives its text instead of a RecursionError or a timeout.
+    from pipeline.stages.extract import _blocks_from_soup
+
+    html = "<html><body>" + "<div>" * 20_000 + "Deep text." + "</div>" * 20_000 + "<p>After.</p></body></html>"
+    assert [text for _, text in _blocks_from_soup(html)] == ["Deep text.", "After."]
+
+
 def test_text_beside_and_after_blocks_is_kept() -> None:
     """trafilatura leaves text directly in containers and after blocks; none of it may be lost."""
     from lxml import etree
