@@ -56,7 +56,7 @@ def body_scores(X: np.ndarray, model: LineModel) -> np.ndarray:
     return _scores(X, model)[0]
 
 
-def _scores(X: np.ndarray, model: LineModel) -> tuple[np.ndarray, list[np.ndarray]]:
+def _scores(X: np.ndarray, model: LineModel) -> tuple[np.ndarray, np.ndarray]:
     """The second stage's probabilities, and the first stage's leaves (for naming removals)."""
     raw, leaves = model.first.walk(X)
     first = 1.0 / (1.0 + np.exp(-raw))
