@@ -271,3 +271,15 @@ def test_huge_documents_are_scored_in_blocks_with_the_same_decisions(monkeypatch
     assert np.array_equal(document_features(lines, html=False), whole_features)
     assert classify_lines(lines) == whole
     assert "" in whole and any(whole)  # both kept and removed lines were compared
+
+
+def test_shipped_line_model_was_trained_with_the_trainers_settings() -> None:
+    # `make train` rebuilds the model from these settings; a change to them without a retrained model
+    # would ship a model the trainer no longer makes.
+    from importlib import metadata
+
+    from pipeline.training.train import FIRST_ROUNDS, PARAMS, SECOND_ROUNDS
+
+    info = load_model().info
+    assert info["params"] == PARAMS and info["rounds"] == [FIRST_ROUNDS, SECOND_ROUNDS]
+    assert info["lightgbm"] == metadata.version("lightgbm")  # the version pyproject.toml pins

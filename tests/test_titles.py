@@ -131,3 +131,13 @@ def test_silver_titles_of_html_pages_are_their_headlines() -> None:
     assert headline_of_page(page) == "Flooding forces hundreds from homes"
     page = "<html><head><title>Storm leaves thousands without power - Daily News</title></head><body></body></html>"
     assert headline_of_page(page) == "Storm leaves thousands without power"
+
+
+def test_shipped_title_model_was_trained_with_the_trainers_settings() -> None:
+    from importlib import metadata
+
+    from pipeline.training.titles import PARAMS, ROUNDS
+
+    info = json.loads(resources.files("pipeline").joinpath("resources", MODEL_RESOURCE).read_text("utf-8"))["info"]
+    assert info["params"] == PARAMS and info["rounds"] == ROUNDS
+    assert info["lightgbm"] == metadata.version("lightgbm")  # the version pyproject.toml pins
