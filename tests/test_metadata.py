@@ -134,3 +134,13 @@ def test_html_dates_come_from_meta_json_ld_headline_and_page_in_that_order() -> 
     assert first_dateline(load_html(ARTICLE.format(meta="", visible="", footer=FOOTER))) is None
     dated = ARTICLE.format(meta="", visible="Posted 3 March 2021", footer=FOOTER)
     assert first_dateline(load_html(dated)) == "2021-03-03"
+
+
+def test_a_byline_with_a_long_date_after_it_gives_the_author_and_the_date() -> None:
+    lines = ["What is NATO’s New Mission in Iraq?",
+             "By Scott Levine – Updated Sep 9, 2025 at 1:00 PM EST | Fact-checked by Frank Bass", BODY]
+    assert dump_metadata(lines, first_body=2).get("author") == "Scott Levine"
+    meta = dump_metadata(["What is NATO’s New Mission in Iraq?", "By Korin MillerPublished: Jan 29, 2025", BODY],
+                         first_body=2)
+    assert (meta["author"], meta["date"]) == ("Korin Miller", "2025-01-29")
+    assert meta["meta_lines"][1] == "dateline"  # the line leaves the body once, as what it was first found to be

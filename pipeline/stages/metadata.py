@@ -98,14 +98,14 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
             meta["author"] = author
     head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
     for index, text in enumerate(texts[:head_end]):
-        if _words(text) > DATE_LINE_MAX_WORDS:
-            continue
-        if "date" not in meta and (date := find_date(text)):
+        if "date" not in meta and _words(text) <= DATE_LINE_MAX_WORDS and (date := find_date(text)):
             meta["date"] = date
             meta["meta_lines"].setdefault(index, "dateline")
             if site := _site_from(text, date_found=True):
                 meta.setdefault("site", site)
-        elif "author" not in meta and (author := find_byline(text)):
+        # One line often holds both ("By Jane Roe | Updated March 3, 2024 at 9:00 AM"); find_byline
+        # takes only a line that starts with a credit word, however long the date after the names.
+        if "author" not in meta and (author := find_byline(text)):
             meta["author"] = author
             meta["meta_lines"].setdefault(index, "byline")
     for index, text in enumerate(texts):

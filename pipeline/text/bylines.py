@@ -11,6 +11,10 @@ what follows the names (a desk, a date, an agency, "Staff Writer") is cut off::
     'Rachael Link'
     >>> find_byline("By Mike Wuerthele and Malcolm Owen")
     'Mike Wuerthele and Malcolm Owen'
+    >>> find_byline("By Korin MillerPublished: Jan 29, 2025")
+    'Korin Miller'
+    >>> find_byline("By Jill Barshay August 4, 2025")
+    'Jill Barshay'
     >>> find_byline("كتبت أسماء نصار")
     'أسماء نصار'
     >>> find_byline("حوار: آسيا العتروس")
@@ -86,6 +90,9 @@ _ENGLISH_STOP = re.compile(r"\s[-–—|/]\s|[|(@\d]|\s[-–—]$")
 _ARABIC_STOP = re.compile(r"[-–—|/(،,:؛\d٠-٩«»\"A-Za-z]")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u0640]+\.?$")
 
+_MONTH_AT_END = re.compile(r"\s(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+                           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*$")
+
 _TITLE_THEN_BY = re.compile(r"(?<=[?!.:\"”’'|–—\-؟])\s+(?=(?:by|BY|By)\s)")
 _TITLE_THEN_ARABIC = re.compile(r"\s+(?=(?:بقلم|كتبت|كتب|حوار|إعداد)\s*[:：\-–—])|(?<=[?!.:|–—\-؟»\"])\s+(?=بقلم\s)")
 
@@ -94,9 +101,9 @@ _TITLE_THEN_ARABIC = re.compile(r"\s+(?=(?:بقلم|كتبت|كتب|حوار|إ�
 #: ("By HNN Staff", "By JERUSALEM POST STAFF"), not a person.
 STAFF_WORDS = frozenset({"staff", "team", "desk", "editors", "reporters", "writers"})
 
-# Dumps glue words together ("Jonathan GarberFOXBusiness"): a lower-case letter
-# followed by two capitals starts a new word.
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z]{2})")
+# Dumps glue words together ("Jonathan GarberFOXBusiness", "Korin MillerPublished: Jan 29"): a
+# lower-case letter followed by two capitals, or by the label of a date, starts a new word.
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z]{2}|(?:Published|Updated|Posted|Modified)\b)")
 
 
 def _name_shape(part: str) -> bool:
@@ -124,7 +131,8 @@ def _english_names(rest: str) -> list[str]:
     """Names at the start of ``rest``, up to the first word that is not part of one."""
     stop = _ENGLISH_STOP.search(rest)
     if stop:
-        rest = rest[: stop.start()]
+        # A month right before the first digit starts the date, not a name ("By Jill Barshay August 4, 2025").
+        rest = _MONTH_AT_END.sub("", rest[: stop.start()]) if rest[stop.start()].isdigit() else rest[: stop.start()]
     words = _GLUED.sub(" ", rest.replace(" ,", ",")).split()
     names: list[str] = []
     current: list[str] = []
