@@ -144,3 +144,21 @@ def test_a_byline_with_a_long_date_after_it_gives_the_author_and_the_date() -> N
                          first_body=2)
     assert (meta["author"], meta["date"]) == ("Korin Miller", "2025-01-29")
     assert meta["meta_lines"][1] == "dateline"  # the line leaves the body once, as what it was first found to be
+
+
+def test_a_name_alone_next_to_the_dateline_is_the_author() -> None:
+    head = ["Top 10 Health and Nutrition Trends to Watch", "Kelia Losa Reinoso", "August 25, 2025"]
+    meta = dump_metadata(head + [BODY], first_body=3)
+    assert (meta["author"], meta["date"]) == ("Kelia Losa Reinoso", "2025-08-25")
+    assert meta["meta_lines"][1] == "byline"  # it leaves the body
+    # Buttons, menus and labels in title case beside the date are not names.
+    for furniture in ("Print Email Copy Link", "Get Started", "HR Strategy", "Read More", "Marketing Director"):
+        assert "author" not in dump_metadata([head[0], furniture, head[2], BODY], first_body=3), furniture
+
+
+def test_a_credit_on_its_own_line_takes_the_name_on_the_next() -> None:
+    lines = ["We Compiled the Top 7 SEO Agencies", "Written By", "Stephen Jesudunsin", "AI Writer", BODY]
+    meta = dump_metadata(lines, first_body=4)
+    assert meta["author"] == "Stephen Jesudunsin" and meta["meta_lines"][1] == meta["meta_lines"][2] == "byline"
+    prose = "I dove into the zero waste lifestyle in 2015 and never looked back, and here is how."
+    assert "author" not in dump_metadata(["A Title Here", "Written By", prose, BODY], first_body=3)

@@ -26,8 +26,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline.boilerplate.features import stopwords
+from pipeline.boilerplate.rules import match_rule
 from pipeline.document import Document, Line
-from pipeline.text.bylines import find_byline, split_title_byline
+from pipeline.text.bylines import bare_name, find_byline, is_lone_credit, split_title_byline
 from pipeline.text.dates import find_date, url_date
 from pipeline.text.titles import title_line
 
@@ -78,6 +80,22 @@ def _tags_after(texts: list[str], index: int, inline: str) -> list[str]:
     return tags
 
 
+#: Buttons printed around a byline ("Print Email Copy Link", "Share Post"): title case, like a name.
+_BUTTON_WORDS = frozenset("print email share post copy link save follow subscribe comment comments".split())
+
+
+def _printed_name(text: str) -> str | None:
+    """:func:`bare_name`, less what reads as page furniture: a line a boilerplate rule names ("Read
+    More"), one with a button's word, or one with a common English word ("Get Started", "All Posts",
+    "Great Day"), which a name rarely has (without a "By" in front, a name needs that evidence)."""
+    name = bare_name(text)
+    if name is None or match_rule(name, _words(name)) is not None:
+        return None
+    words = [word.lower().rstrip(".") for word in name.split()]
+    common = stopwords()
+    return None if any(word in common or word in _BUTTON_WORDS for word in words) else name
+
+
 def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bool] | None = None) -> dict[str, Any]:
     """Metadata of a text dump from its lines; ``meta_lines`` lists the lines used.
 
@@ -108,6 +126,20 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
         if "author" not in meta and (author := find_byline(text)):
             meta["author"] = author
             meta["meta_lines"].setdefault(index, "byline")
+        elif "author" not in meta and index + 1 < len(texts) and is_lone_credit(text) and \
+                _words(texts[index + 1]) <= DATE_LINE_MAX_WORDS and \
+                (author := find_byline(f"{text} {texts[index + 1]}")) and (_words(author) == 1 or bare_name(author)):
+            meta["author"] = author
+            meta["meta_lines"].setdefault(index, "byline")
+            meta["meta_lines"].setdefault(index + 1, "byline")
+    if "author" not in meta and (dateline := next((index for index, kind in meta["meta_lines"].items()
+                                                  if kind == "dateline"), None)) is not None:
+        # A name printed alone right above or below the dateline is the byline without its "By".
+        for index in (dateline - 1, dateline + 1):
+            if 0 <= index < len(texts) and index not in meta["meta_lines"] and (author := _printed_name(texts[index])):
+                meta["author"] = author
+                meta["meta_lines"][index] = "byline"
+                break
     for index, text in enumerate(texts):
         if "url" not in meta and (match := _URL_LINE.match(text)):
             meta["url"] = match.group(1)

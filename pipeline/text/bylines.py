@@ -55,12 +55,13 @@ NAME_PARTICLES = frozenset(
 )
 
 #: Capitalised words that end a name: roles, desks and labels printed after it
-#: ("Staff Writer", "Business Columnist", "Updated", "On").
+#: ("Staff Writer", "Business Columnist", "Marketing Director", "Updated", "On").
 NOT_NAME_WORDS = frozenset(
     """
     staff senior chief business sports sport political politics tech technology health science
     foreign national deputy associate managing contributing special guest editor editors writer
     writers reporter reporters correspondent columnist contributor journalist analyst producer
+    director manager sponsored
     editorial team desk news updated published posted last on at in for the a an this that our
     your with from via photo photos video and or
     monday tuesday wednesday thursday friday saturday sunday today yesterday
@@ -78,6 +79,9 @@ _ENGLISH_CREDIT = re.compile(
     r"^(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by\s*:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+#: A credit on a line of its own ("Written By", "بقلم"): the names are on the next line.
+_LONE_CREDIT = re.compile(r"^(?:(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by|"
+                          r"بقلم|إعداد|اعداد)\s*[:：]?$", re.IGNORECASE)
 # Arabic credit words: by the pen of, wrote (m./f.), interview, prepared by, report.
 _ARABIC_CREDIT = re.compile(
     r"^(?P<word>بقلم|كتبته|كتبت|كتبه|كتب|حوار|إعداد|اعداد|تقرير)(?=[\s:：\-–—/])\s*(?P<colon>[:：\-–—/])?\s*(?P<rest>\S.*)$"
@@ -210,6 +214,46 @@ def find_byline(text: str) -> str | None:
         if len(names) == 1 and len(names[0].split()) >= 2 and names[0] == match["name"].strip():
             return names[0]
     return None
+
+
+def is_lone_credit(text: str) -> bool:
+    """Whether ``text`` is a credit printed alone, its names on the next line::
+
+        >>> is_lone_credit("Written By"), find_byline("Written By" + " " + "Stephen Jesudunsin")
+        (True, 'Stephen Jesudunsin')
+    """
+    return bool(_LONE_CREDIT.match(text.strip()))
+
+
+#: A bare name has at least this many words ("Kelia Losa Reinoso"; one word is a label or a handle).
+BARE_NAME_MIN_WORDS = 2
+_ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
+_RUN_TOGETHER = re.compile(r"[a-z]{3}[A-Z]")
+
+
+def bare_name(text: str) -> str | None:
+    """The line when it is nothing but one person's name, else None.
+
+    Pages print the author without "By" in the block around the date
+    ("Kelia Losa Reinoso" over "August 25, 2025"); the metadata stage asks
+    only about the lines next to a dateline, as a name's shape alone proves
+    little::
+
+        >>> bare_name("Kelia Losa Reinoso"), bare_name("Business"), bare_name("HR Strategy"), bare_name("Craig McCarthy")
+        ('Kelia Losa Reinoso', None, None, 'Craig McCarthy')
+    """
+    text = " ".join(text.split())
+    if len(text) > MAX_BYLINE_CHARS or _ENGLISH_STOP.search(text):
+        return None
+    names = _english_names(text)
+    words = text.split()
+    if len(names) != 1 or names[0] != text or not BARE_NAME_MIN_WORDS <= len(words) <= MAX_NAME_WORDS:
+        return None
+    # Menus and labels are title case too: an acronym ("HR Strategy") or words run together
+    # ("Wedding ChecklistsJust Engaged") is not in a name.
+    if not text.isupper() and any(_ACRONYM.match(word) for word in words) or _RUN_TOGETHER.search(text):
+        return None
+    return text
 
 
 def split_authors(byline: str) -> list[str]:
