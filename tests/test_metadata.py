@@ -162,3 +162,11 @@ def test_a_credit_on_its_own_line_takes_the_name_on_the_next() -> None:
     assert meta["author"] == "Stephen Jesudunsin" and meta["meta_lines"][1] == meta["meta_lines"][2] == "byline"
     prose = "I dove into the zero waste lifestyle in 2015 and never looked back, and here is how."
     assert "author" not in dump_metadata(["A Title Here", "Written By", prose, BODY], first_body=3)
+
+
+def test_the_date_under_the_title_wins_over_the_sites_date_in_its_header() -> None:
+    lines = ["Tuesday February 11 2025", "Home | News | Sport", "Top 10 Health and Nutrition Trends to Watch",
+             "Kelia Losa Reinoso", "August 25, 2025", BODY]
+    meta = dump_metadata(lines, first_body=5)
+    assert (meta["date"], meta["author"]) == ("2025-08-25", "Kelia Losa Reinoso")
+    assert meta["meta_lines"][4] == "dateline" and 0 not in meta["meta_lines"]

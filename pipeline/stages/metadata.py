@@ -5,10 +5,12 @@ HTML pages arrive with trafilatura's metadata already on the document (from
 no markup, so its metadata is read off the lines before the article body, the
 way a person reads a printed page: the title is the headline-shaped line there
 that a small ranker trained on the dev corpora scores highest
-(:mod:`pipeline.text.titles`), the date is the first short line that is a date,
-the author comes from a byline, the URL from a line that is only a URL, the
-site from ``Site | tagline`` or ``date — Site`` lines, and tags from the line
-after a ``Tags:`` label::
+(:mod:`pipeline.text.titles`), the date is the first full date printed under
+it (else the first short line that is a date), the author comes from a byline
+("By Jane Roe", a "Written by" line over the name, or a name printed alone next
+to the dateline), the URL from a line that is only a URL, the site from
+``Site | tagline`` or ``date — Site`` lines, and tags from the line after a
+``Tags:`` label::
 
     >>> lines = ["Home", "What is new? By Jane Roe", "20 January 2019 — Outlook",
     ...          "A long first paragraph of the article, with many words, the first body line of it."]
@@ -39,6 +41,8 @@ LONE_HEADLINE_MIN_WORDS, LONE_HEADLINE_MAX_WORDS = 2, 30
 DATE_LINE_MAX_WORDS = 10
 #: How far after the first body line a dateline or byline may still stand.
 HEAD_SLACK_LINES = 3
+#: A full date at most this many lines under the title is the article's date.
+DATELINE_UNDER_TITLE = 6
 #: A body line this long (in words) marks where the article starts.
 FIRST_BODY_MIN_WORDS = 12
 
@@ -96,6 +100,19 @@ def _printed_name(text: str) -> str | None:
     return None if any(word in common or word in _BUTTON_WORDS for word in words) else name
 
 
+def _dateline(text: str) -> str | None:
+    """The date of a dateline (a short line with a date), else None."""
+    return find_date(text) if _words(text) <= DATE_LINE_MAX_WORDS else None
+
+
+def _take_dateline(meta: dict[str, Any], index: int, text: str, date: str) -> None:
+    """Record the date of the dateline at ``index``, and the site name it may carry."""
+    meta["date"] = date
+    meta["meta_lines"].setdefault(index, "dateline")
+    if site := _site_from(text, date_found=True):
+        meta.setdefault("site", site)
+
+
 def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bool] | None = None) -> dict[str, Any]:
     """Metadata of a text dump from its lines; ``meta_lines`` lists the lines used.
 
@@ -114,13 +131,16 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
                 meta["meta_lines"][other] = "title"
         if author:
             meta["author"] = author
+        # The date printed under the headline is the article's; a date higher up is often the
+        # site's "today" in its header.
+        for below in range(index + 1, min(len(texts), index + 1 + DATELINE_UNDER_TITLE)):
+            if (date := _dateline(texts[below])) and len(date) == len("2000-01-01"):
+                _take_dateline(meta, below, texts[below], date)
+                break
     head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
     for index, text in enumerate(texts[:head_end]):
-        if "date" not in meta and _words(text) <= DATE_LINE_MAX_WORDS and (date := find_date(text)):
-            meta["date"] = date
-            meta["meta_lines"].setdefault(index, "dateline")
-            if site := _site_from(text, date_found=True):
-                meta.setdefault("site", site)
+        if "date" not in meta and (date := _dateline(text)):
+            _take_dateline(meta, index, text, date)
         # One line often holds both ("By Jane Roe | Updated March 3, 2024 at 9:00 AM"); find_byline
         # takes only a line that starts with a credit word, however long the date after the names.
         if "author" not in meta and (author := find_byline(text)):
