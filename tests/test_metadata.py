@@ -170,3 +170,11 @@ def test_the_date_under_the_title_wins_over_the_sites_date_in_its_header() -> No
     meta = dump_metadata(lines, first_body=5)
     assert (meta["date"], meta["author"]) == ("2025-08-25", "Kelia Losa Reinoso")
     assert meta["meta_lines"][4] == "dateline" and 0 not in meta["meta_lines"]
+
+
+def test_a_name_before_the_date_on_the_dateline_is_the_author() -> None:
+    lines = ["How to Create and Market Five-Star Tour Packages", "Charlotte Gannon • November 4, 2025", BODY]
+    meta = dump_metadata(lines, first_body=2)
+    assert (meta["author"], meta["date"]) == ("Charlotte Gannon", "2025-11-04")
+    lines = ["How to Create and Market Five-Star Tour Packages", "Friday, November 4, 2025", BODY]
+    assert "author" not in dump_metadata(lines, first_body=2)

@@ -31,7 +31,7 @@ from typing import Any
 from pipeline.boilerplate.features import stopwords
 from pipeline.boilerplate.rules import match_rule
 from pipeline.document import Document, Line
-from pipeline.text.bylines import bare_name, find_byline, is_lone_credit, split_title_byline
+from pipeline.text.bylines import bare_name, find_byline, is_lone_credit, name_before_date, split_title_byline
 from pipeline.text.dates import find_date, url_date
 from pipeline.text.titles import title_line
 
@@ -154,12 +154,15 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
             meta["meta_lines"].setdefault(index + 1, "byline")
     if "author" not in meta and (dateline := next((index for index, kind in meta["meta_lines"].items()
                                                   if kind == "dateline"), None)) is not None:
-        # A name printed alone right above or below the dateline is the byline without its "By".
+        # A name printed alone right above or below the dateline, or before the date on it, is the
+        # byline without its "By".
         for index in (dateline - 1, dateline + 1):
-            if 0 <= index < len(texts) and index not in meta["meta_lines"] and (author := _printed_name(texts[index])):
+            if "author" not in meta and 0 <= index < len(texts) and index not in meta["meta_lines"] and \
+                    (author := _printed_name(texts[index])):
                 meta["author"] = author
                 meta["meta_lines"][index] = "byline"
-                break
+        if "author" not in meta and (author := _printed_name(name_before_date(texts[dateline]))):
+            meta["author"] = author
     for index, text in enumerate(texts):
         if "url" not in meta and (match := _URL_LINE.match(text)):
             meta["url"] = match.group(1)

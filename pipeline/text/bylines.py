@@ -256,6 +256,23 @@ def bare_name(text: str) -> str | None:
     return text
 
 
+#: Where the date starts in a "Name • Oct 20, 2025" line: after a separator or a "Published" label,
+#: a digit or a month name followed by a digit.
+_DATE_AFTER_NAME = re.compile(
+    r"\s*(?:[•|·–—-]\s*)?(?:(?:Published|Updated|Posted)\b:?\s*)?"
+    r"(?=\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)")
+
+
+def name_before_date(text: str) -> str:
+    """What a dateline prints before its date ("" if it starts with the date)::
+
+        >>> name_before_date("Faith Katunga • Oct 20, 2025"), name_before_date("Tuhin Bhatt 19 Jun 2025")
+        ('Faith Katunga', 'Tuhin Bhatt')
+    """
+    match = _DATE_AFTER_NAME.search(text)
+    return text[:match.start()].strip() if match else ""
+
+
 def split_authors(byline: str) -> list[str]:
     """``"A, B and C"`` to ``["A", "B", "C"]``; an Arabic byline stays one name."""
     return [name for name in re.split(r",\s*|\s+and\s+", byline) if name]
