@@ -178,3 +178,18 @@ def test_a_name_before_the_date_on_the_dateline_is_the_author() -> None:
     assert (meta["author"], meta["date"]) == ("Charlotte Gannon", "2025-11-04")
     lines = ["How to Create and Market Five-Star Tour Packages", "Friday, November 4, 2025", BODY]
     assert "author" not in dump_metadata(lines, first_body=2)
+
+
+def test_html_author_without_a_by_around_the_headline() -> None:
+    from pipeline.stages.metadata import html_metadata
+
+    headline = "State of SEO in 2026: Trends and Predictions"
+    page = {"headlines": [headline], "near_headline": [headline, "16 December 2025", "by", "Sam O'Brien", "Contents"]}
+    assert html_metadata({}, page, [])["author"] == "Sam O'Brien"
+    page = {"headlines": [headline], "near_headline": [headline, "Elliot Raba", "23.07.2025", "6 min read"]}
+    assert html_metadata({}, page, [])["author"] == "Elliot Raba"
+    page = {"headlines": [headline], "near_headline": [headline, "Read More", "23.07.2025", "6 min read"]}
+    assert "author" not in html_metadata({}, page, [])
+    # A declared author (<meta>, JSON-LD, trafilatura's search) stands.
+    assert "author" not in html_metadata({"author": "Jane Roe"}, page | {"near_headline": [headline, "Elliot Raba",
+                                                                                          "23.07.2025"]}, [])
