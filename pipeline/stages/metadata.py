@@ -28,10 +28,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.boilerplate.features import stopwords
-from pipeline.boilerplate.rules import match_rule
 from pipeline.document import Document, Line
-from pipeline.text.bylines import bare_name, find_byline, is_lone_credit, name_before_date, split_title_byline
+from pipeline.text.bylines import credit_over_name, find_byline, name_at_dateline, split_title_byline, unmarked_author
 from pipeline.text.dates import find_date, url_date
 from pipeline.text.titles import title_line
 
@@ -84,41 +82,6 @@ def _tags_after(texts: list[str], index: int, inline: str) -> list[str]:
     return tags
 
 
-#: Buttons printed around a byline ("Print Email Copy Link", "Share Post"): title case, like a name.
-_BUTTON_WORDS = frozenset("print email share post copy link save follow subscribe comment comments".split())
-
-
-def _printed_name(text: str) -> str | None:
-    """:func:`bare_name`, less what reads as page furniture: a line a boilerplate rule names ("Read
-    More"), one with a button's word, or one with a common English word ("Get Started", "All Posts",
-    "Great Day"), which a name rarely has (without a "By" in front, a name needs that evidence)."""
-    name = bare_name(text)
-    if name is None or match_rule(name, _words(name)) is not None:
-        return None
-    words = [word.lower().rstrip(".") for word in name.split()]
-    common = stopwords()
-    return None if any(word in common or word in _BUTTON_WORDS for word in words) else name
-
-
-def _credit_over_name(texts: list[str], index: int) -> str | None:
-    """The name on the line after a credit printed alone ("Written By" over "Jane Roe"), else None."""
-    if index + 1 >= len(texts) or not is_lone_credit(texts[index]) or _words(texts[index + 1]) > DATE_LINE_MAX_WORDS:
-        return None
-    author = find_byline(f"{texts[index]} {texts[index + 1]}")
-    return author if author and (_words(author) == 1 or bare_name(author)) else None
-
-
-def _name_at_dateline(texts: list[str], dateline: int, taken: Iterable[int] = ()) -> tuple[str, int] | None:
-    """A byline without its "By": a name printed alone right above or below the dateline (lines in
-    ``taken`` excepted), else one printed before the date on it; with the index of its line."""
-    for index in (dateline - 1, dateline + 1):
-        if 0 <= index < len(texts) and index not in taken and (name := _printed_name(texts[index])):
-            return name, index
-    if name := _printed_name(name_before_date(texts[dateline])):
-        return name, dateline
-    return None
-
-
 def _dateline(text: str) -> str | None:
     """The date of a dateline (a short line with a date), else None."""
     return find_date(text) if _words(text) <= DATE_LINE_MAX_WORDS else None
@@ -165,13 +128,13 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
         if "author" not in meta and (author := find_byline(text)):
             meta["author"] = author
             meta["meta_lines"].setdefault(index, "byline")
-        elif "author" not in meta and (author := _credit_over_name(texts, index)):
+        elif "author" not in meta and (author := credit_over_name(texts, index)):
             meta["author"] = author
             meta["meta_lines"].setdefault(index, "byline")
             meta["meta_lines"].setdefault(index + 1, "byline")
     if "author" not in meta and (dateline := next((index for index, kind in meta["meta_lines"].items()
                                                   if kind == "dateline"), None)) is not None:
-        if found := _name_at_dateline(texts, dateline, taken=meta["meta_lines"]):
+        if found := name_at_dateline(texts, dateline, taken=meta["meta_lines"]):
             meta["author"], index = found
             if index != dateline:
                 meta["meta_lines"][index] = "byline"
@@ -290,18 +253,6 @@ def publication_date(known: dict[str, Any], page: dict[str, Any]) -> str | None:
     return next((date for candidate in candidates if (date := candidate())), None)
 
 
-def _unmarked_author(near: list[str]) -> str | None:
-    """The author among the short texts around an HTML page's headline (nearest first) when no byline
-    names one: under a credit printed alone, or next to the first full date, as in a dump."""
-    for index in range(len(near)):
-        if author := _credit_over_name(near, index):
-            return author
-    dateline = next((index for index, text in enumerate(near)
-                     if (date := _dateline(text)) and len(date) == len("2000-01-01")), None)
-    found = _name_at_dateline(near, dateline, taken={0}) if dateline is not None else None  # near[0]: the headline
-    return found[0] if found else None
-
-
 def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]) -> dict[str, Any]:
     """Title, date and author of an HTML page from its headline and the text around it.
 
@@ -317,7 +268,7 @@ def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]
     if not known.get("author"):
         if authors := [author for text in near if (author := find_byline(text))]:
             found["author"] = authors[0]
-        elif author := _unmarked_author(near):
+        elif author := unmarked_author(near):
             found["author"] = author
     titles = {text for text in (title, known.get("title")) if text}
     for index, line in enumerate(lines[:HEAD_SLACK_LINES]):

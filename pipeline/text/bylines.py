@@ -27,6 +27,11 @@ Titles sometimes carry the byline on the same line::
     >>> split_title_byline("What is NATO’s New Mission in Iraq? By Salman Rafi Sheikh")
     ('What is NATO’s New Mission in Iraq?', 'Salman Rafi Sheikh')
 
+Pages also print the author without a credit word: under a "Written By" on a
+line of its own (:func:`credit_over_name`), or alone next to the date
+(:func:`name_at_dateline`, :func:`unmarked_author`). Such a name must have the
+shape of one and nothing of page furniture (:func:`printed_name`).
+
 The rules are conservative: a line is a byline only when the words after the
 credit word look like names (capitalised English words, or a few Arabic words
 with nothing sentence-like after them). "X, Reuters" is taken only with a
@@ -36,6 +41,11 @@ known news agency after the comma.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+
+from pipeline.boilerplate.features import stopwords
+from pipeline.boilerplate.rules import match_rule
+from pipeline.text.dates import find_date
 
 #: A byline is short; longer lines that start with "By" are sentences
 #: ("By the time Buckley learned who had written the song, ...").
@@ -271,6 +281,64 @@ def name_before_date(text: str) -> str:
     """
     match = _DATE_AFTER_NAME.search(text)
     return text[:match.start()].strip() if match else ""
+
+
+#: The line under a credit printed alone holds the names and little else; a dateline is as short.
+NAME_LINE_MAX_WORDS = 10
+#: Buttons printed around a byline ("Print Email Copy Link", "Share Post"): title case, like a name.
+BUTTON_WORDS = frozenset("print email share post copy link save follow subscribe comment comments".split())
+
+
+def printed_name(text: str) -> str | None:
+    """:func:`bare_name`, less what reads as page furniture: a line a boilerplate rule names ("Read
+    More"), one with a button's word, or one with a common English word ("Get Started", "All Posts",
+    "Great Day"), which a name rarely has (without a "By" in front, a name needs that evidence)::
+
+        >>> printed_name("Elliot Raba"), printed_name("Get Started"), printed_name("Print Email Copy Link")
+        ('Elliot Raba', None, None)
+    """
+    name = bare_name(text)
+    if name is None or match_rule(name, len(name.split())) is not None:
+        return None
+    common = stopwords()
+    words = [word.lower().rstrip(".") for word in name.split()]
+    return None if any(word in common or word in BUTTON_WORDS for word in words) else name
+
+
+def credit_over_name(texts: Sequence[str], index: int) -> str | None:
+    """The name on the line after a credit printed alone ("Written By" over "Jane Roe"), else None."""
+    if index + 1 >= len(texts) or not is_lone_credit(texts[index]) or len(texts[index + 1].split()) > NAME_LINE_MAX_WORDS:
+        return None
+    author = find_byline(f"{texts[index]} {texts[index + 1]}")
+    return author if author and (len(author.split()) == 1 or bare_name(author)) else None
+
+
+def name_at_dateline(texts: Sequence[str], dateline: int, taken: Iterable[int] = ()) -> tuple[str, int] | None:
+    """A byline without its "By": a name printed alone right above or below the dateline (lines in
+    ``taken`` excepted), else one printed before the date on it; with the index of its line."""
+    for index in (dateline - 1, dateline + 1):
+        if 0 <= index < len(texts) and index not in taken and (name := printed_name(texts[index])):
+            return name, index
+    if name := printed_name(name_before_date(texts[dateline])):
+        return name, dateline
+    return None
+
+
+def unmarked_author(near: Sequence[str]) -> str | None:
+    """The author among the short texts around an HTML page's headline (the headline first, then the
+    nearest) when no byline names one: under a credit printed alone, or next to the first full date,
+    as in a dump::
+
+        >>> unmarked_author(["Rain Again", "Elliot Raba", "23.07.2025", "6 min read"])
+        'Elliot Raba'
+    """
+    for index in range(len(near)):
+        if author := credit_over_name(near, index):
+            return author
+    dateline = next((index for index, text in enumerate(near) if len(text.split()) <= NAME_LINE_MAX_WORDS
+                     and (date := find_date(text)) and len(date) == len("2000-01-01")), None)
+    found = name_at_dateline(near, dateline, taken={0}) if dateline is not None else None  # near[0]: the headline
+    return found[0] if found else None
 
 
 def split_authors(byline: str) -> list[str]:
