@@ -193,3 +193,18 @@ def test_html_author_without_a_by_around_the_headline() -> None:
     # A declared author (<meta>, JSON-LD, trafilatura's search) stands.
     assert "author" not in html_metadata({"author": "Jane Roe"}, page | {"near_headline": [headline, "Elliot Raba",
                                                                                           "23.07.2025"]}, [])
+
+
+def test_an_author_field_loses_the_date_run_into_it_and_goes_when_it_names_nobody() -> None:
+    from pipeline.document import Document, Line
+    from pipeline.stages.metadata import Metadata
+
+    def author_of(declared: str) -> str | None:
+        doc = Document(id="a.html", source="a.html")
+        doc.format, doc.metadata, doc.lines = "html", {"author": declared}, [Line(1, BODY)]
+        return Metadata().process(doc).metadata.get("author")
+
+    assert author_of("Luke Kim December") == "Luke Kim"
+    assert author_of("Supermove; February 8") == "Supermove"
+    assert author_of("Theresa May") == "Theresa May"
+    assert author_of("AM") is None and author_of("Dec") is None and author_of("-") is None

@@ -29,7 +29,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.document import Document, Line
-from pipeline.text.bylines import credit_over_name, find_byline, name_at_dateline, split_title_byline, unmarked_author
+from pipeline.text.bylines import (credit_over_name, find_byline, name_at_dateline, split_title_byline, tidy_author,
+                                   unmarked_author)
 from pipeline.text.dates import find_date, url_date
 from pipeline.text.titles import title_line
 
@@ -299,4 +300,9 @@ class Metadata:
         for key, value in found.items():
             if value and (key in overriding or not doc.metadata.get(key)):
                 doc.metadata[key] = value
+        if isinstance(author := doc.metadata.get("author"), str):  # from a byline, <meta>, JSON-LD or a search
+            if tidied := tidy_author(author):
+                doc.metadata["author"] = tidied
+            else:
+                del doc.metadata["author"]
         return doc

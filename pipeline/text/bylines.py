@@ -341,6 +341,28 @@ def unmarked_author(near: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+#: The start of a date run into an author field ("ServiceTitan November", "Supermove February 8"): a month
+#: with its day, or a month no surname is (May, March, June, April and August are names too).
+_TRAILING_DATE = re.compile(rf"[\s;,]+(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:January|February|September|October|"
+                            rf"November|December|Jan|Feb|Sept?|Oct|Nov|Dec)\.?),?\s*$")
+#: An author field that names nobody: a month, a time of day, or no letters at all.
+_NOBODY = re.compile(rf"^(?:{_MONTH}\.?|[AP]M)$|^[^\w]*$", re.IGNORECASE)
+
+
+def tidy_author(author: str) -> str | None:
+    """An author field without the date a page's markup ran into it; None when it names nobody::
+
+        >>> tidy_author("ServiceTitan November"), tidy_author("Supermove; February 8"), tidy_author("Theresa May")
+        ('ServiceTitan', 'Supermove', 'Theresa May')
+        >>> tidy_author("Dec"), tidy_author("AM"), tidy_author("-")
+        (None, None, None)
+    """
+    author = _TRAILING_DATE.sub("", author.strip()).rstrip(";, ")
+    return None if _NOBODY.match(author) else author
+
+
 def split_authors(byline: str) -> list[str]:
     """``"A, B and C"`` to ``["A", "B", "C"]``; an Arabic byline stays one name."""
     return [name for name in re.split(r",\s*|\s+and\s+", byline) if name]
