@@ -31,13 +31,11 @@ from typing import Any
 from pipeline.document import Document, Line
 from pipeline.text.bylines import (credit_over_name, find_byline, name_at_dateline, split_title_byline, tidy_author,
                                    unmarked_author)
-from pipeline.text.dates import find_date, url_date
+from pipeline.text.dates import dateline_date, find_date, url_date
 from pipeline.text.titles import title_line
 
 #: A page's only h1 is its title when it has at least this many words, and at most this many.
 LONE_HEADLINE_MIN_WORDS, LONE_HEADLINE_MAX_WORDS = 2, 30
-#: Date and byline lines are short; a longer line that mentions a date is prose.
-DATE_LINE_MAX_WORDS = 10
 #: How far after the first body line a dateline or byline may still stand.
 HEAD_SLACK_LINES = 3
 #: A full date at most this many lines under the title is the article's date.
@@ -83,11 +81,6 @@ def _tags_after(texts: list[str], index: int, inline: str) -> list[str]:
     return tags
 
 
-def _dateline(text: str) -> str | None:
-    """The date of a dateline (a short line with a date), else None."""
-    return find_date(text) if _words(text) <= DATE_LINE_MAX_WORDS else None
-
-
 def _take_dateline(meta: dict[str, Any], index: int, text: str, date: str) -> None:
     """Record the date of the dateline at ``index``, and the site name it may carry."""
     meta["date"] = date
@@ -117,12 +110,12 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
         # The date printed under the headline is the article's; a date higher up is often the
         # site's "today" in its header.
         for below in range(index + 1, min(len(texts), index + 1 + DATELINE_UNDER_TITLE)):
-            if (date := _dateline(texts[below])) and len(date) == len("2000-01-01"):
+            if date := dateline_date(texts[below], full=True):
                 _take_dateline(meta, below, texts[below], date)
                 break
     head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
     for index, text in enumerate(texts[:head_end]):
-        if "date" not in meta and (date := _dateline(text)):
+        if "date" not in meta and (date := dateline_date(text)):
             _take_dateline(meta, index, text, date)
         # One line often holds both ("By Jane Roe | Updated March 3, 2024 at 9:00 AM"); find_byline
         # takes only a line that starts with a credit word, however long the date after the names.

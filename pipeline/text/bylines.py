@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 
 from pipeline.boilerplate.features import stopwords
 from pipeline.boilerplate.rules import match_rule
-from pipeline.text.dates import find_date
+from pipeline.text.dates import DATELINE_MAX_WORDS, dateline_date
 
 #: A byline is short; longer lines that start with "By" are sentences
 #: ("By the time Buckley learned who had written the song, ...").
@@ -104,8 +104,10 @@ _ENGLISH_STOP = re.compile(r"\s[-–—|/]\s|[|(@\d]|\s[-–—]$")
 _ARABIC_STOP = re.compile(r"[-–—|/(،,:؛\d٠-٩«»\"A-Za-z]")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u0640]+\.?$")
 
-_MONTH_AT_END = re.compile(r"\s(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-                           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s*$")
+#: An English month, full or abbreviated.
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH_AT_END = re.compile(rf"\s{_MONTH}\.?\s*$")
 
 _TITLE_THEN_BY = re.compile(r"(?<=[?!.:\"”’'|–—\-؟])\s+(?=(?:by|BY|By)\s)")
 _TITLE_THEN_ARABIC = re.compile(r"\s+(?=(?:بقلم|كتبت|كتب|حوار|إعداد)\s*[:：\-–—])|(?<=[?!.:|–—\-؟»\"])\s+(?=بقلم\s)")
@@ -270,7 +272,7 @@ def bare_name(text: str) -> str | None:
 #: a digit or a month name followed by a digit.
 _DATE_AFTER_NAME = re.compile(
     r"\s*(?:[•|·–—-]\s*)?(?:(?:Published|Updated|Posted)\b:?\s*)?"
-    r"(?=\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)")
+    rf"(?=\d|{_MONTH}\.?\s+\d)")
 
 
 def name_before_date(text: str) -> str:
@@ -283,8 +285,6 @@ def name_before_date(text: str) -> str:
     return text[:match.start()].strip() if match else ""
 
 
-#: The line under a credit printed alone holds the names and little else; a dateline is as short.
-NAME_LINE_MAX_WORDS = 10
 #: Buttons printed around a byline ("Print Email Copy Link", "Share Post"): title case, like a name.
 BUTTON_WORDS = frozenset("print email share post copy link save follow subscribe comment comments".split())
 
@@ -307,7 +307,7 @@ def printed_name(text: str) -> str | None:
 
 def credit_over_name(texts: Sequence[str], index: int) -> str | None:
     """The name on the line after a credit printed alone ("Written By" over "Jane Roe"), else None."""
-    if index + 1 >= len(texts) or not is_lone_credit(texts[index]) or len(texts[index + 1].split()) > NAME_LINE_MAX_WORDS:
+    if index + 1 >= len(texts) or not is_lone_credit(texts[index]) or len(texts[index + 1].split()) > DATELINE_MAX_WORDS:
         return None
     author = find_byline(f"{texts[index]} {texts[index + 1]}")
     return author if author and (len(author.split()) == 1 or bare_name(author)) else None
@@ -335,14 +335,11 @@ def unmarked_author(near: Sequence[str]) -> str | None:
     for index in range(len(near)):
         if author := credit_over_name(near, index):
             return author
-    dateline = next((index for index, text in enumerate(near) if len(text.split()) <= NAME_LINE_MAX_WORDS
-                     and (date := find_date(text)) and len(date) == len("2000-01-01")), None)
+    dateline = next((index for index, text in enumerate(near) if dateline_date(text, full=True)), None)
     found = name_at_dateline(near, dateline, taken={0}) if dateline is not None else None  # near[0]: the headline
     return found[0] if found else None
 
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
-          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 #: The start of a date run into an author field ("ServiceTitan November", "Supermove February 8"): a month
 #: with its day, or a month no surname is (May, March, June, April and August are names too).
 _TRAILING_DATE = re.compile(rf"[\s;,]+(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:January|February|September|October|"

@@ -45,6 +45,9 @@ import re
 #: Lines longer than this are prose, not datelines (a dateline with weekday,
 #: time, labels and an author is about 60-90 characters).
 MAX_DATE_LINE_CHARS = 120
+#: A dateline (or a byline, a name under a credit) has at most this many words; a longer line
+#: that mentions a date is prose.
+DATELINE_MAX_WORDS = 10
 
 #: Words other than the date, its labels, weekdays and times that a dateline
 #: may hold (an author's name or a site name: "By Jane Doe | 20 Jan 2019").
@@ -217,6 +220,18 @@ _AMBIGUOUS_NUMERIC = re.compile(rf"(?<!\d)(?P<first>[0-3]?\d)([-/.])(?P<second>[
 _URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)([/-])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)(?=[/_.-]|$)"
 )
+
+
+def dateline_date(text: str, full: bool = False) -> str | None:
+    """The date of a dateline (a line of at most :data:`DATELINE_MAX_WORDS` words with a date), else
+    None; with ``full``, only a full date (a day, not just a month)::
+
+        >>> dateline_date("Updated March 3, 2024"), dateline_date("March 2024", full=True)
+        ('2024-03-03', None)
+    """
+    if len(text.split()) > DATELINE_MAX_WORDS or not (date := find_date(text)):
+        return None
+    return date if not full or len(date) == len("2000-01-01") else None
 
 
 def markup_date(value: str | None) -> str | None:

@@ -53,7 +53,7 @@ import numpy as np
 
 from pipeline.boilerplate.model import Forest
 from pipeline.text.bylines import find_byline, split_title_byline
-from pipeline.text.dates import find_date
+from pipeline.text.dates import DATELINE_MAX_WORDS, find_date
 
 MODEL_RESOURCE = "title-model.json"
 #: Version of the exported model format; the loader refuses others.
@@ -71,8 +71,6 @@ MAIN_TEXT_SHARE = 0.1
 ECHO_REACH = 20
 #: A candidate this short proves nothing by ending another line ("News").
 MIN_ECHO_CHARS = 12
-#: Date and byline lines are short; a longer line that mentions a date is prose.
-DATELINE_MAX_WORDS = 10
 #: A dateline or byline within this many lines after a candidate belongs to it.
 DATELINE_REACH = 3
 #: The "first paragraphs" are this many lines of at least :data:`PARAGRAPH_MIN_WORDS` words from the anchor on.
