@@ -172,6 +172,18 @@ def test_the_date_under_the_title_wins_over_the_sites_date_in_its_header() -> No
     assert meta["meta_lines"][4] == "dateline" and 0 not in meta["meta_lines"]
 
 
+def test_a_credit_line_under_the_title_gives_its_date_and_a_sentence_there_does_not() -> None:
+    head = ["Home | Tours | Contact", "How to Create and Market Five-Star Tour Packages"]
+    for credit, date in [("By Sarah Schwartz — November 18, 2025 6 min read", "2025-11-18"),
+                         ("March 15, 2022 · 3 min read · By ASU Online", "2022-03-15"),
+                         ("Posted on December 20, 2025 by Jean-Luc Aufranc (CNXSoft) - 5 Comments", "2025-12-20")]:
+        meta = dump_metadata([*head, credit, BODY, BODY], first_body=3)
+        assert (meta.get("date"), meta["meta_lines"].get(2)) == (date, "dateline"), credit
+    for prose in ("The Black Friday campaign offers 50% off and is valid November 26 – December 3, 2025.",
+                  "Tours sold out. Bookings open again on March 3, 2026 for the summer"):
+        assert "date" not in dump_metadata([*head, prose, BODY, BODY], first_body=3), prose
+
+
 def test_a_name_before_the_date_on_the_dateline_is_the_author() -> None:
     lines = ["How to Create and Market Five-Star Tour Packages", "Charlotte Gannon • November 4, 2025", BODY]
     meta = dump_metadata(lines, first_body=2)

@@ -31,7 +31,7 @@ from typing import Any
 from pipeline.document import Document, Line
 from pipeline.text.bylines import (credit_over_name, find_byline, name_at_dateline, split_title_byline, tidy_author,
                                    unmarked_author)
-from pipeline.text.dates import dateline_date, find_date, url_date
+from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.text.titles import title_line
 
 #: A page's only h1 is its title when it has at least this many words, and at most this many.
@@ -110,7 +110,7 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
         # The date printed under the headline is the article's; a date higher up is often the
         # site's "today" in its header.
         for below in range(index + 1, min(len(texts), index + 1 + DATELINE_UNDER_TITLE)):
-            if date := dateline_date(texts[below], full=True):
+            if date := dateline_date(texts[below], full=True) or credit_line_date(texts[below]):
                 _take_dateline(meta, below, texts[below], date)
                 break
     head_end = min(len(texts), first_body + HEAD_SLACK_LINES)

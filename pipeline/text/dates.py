@@ -183,13 +183,9 @@ def _few_other_words(text: str, match: re.Match[str]) -> bool:
     return len(_WORD.findall(rest)) <= MAX_OTHER_WORDS
 
 
-def find_date(text: str) -> str | None:
-    """The date a short line states, as ``YYYY-MM-DD`` (or ``YYYY-MM``); ``None`` if it is not a dateline."""
-    if not text or len(text) > MAX_DATE_LINE_CHARS:
-        return None
-    if not _ANY_DIGIT.search(text):
-        return None  # cheap exit: most lines have no digits at all
-    text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
+def _leftmost_full_date(text: str) -> tuple[str | None, re.Match[str] | None, bool]:
+    """``(date, match, invalid)``: the leftmost valid full date of ``text`` (already folded) and its match;
+    ``invalid`` says a date-shaped match was not a valid date ("31 February 2019")."""
     best: tuple[int, tuple[int, int, int], re.Match[str]] | None = None
     invalid = False
     for pattern in _FULL_DATE_PATTERNS:
@@ -200,9 +196,22 @@ def find_date(text: str) -> str | None:
                     best = (match.start(), date, match)
                 break
             invalid = True
-    if best is not None:
-        _, (year, month, day), match = best
-        return f"{year:04d}-{month:02d}-{day:02d}" if _few_other_words(text, match) else None
+    if best is None:
+        return None, None, invalid
+    _, (year, month, day), match = best
+    return f"{year:04d}-{month:02d}-{day:02d}", match, invalid
+
+
+def find_date(text: str) -> str | None:
+    """The date a short line states, as ``YYYY-MM-DD`` (or ``YYYY-MM``); ``None`` if it is not a dateline."""
+    if not text or len(text) > MAX_DATE_LINE_CHARS:
+        return None
+    if not _ANY_DIGIT.search(text):
+        return None  # cheap exit: most lines have no digits at all
+    text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
+    date, match, invalid = _leftmost_full_date(text)
+    if date is not None and match is not None:
+        return date if _few_other_words(text, match) else None
     if invalid:
         return None  # "31 February 2019" is a broken date, not the month of February
     match = _MONTH_YEAR.search(text)
@@ -220,6 +229,28 @@ _AMBIGUOUS_NUMERIC = re.compile(rf"(?<!\d)(?P<first>[0-3]?\d)([-/.])(?P<second>[
 _URL_DATE = re.compile(
     r"/(?P<year>(?:19|20)\d\d)([/-])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)(?=[/_.-]|$)"
 )
+
+
+#: A credit line under a headline (names, a date, a reading time, a section) has at most this many words.
+CREDIT_LINE_MAX_WORDS = 24
+#: A sentence ends inside the line ("sold out. Bookings ...") or at its end ("... December 3, 2025.").
+_SENTENCE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]|\w{2}[.!?]$")
+
+
+def credit_line_date(text: str) -> str | None:
+    """The full date in a credit line, which a dateline's few-words rule turns down::
+
+        >>> credit_line_date("By Sarah Schwartz — November 18, 2025 6 min read")
+        '2025-11-18'
+        >>> credit_line_date("Posted on December 20, 2025 by Jean-Luc Aufranc (CNXSoft) - 5 Comments")
+        '2025-12-20'
+
+    Only for a line where a dateline is expected (under the headline). A line that ends a sentence or
+    holds two is prose, and so is a long one: a date it mentions is not the article's.
+    """
+    if len(text.split()) > CREDIT_LINE_MAX_WORDS or _SENTENCE.search(text) or not _ANY_DIGIT.search(text):
+        return None
+    return _leftmost_full_date(text.translate(_DIGITS).translate(_ARABIC_FOLD))[0]
 
 
 def dateline_date(text: str, full: bool = False) -> str | None:
