@@ -316,13 +316,13 @@ class RunResult:
 
 #: A run in a fresh interpreter, so worker memory is a real run's (not this process's, forked).
 _RUN_SCRIPT = """
-import json, sys, time, resource
-from pipeline.runners.local import run
+import json, sys, time
+from pipeline.runners.local import peak_rss, run
 started, cpu = time.perf_counter(), time.process_time()
 summary = run(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), output_format=sys.argv[4])
 print(json.dumps({"docs": summary.documents, "seconds": time.perf_counter() - started,
                   "cpu": time.process_time() - cpu, "unchanged": summary.unchanged, "rss": summary.peak_rss,
-                  "parent_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+                  "parent_rss": peak_rss()}))
 """
 
 

@@ -337,3 +337,16 @@ def test_a_killed_run_leaves_no_partial_file_and_the_next_run_finishes(tmp_path:
     assert tree(out) == tree(tmp_path / "fresh")
     assert not (out / JOURNAL).exists() and (out / MANIFEST).exists()
     assert not [p for p in out.rglob(".*.tmp")]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc (Linux)")
+def test_peak_rss_is_the_programs_own_not_that_of_the_process_that_started_it() -> None:
+    # `pipeline bench` starts each measured run from its own large process; Linux keeps ru_maxrss across
+    # exec, so the runs reported the bench's size (498 MB) as their parent's peak.
+    ballast = bytearray(400 * 2**20)
+    ballast[::4096] = b"x" * len(range(0, len(ballast), 4096))  # touch every page: resident, not just reserved
+    code = "from pipeline.runners.local import peak_rss; print(peak_rss())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert local.peak_rss() >= len(ballast)
+    assert 0 < int(done.stdout) < 300 * 2**20
+    del ballast

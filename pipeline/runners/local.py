@@ -35,6 +35,7 @@ import multiprocessing
 import os
 import pickle
 import platform
+import resource
 import shutil
 import signal
 import sys
@@ -363,6 +364,23 @@ def current_rss() -> int:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def peak_rss() -> int:
+    """This process's largest resident set size so far, in bytes.
+
+    From ``VmHWM``, which starts afresh when a program is executed. ``ru_maxrss`` does not: Linux keeps
+    it across ``execve``, so a run started by a big process (``pipeline bench``) reported that process's
+    size as its own. ``ru_maxrss`` is the fallback where ``/proc`` is missing.
+    """
+    try:
+        with open("/proc/self/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 class SerialEngine:
