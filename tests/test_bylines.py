@@ -88,3 +88,20 @@ def test_any_text_is_safe(text: str) -> None:
     find_byline(text)
     split_title_byline(text)
     find_byline("By " + text)
+
+
+def test_a_byline_in_a_list_or_under_an_author_label() -> None:
+    assert find_byline("* by Christian Roth") == "Christian Roth"
+    assert find_byline("Author: Nirmita Panchal") == "Nirmita Panchal"
+    # A menu's item is not a byline: in a list, one word after "By" names nobody.
+    assert find_byline("* By Region") is None and find_byline("• By Topic") is None
+
+
+def test_the_author_a_dateline_credits_after_its_date() -> None:
+    from pipeline.text.bylines import credit_after_date
+
+    assert credit_after_date("September 1st, 2023 By Emily Norwood") == "Emily Norwood"
+    assert credit_after_date("Posted on December 20, 2025 by Jean-Luc Aufranc (CNXSoft) - 5 Comments") == \
+        "Jean-Luc Aufranc"
+    assert credit_after_date("Medically reviewed by Kim Rose on March 7, 2025") is None  # a reviewer
+    assert credit_after_date("Photo by Kim Rose") is None  # no date: not a dateline

@@ -184,6 +184,13 @@ def test_a_credit_line_under_the_title_gives_its_date_and_a_sentence_there_does_
         assert "date" not in dump_metadata([*head, prose, BODY, BODY], first_body=3), prose
 
 
+def test_a_name_credited_after_the_date_under_the_title_is_the_author() -> None:
+    lines = ["Home | Franchises", "The Best Tutoring Franchises of 2024", "September 1st, 2023 By Emily Norwood",
+             BODY, BODY]
+    meta = dump_metadata(lines, first_body=3)
+    assert (meta["author"], meta["date"], meta["meta_lines"][2]) == ("Emily Norwood", "2023-09-01", "dateline")
+
+
 def test_a_name_before_the_date_on_the_dateline_is_the_author() -> None:
     lines = ["How to Create and Market Five-Star Tour Packages", "Charlotte Gannon • November 4, 2025", BODY]
     meta = dump_metadata(lines, first_body=2)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.document import Document, Line
-from pipeline.text.bylines import (credit_over_name, find_byline, name_at_dateline, split_title_byline, tidy_author,
+from pipeline.text.bylines import (credit_after_date, credit_over_name, find_byline, name_at_dateline, split_title_byline, tidy_author,
                                    unmarked_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.text.titles import title_line
@@ -128,7 +128,9 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
             meta["meta_lines"].setdefault(index + 1, "byline")
     if "author" not in meta and (dateline := next((index for index, kind in meta["meta_lines"].items()
                                                   if kind == "dateline"), None)) is not None:
-        if found := name_at_dateline(texts, dateline, taken=meta["meta_lines"]):
+        if author := credit_after_date(texts[dateline]):
+            meta["author"] = author
+        elif found := name_at_dateline(texts, dateline, taken=meta["meta_lines"]):
             meta["author"], index = found
             if index != dateline:
                 meta["meta_lines"][index] = "byline"

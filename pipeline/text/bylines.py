@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 
 from pipeline.boilerplate.features import stopwords
 from pipeline.boilerplate.rules import match_rule
-from pipeline.text.dates import DATELINE_MAX_WORDS, dateline_date
+from pipeline.text.dates import DATELINE_MAX_WORDS, credit_line_date, dateline_date
 
 #: A byline is short; longer lines that start with "By" are sentences
 #: ("By the time Buckley learned who had written the song, ...").
@@ -86,9 +86,13 @@ NEWS_AGENCIES = frozenset(
 )
 
 _ENGLISH_CREDIT = re.compile(
-    r"^(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by\s*:?\s+(?P<rest>\S.*)$",
+    r"^(?P<bullet>[*•]\s*)?(?:(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by\s*:?|"
+    r"author\s*:)\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+#: "by" after a date on a dateline ("October 11, 2023 by Autumn Huerter"), unless it credits someone else.
+_CREDIT_AFTER_DATE = re.compile(r"(?<!reviewed )(?<!checked )(?<!photo )(?<!photos )(?<!image )(?<!edited )"
+                                r"\bby\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
 #: A credit on a line of its own ("Written By", "بقلم"): the names are on the next line.
 _LONE_CREDIT = re.compile(r"^(?:(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by|"
                           r"بقلم|إعداد|اعداد)\s*[:：]?$", re.IGNORECASE)
@@ -218,6 +222,8 @@ def find_byline(text: str) -> str | None:
         return None
     if match := _ENGLISH_CREDIT.match(text):
         names = _english_names(match["rest"])
+        if match["bullet"] and names and len(names[0].split()) < BARE_NAME_MIN_WORDS:
+            return None  # "* By Region": a menu's item; "* by Christian Roth" is a byline in a list
         return _join(names) if names else None
     if match := _ARABIC_CREDIT.match(text):
         return _arabic_name(match)
@@ -226,6 +232,21 @@ def find_byline(text: str) -> str | None:
         if len(names) == 1 and len(names[0].split()) >= 2 and names[0] == match["name"].strip():
             return names[0]
     return None
+
+
+def credit_after_date(text: str) -> str | None:
+    """The author a dateline credits after its date, else None::
+
+        >>> credit_after_date("October 11, 2023 by Autumn Huerter")
+        'Autumn Huerter'
+        >>> credit_after_date("Reviewed by Justin Meserole, on December 9, 2024") is None
+        True
+    """
+    if not dateline_date(text, full=True) and not credit_line_date(text):
+        return None
+    match = _CREDIT_AFTER_DATE.search(" ".join(text.split()))
+    names = _english_names(match["rest"]) if match else []
+    return _join(names) if names else None
 
 
 def is_lone_credit(text: str) -> bool:
