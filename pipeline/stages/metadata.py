@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.document import Document, Line
-from pipeline.text.bylines import (credit_after_date, credit_over_name, find_byline, name_at_dateline, split_title_byline, tidy_author,
-                                   unmarked_author)
+from pipeline.text.bylines import (credit_after_date, credit_over_name, find_byline, name_at_dateline,
+                                   split_title_byline, tidy_author, unmarked_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.text.titles import title_line
 

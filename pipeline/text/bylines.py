@@ -86,8 +86,9 @@ NEWS_AGENCIES = frozenset(
 )
 
 _ENGLISH_CREDIT = re.compile(
-    r"^(?P<bullet>[*•]\s*)?(?:(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by\s*:?|"
-    r"author\s*:)\s+(?P<rest>\S.*)$",
+    r"^(?P<bullet>[*•]\s*)?"
+    r"(?:(?:(?:written|words|story|text|reporting|reported|posted|compiled|interview)\s+)?by\s*:?|author\s*:)"
+    r"\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 #: "by" after a date on a dateline ("October 11, 2023 by Autumn Huerter"), unless it credits someone else.
