@@ -56,7 +56,7 @@ def config_from(args: argparse.Namespace):
 
 
 def main_clean(args: argparse.Namespace) -> int:
-    from pipeline.runners.local import Progress, run
+    from pipeline.runners.local import Progress, WorkerStartError, run
 
     progress = Progress.wanted() if args.progress is None else args.progress
     if args.scheduler and args.engine != "dask":
@@ -66,7 +66,7 @@ def main_clean(args: argparse.Namespace) -> int:
         summary = run(args.input, args.output, config_from(args), workers=args.workers,
                       output_format=args.output_format, timeout=args.timeout or None, progress=progress,
                       engine=args.engine, scheduler=args.scheduler)
-    except (NotADirectoryError, ValueError, ImportError) as error:
+    except (NotADirectoryError, ValueError, ImportError, WorkerStartError) as error:
         print(f"pipeline clean: {error}", file=sys.stderr)
         return 2
     print(summary.line())

@@ -350,3 +350,20 @@ def test_peak_rss_is_the_programs_own_not_that_of_the_process_that_started_it() 
     assert local.peak_rss() >= len(ballast)
     assert 0 < int(done.stdout) < 300 * 2**20
     del ballast
+
+
+def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Path) -> None:
+    # A thread in the calling program makes the pool start workers with "spawn", which imports the program
+    # again in each worker; without the __main__ guard each worker ends before it starts. Every document
+    # was recorded as "worker-crashed", one restart at a time, instead of the run saying why.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Budget Talks Stall\n\n" + "The committee met on Tuesday. " * 20)
+    script = tmp_path / "unguarded.py"
+    script.write_text("import sys, threading\nfrom pipeline.runners.local import run\n"
+                      "threading.Thread(target=threading.Event().wait, args=(60,), daemon=True).start()\n"
+                      "run(sys.argv[1], sys.argv[2], workers=1)\n")
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "in"), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "WorkerStartError" in done.stderr and "if __name__ == '__main__':" in done.stderr
+    assert not (tmp_path / "out" / "a.txt").exists() and not (tmp_path / "out" / RUN_SUMMARY).exists()

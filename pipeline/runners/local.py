@@ -23,7 +23,9 @@ failure's stage with reason ``timeout``), and a worker stuck in native code
 for :data:`HARD_TIMEOUT_GRACE` seconds more is killed and replaced, its
 document recorded as timed out, and the rest of its partition goes on. A
 worker that dies (a segfault, the OOM killer) is handled the same way, with
-reason ``worker-crashed``.
+reason ``worker-crashed``. A worker that ends before it has started is no
+document's fault: its documents wait for the next worker, and
+:data:`MAX_START_FAILURES` in a row stop the run with :class:`WorkerStartError`.
 """
 
 from __future__ import annotations
@@ -84,6 +86,11 @@ WALL_CLOCK_FACTOR = 4.0
 HARD_TIMEOUT_GRACE = 5.0
 #: How often the parent checks its workers and redraws the progress bar.
 POLL_SECONDS = 0.2
+#: A pool whose fresh workers end this many times in a row before they have started stops the run
+#: (:class:`WorkerStartError`): every document would fail the same way, as "worker-crashed".
+MAX_START_FAILURES = 3
+#: A worker's first message: it has started and waits for partitions.
+_STARTED = "started"
 
 
 # --------------------------------------------------------------------------
@@ -399,9 +406,15 @@ class SerialEngine:
         pass
 
 
+class WorkerStartError(RuntimeError):
+    """Worker processes end before they start: the run cannot clean anything."""
+
+
 def _worker_main(conn: Any, task: Callable[[Any], Result]) -> None:
-    """A pool worker: run ``task`` on partitions sent by the parent, one message per item."""
+    """A pool worker: say it has started, then run ``task`` on partitions sent by the parent, one message
+    per item."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    conn.send(_STARTED)
     while True:
         message = conn.recv()
         if message is None:
@@ -421,6 +434,7 @@ class _Worker:
     index: int = 0  # position in that partition of the document being cleaned
     end: int = 0  # position after the worker's last document
     started: float = 0.0  # when the current document was started
+    running: bool = False  # whether it has said it started (a process that ends before cannot start)
 
 
 def _start_method() -> str:
@@ -450,6 +464,7 @@ class LocalPool:
         self.workers: list[_Worker] = []
         self.peak_rss: dict[str, int] = {}
         self.restarts = 0
+        self.start_failures = 0  # workers in a row that ended before they started
 
     def start(self) -> None:
         """Start the workers now (``map`` starts them otherwise)."""
@@ -520,7 +535,11 @@ class LocalPool:
                 dead = worker.process.sentinel in ready
                 try:
                     while worker.conn in ready and worker.conn.poll():
-                        chunk, index, result, rss = worker.conn.recv()
+                        message = worker.conn.recv()
+                        if message == _STARTED:
+                            worker.running, self.start_failures = True, 0
+                            continue
+                        chunk, index, result, rss = message
                         record(chunk, index, result)
                         if rss:
                             key = str(worker.process.pid)
@@ -534,11 +553,29 @@ class LocalPool:
                 if worker.chunk is None:
                     continue
                 limit = self._hard_limit(docs[worker.chunk][worker.index])
-                if dead or not worker.process.is_alive():
+                if (dead or not worker.process.is_alive()) and not worker.running:
+                    self._restart_unstarted(worker, queue)
+                elif dead or not worker.process.is_alive():
                     self._replace(worker, "worker-crashed",
                                   f"the worker process ended (exit code {worker.process.exitcode})", docs, record, queue)
                 elif limit is not None and now - worker.started > limit:
                     self._replace(worker, "timeout", f"over {limit:g} s; the worker was stopped", docs, record, queue)
+
+    def _restart_unstarted(self, worker: _Worker, queue: deque[tuple[int, int]]) -> None:
+        """A worker ended before it started: its documents were not the cause, so they go back to the
+        queue as they are; a pool whose workers keep failing to start stops the run."""
+        worker.process.join()
+        worker.conn.close()
+        self.start_failures += 1
+        if self.start_failures >= MAX_START_FAILURES:
+            raise WorkerStartError(
+                f"{self.start_failures} worker processes in a row ended before they started (exit code "
+                f"{worker.process.exitcode}). With the {self.context.get_start_method()!r} start method each "
+                "worker imports the calling program's main module again: a script that calls the runner must "
+                "do so under `if __name__ == '__main__':`; its output above says why else they stopped")
+        assert worker.chunk is not None
+        queue.appendleft((worker.chunk, worker.index))
+        self.workers[self.workers.index(worker)] = self._spawn()
 
     def _replace(self, worker: _Worker, reason: str, detail: str, docs: dict[int, list[Any]],
                  record: Callable[[int, int, Result], None], queue: deque[tuple[int, int]]) -> None:
