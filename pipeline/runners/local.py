@@ -553,9 +553,10 @@ class LocalPool:
                 if worker.chunk is None:
                     continue
                 limit = self._hard_limit(docs[worker.chunk][worker.index])
-                if (dead or not worker.process.is_alive()) and not worker.running:
+                ended = dead or not worker.process.is_alive()
+                if ended and not worker.running:
                     self._restart_unstarted(worker, queue)
-                elif dead or not worker.process.is_alive():
+                elif ended:
                     self._replace(worker, "worker-crashed",
                                   f"the worker process ended (exit code {worker.process.exitcode})", docs, record, queue)
                 elif limit is not None and now - worker.started > limit:
@@ -568,11 +569,13 @@ class LocalPool:
         worker.conn.close()
         self.start_failures += 1
         if self.start_failures >= MAX_START_FAILURES:
-            raise WorkerStartError(
-                f"{self.start_failures} worker processes in a row ended before they started (exit code "
-                f"{worker.process.exitcode}). With the {self.context.get_start_method()!r} start method each "
-                "worker imports the calling program's main module again: a script that calls the runner must "
-                "do so under `if __name__ == '__main__':`; its output above says why else they stopped")
+            method = self.context.get_start_method()
+            why = ("their output above says why" if method == "fork" else
+                   f"with the {method!r} start method (used when the calling program runs threads) each worker "
+                   "imports the program's main module again: call the runner under "
+                   "`if __name__ == '__main__':`, or see their output above")
+            raise WorkerStartError(f"{self.start_failures} worker processes in a row ended before they started "
+                                   f"(exit code {worker.process.exitcode}); {why}")
         assert worker.chunk is not None
         queue.appendleft((worker.chunk, worker.index))
         self.workers[self.workers.index(worker)] = self._spawn()
