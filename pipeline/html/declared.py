@@ -66,10 +66,11 @@ def declared_metadata(tree: Any, url: str | None = None) -> dict[str, Any]:
 
 def searched_author(tree: Any) -> str | None:
     """The first author trafilatura's XPath expressions find on the page (``rel=author``,
-    ``class=author-name`` ...): for a page that declares none and prints no byline near its
-    headline (:func:`pipeline.text.bylines.unmarked_author` included), as it costs about 6 ms. trafilatura's ``extract_author`` first copies the page
-    and prunes comment threads, dates and figures from it; without that (3 ms more) the
-    author is right more often on wcxb-dev (0.687 vs 0.675)."""
+    ``class=author-name`` ...): for a page that declares none and prints no author near its
+    headline (:func:`pipeline.text.bylines.near_headline_author`), as it costs about 6 ms.
+    trafilatura's ``extract_author`` first copies the page and prunes comment threads, dates and
+    figures from it; without that (3 ms more) the author is right more often on wcxb-dev (0.687 vs
+    0.675)."""
     author = extract_metainfo(tree, AUTHOR_XPATHS, len_limit=120)
     return normalize_authors(None, author) if author else None
 

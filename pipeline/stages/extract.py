@@ -25,7 +25,7 @@ from lxml import etree
 from pipeline.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Document, Line
 from pipeline.html.declared import declared_metadata, htmldate_date, searched_author
 from pipeline.html.evidence import INVISIBLE, date_evidence, first_dateline, has_full_date, page_evidence, squash
-from pipeline.text.bylines import find_byline, unmarked_author
+from pipeline.text.bylines import near_headline_author
 from pipeline.text.dates import url_date
 
 #: Elements of trafilatura's output tree and the line kind each becomes.
@@ -156,8 +156,7 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     metadata = declared_metadata(tree, url)
     page = page_evidence(tree)
     page.update(date_evidence(tree))
-    near = page.get("near_headline", [])
-    if not metadata.get("author") and not any(find_byline(text) for text in near) and not unmarked_author(near):
+    if not metadata.get("author") and not near_headline_author(page.get("near_headline", [])):
         if author := searched_author(tree):
             metadata["author"] = author
     blocks, extractor = _trafilatura_blocks(tree, url, fast=True), "trafilatura-fast"

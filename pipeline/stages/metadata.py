@@ -30,7 +30,7 @@ from typing import Any
 
 from pipeline.document import Document, Line
 from pipeline.text.bylines import (credit_after_date, credit_over_name, find_byline, name_at_dateline,
-                                   split_title_byline, tidy_author, unmarked_author)
+                                   near_headline_author, split_title_byline, tidy_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.text.titles import title_line
 
@@ -261,11 +261,8 @@ def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]
     near = page.get("near_headline", [])
     if date := publication_date(known, page):
         found["date"] = date
-    if not known.get("author"):
-        if authors := [author for text in near if (author := find_byline(text))]:
-            found["author"] = authors[0]
-        elif author := unmarked_author(near):
-            found["author"] = author
+    if not known.get("author") and (author := near_headline_author(near)):
+        found["author"] = author
     titles = {text for text in (title, known.get("title")) if text}
     for index, line in enumerate(lines[:HEAD_SLACK_LINES]):
         if line.text.strip() in titles:

@@ -362,6 +362,16 @@ def unmarked_author(near: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
+def near_headline_author(near: Sequence[str]) -> str | None:
+    """The author printed around an HTML page's headline: the nearest byline, else
+    :func:`unmarked_author`::
+
+        >>> near_headline_author(["Rain Again", "By Jane Roe", "Elliot Raba", "23.07.2025"])
+        'Jane Roe'
+    """
+    return next((author for text in near if (author := find_byline(text))), None) or unmarked_author(near)
+
+
 #: The start of a date run into an author field ("ServiceTitan November", "Supermove February 8"): a month
 #: with its day, or a month no surname is (May, March, June, April and August are names too).
 _TRAILING_DATE = re.compile(rf"[\s;,]+(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:January|February|September|October|"
