@@ -53,9 +53,10 @@ DEFAULT_INCREMENTAL_DOCS = 10_000
 SHARD_RECORDS = 5_000
 #: Worker counts compared for scaling.
 WORKER_COUNTS = (1, 2)
-#: The per-document part of the chain, in the order the breakdown prints it.
-READ, SITE, WRITE = "read", "sitewide", "write"
-SECTIONS = ("text", "html", "scale", "incremental")
+SECTIONS = ("text", "html", "scale", "incremental", "runner")
+#: Documents of the runner-overhead measurement (one worker) and of its memory run (two workers).
+DEFAULT_RUNNER_DOCS = 20_000
+DEFAULT_RUNNER_SCALE_DOCS = 1_000_000
 #: Changes when the layout of generated corpora changes, so old ones are remade.
 CORPUS_LAYOUT = "layout-2"
 
@@ -156,7 +157,7 @@ def load() -> float:
 
 @dataclass
 class Timed:
-    """A stage wrapper that adds the time of each call to ``clock[name]``."""
+    """A stage wrapper that adds the time of each call (a batch, or one document) to ``clock[name]``."""
 
     stage: Any
     clock: dict[str, float]
@@ -170,11 +171,20 @@ class Timed:
         return self.stage.version
 
     def process(self, doc: Any) -> Any:
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, docs: list[Any]) -> list[Any]:
+        from pipeline.stages import process_batch
+
         started = time.perf_counter()
         try:
-            return self.stage.process(doc)
+            return process_batch(self.stage, docs)
         finally:
             self.clock[self.stage.name] += time.perf_counter() - started
+
+
+#: What the stage wrappers do not see: reading, the site pass, writing, and the runner around them.
+AROUND_STAGES = "read, site pass, write, runner"
 
 
 @dataclass
@@ -210,90 +220,78 @@ def trafilatura_alone(data: bytes) -> str:
     return trafilatura.extract(data) or ""
 
 
-def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_trafilatura: bool) -> ChainResult:
-    """Every document of ``corpus`` through the full chain in this process, stage by stage."""
-    from pipeline.core import Config, default_stages, run_stages
-    from pipeline.evaluation.metrics import shingle_scores, word_scores
-    from pipeline.runners.local import finish_document
-    from pipeline.sitewide import SiteCounts, apply_site_index, line_keys, site_key
-    from pipeline.stages.read import iter_input_files, read_tree
+def _every_language():
+    from pipeline.config import ALL_LANGUAGES, Config
 
-    from pipeline.stages.language import ALL_LANGUAGES
+    # Every page cleaned in full, as trafilatura alone extracts every page (the default ar/en would skip the rest).
+    return Config(languages=(ALL_LANGUAGES,))
+
+
+def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_trafilatura: bool) -> ChainResult:
+    """Every document of ``corpus`` through the full chain with ``pipeline.run`` in this process
+    (``workers=0``), each stage wrapped by a timer; then trafilatura alone on the same pages."""
+    from pipeline.chain import default_stages
+    from pipeline.runners.run import run
 
     result = ChainResult()
-    result.stages[READ] = 0.0
-    # Every page cleaned in full, as trafilatura alone extracts every page (the default ar/en would skip the rest).
-    stages = [Timed(stage, result.stages) for stage in default_stages(Config(languages=(ALL_LANGUAGES,)))]
+    config = _every_language()
+    stages = [Timed(stage, result.stages) for stage in default_stages(config)]
     shutil.rmtree(out, ignore_errors=True)
+    load_before = load()
+    started = time.perf_counter()
+    summary = run(corpus, out, stages=stages, config=config, workers=0)
+    result.seconds = time.perf_counter() - started
+    result.stages[AROUND_STAGES] = result.seconds - sum(result.stages.values())
+    result.docs = summary.documents
+    result.outcomes.update(summary.outcomes)
+    result.megabytes = sum(len(sample.data) for sample in samples.values()) / 1e6
+    if with_trafilatura:
+        for sample in samples.values():
+            started = time.perf_counter()
+            trafilatura_alone(sample.data)
+            result.trafilatura_seconds += time.perf_counter() - started
+    result.load = (load_before, load())
+    return result
+
+
+def measure_quality(samples: list[Sample], out: Path, with_trafilatura: bool) -> dict[str, dict[str, float]]:
+    """Extraction quality of the chain (and of trafilatura alone) on the distinct pages with a reference:
+    shingle F1 on scrapinghub, word F1 on wcxb-dev. One copy of each page, so no page's lines are
+    counted as repeated across its own copies by the site pass."""
+    from pipeline.evaluation.metrics import shingle_scores, word_scores
+    from pipeline.io.files import output_stem
+    from pipeline.review.outputs import load_output
+    from pipeline.runners.run import run
+
+    scored = [sample for sample in samples if sample.truth is not None]
+    corpus = out / "quality-in"
+    shutil.rmtree(corpus, ignore_errors=True)
+    for number, sample in enumerate(scored):
+        path = corpus / sample.corpus / f"{number:04d}-{sample.name.removesuffix('.gz')}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(sample.data)
+    run(corpus, out / "quality-out", config=_every_language(), workers=min(2, os.cpu_count() or 1))
     pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     traf_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
-    # Quality is scored on each page's first copy, with a site index of first copies only: the copies of
-    # a page share its site, and counted together they would make its own lines look site-repeated.
-    counts, first_counts, kept, firsts = SiteCounts(), SiteCounts(), [], {}
-    paths = iter_input_files(corpus)
-    load_before = load()
-    documents = read_tree(corpus, only={p.relative_to(corpus).as_posix() for p in paths})
-    while True:
-        started = time.perf_counter()
-        doc = next(documents, None)
-        if doc is None:
-            break
-        size = len(doc.raw)
-        result.stages[READ] += time.perf_counter() - started
-        raw = doc.raw
-        doc = run_stages(doc, stages)
-        keyed = time.perf_counter()
-        if doc.failure is None:
-            counts.add(site_key(doc), line_keys(doc))
-            doc.html = doc.text = ""
-        kept.append(doc)
-        result.stages[SITE] += time.perf_counter() - keyed
-        result.seconds += time.perf_counter() - started
-        result.docs += 1
-        result.megabytes += size / 1e6
-        sample = samples.get(doc.id)
-        first = sample is not None and (sample.corpus, sample.name) not in seen
-        if first:
-            seen.add((sample.corpus, sample.name))
+    for number, sample in enumerate(scored):
+        stem = output_stem(f"{sample.corpus}/{number:04d}-{sample.name.removesuffix('.gz')}")
+        output = load_output(out / "quality-out", stem)
+        body = output.body if output is not None and output.sidecar.get("status") == "ok" else ""
+        pairs[sample.corpus].append((sample.truth, body))
         if with_trafilatura:
-            started = time.perf_counter()
-            extracted = trafilatura_alone(raw)
-            result.trafilatura_seconds += time.perf_counter() - started
-            if first and sample.truth is not None:
-                traf_pairs[sample.corpus].append((sample.truth, extracted))
-        if first and sample.truth is not None:
-            firsts[doc.id] = sample
-            if doc.failure is None:
-                first_counts.add(site_key(doc), line_keys(doc))
-    first_index = first_counts.index()
-    for doc in kept:  # scored before the timed pass below changes them
-        if doc.id in firsts:
-            scored = copy.deepcopy(doc)
-            apply_site_index(scored, first_index)
-            pairs[firsts[doc.id].corpus].append((firsts[doc.id].truth, "" if scored.failure else scored.body))
-    started = time.perf_counter()
-    index = counts.index()
-    result.stages[SITE] += time.perf_counter() - started
-    for doc in kept:  # the site pass needs the whole index: a second pass, as in the runner
-        applied = time.perf_counter()
-        apply_site_index(doc, index)
-        written = time.perf_counter()
-        result.stages[SITE] += written - applied
-        finish_document(doc, "files", out)
-        result.stages[WRITE] += time.perf_counter() - written
-        result.outcomes[doc.outcome] += 1
-    result.seconds += time.perf_counter() - started
-    result.load = (load_before, load())
+            traf_pairs[sample.corpus].append((sample.truth, trafilatura_alone(sample.data)))
+    quality = {}
     scorers: dict[str, tuple[str, Callable]] = {"scrapinghub": ("shingle_f1", shingle_scores),
                                                 "wcxb-dev": ("word_f1", word_scores)}
     for corpus_name, (metric, scorer) in scorers.items():
         if pairs.get(corpus_name):
-            quality = {f"{metric}": round(scorer(pairs[corpus_name]).f1, 4), "pages": len(pairs[corpus_name])}
+            found = {metric: round(scorer(pairs[corpus_name]).f1, 4), "pages": len(pairs[corpus_name])}
             if traf_pairs.get(corpus_name):
-                quality[f"trafilatura_alone_{metric}"] = round(scorer(traf_pairs[corpus_name]).f1, 4)
-            result.quality[corpus_name] = quality
-    return result
+                found[f"trafilatura_alone_{metric}"] = round(scorer(traf_pairs[corpus_name]).f1, 4)
+            quality[corpus_name] = found
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out / "quality-out", ignore_errors=True)
+    return quality
 
 
 @dataclass
@@ -317,22 +315,27 @@ class RunResult:
 #: A run in a fresh interpreter, so worker memory is a real run's (not this process's, forked).
 _RUN_SCRIPT = """
 import json, sys, time
-from pipeline.runners.local import peak_rss, run
+from pipeline import Config, run
+from pipeline.runners.pool import peak_rss
+stages = [] if sys.argv[5] == "none" else None
 started, cpu = time.perf_counter(), time.process_time()
-summary = run(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]), output_format=sys.argv[4])
+summary = run(sys.argv[1], sys.argv[2], stages=stages, config=Config(output_format=sys.argv[4]),
+              workers=int(sys.argv[3]))
 print(json.dumps({"docs": summary.documents, "seconds": time.perf_counter() - started,
                   "cpu": time.process_time() - cpu, "unchanged": summary.unchanged, "rss": summary.peak_rss,
                   "parent_rss": peak_rss()}))
 """
 
 
-def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, output_format: str = "files") -> RunResult:
-    """One run of the local runner in a fresh interpreter, timed inside it (imports not counted)."""
+def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, output_format: str = "files",
+                stages: str = "default") -> RunResult:
+    """One run of the local runner in a fresh interpreter, timed inside it (imports not counted);
+    ``stages="none"`` runs only the run's own steps (read, then write)."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     load_before = load()
-    done = subprocess.run([sys.executable, "-c", _RUN_SCRIPT, str(corpus), str(out), str(workers), output_format],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _RUN_SCRIPT, str(corpus), str(out), str(workers), output_format,
+                           stages], check=True, capture_output=True, text=True)
     data = json.loads(done.stdout.strip().splitlines()[-1])
     rss = {pid: round(value / 2**20, 1) for pid, value in sorted(data["rss"].items())}
     rss["parent"] = round(data["parent_rss"] / 2**20, 1)
@@ -359,6 +362,7 @@ def section_track(name: str, samples: list[Sample], docs: int, out: Path, with_t
     mb = sum(sample.data.__len__() for sample in by_rel.values()) / 1e6
     print(f"\n== {name}: {docs} documents ({len(samples)} distinct files repeated), {mb:.1f} MB ==", flush=True)
     chain = measure_chain(corpus, by_rel, out / "scratch" / f"{name}-chain", with_trafilatura)
+    chain.quality = measure_quality(samples, out / "scratch" / f"{name}-quality", with_trafilatura)
     data: dict[str, Any] = {"chain": chain.as_dict()}
     c = data["chain"]
     print(f"  full chain, 1 core, in-process: {c['docs_per_s_per_core']} docs/s, {c['mb_per_s_per_core']} MB/s "
@@ -420,12 +424,52 @@ def section_incremental(samples: list[Sample], docs: int, out: Path) -> dict[str
     return {"first": first.as_dict(), "rerun": again.as_dict(), "ratio": round(ratio, 4)}
 
 
+def materialise_tiny_jsonl(count: int, folder: Path) -> Path:
+    """``count`` small text records (a headline and two sentences) in JSON Lines shards (made once)."""
+    stamp = folder / ".complete"
+    if stamp.is_file() and stamp.read_text() == f"{count} tiny {CORPUS_LAYOUT}":
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for start in range(0, count, SHARD_RECORDS * 10):
+        lines = [json.dumps({"id": f"doc-{index:07d}", "text": f"Headline number {index}\n\nThe council met on "
+                             f"Monday and agreed the plan for item {index}. It meets again next week.\n"})
+                 for index in range(start, min(count, start + SHARD_RECORDS * 10))]
+        (folder / f"shard-{start // (SHARD_RECORDS * 10):04d}.jsonl").write_text("\n".join(lines) + "\n")
+    stamp.write_text(f"{count} tiny {CORPUS_LAYOUT}")
+    return folder
+
+
+def section_runner(samples: list[Sample], docs: int, scale_docs: int, out: Path) -> dict[str, Any]:
+    """The runner's own cost: a trivial stage list (read, then write), so what is measured is reading,
+    batching, the pool, the site pass's bookkeeping, writing and the manifest."""
+    print(f"\n== runner overhead: no stages (read, then write); {docs} text dumps on 1 worker, "
+          f"then {scale_docs} small JSON Lines records on 2 workers ==", flush=True)
+    corpus = materialise(samples, docs, out / "corpora" / f"text-{docs}")
+    one = measure_run(corpus, out / "scratch" / "runner-1", 1, stages="none")
+    shutil.rmtree(out / "scratch" / "runner-1", ignore_errors=True)
+    print(f"  1 worker, files: {one.docs / one.seconds:,.0f} docs/s ({one.seconds:.1f} s), "
+          f"parent peak {one.peak_rss_mb['parent']} MB, workers {[v for k, v in one.peak_rss_mb.items() if k != 'parent']} MB "
+          f"(load {one.load[0]} -> {one.load[1]})", flush=True)
+    big_corpus = materialise_tiny_jsonl(scale_docs, out / "corpora" / f"tiny-{scale_docs}")
+    big = measure_run(big_corpus, out / "scratch" / "runner-scale", 2, output_format="jsonl", stages="none")
+    shutil.rmtree(out / "scratch" / "runner-scale", ignore_errors=True)
+    print(f"  2 workers, {scale_docs} records into one documents.jsonl: {big.docs / big.seconds:,.0f} docs/s "
+          f"({big.seconds:.1f} s), parent peak {big.peak_rss_mb['parent']} MB "
+          f"(load {big.load[0]} -> {big.load[1]})", flush=True)
+    return {"one_worker": one.as_dict(), "scale": big.as_dict()}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("eval", type=Path, nargs="?", default=Path("../shared/eval"), help="the evaluation corpora")
     parser.add_argument("--docs", type=int, default=DEFAULT_DOCS, help="documents per measured corpus")
     parser.add_argument("--scale-docs", type=int, default=DEFAULT_SCALE_DOCS, help="documents of the memory run")
     parser.add_argument("--incremental-docs", type=int, default=DEFAULT_INCREMENTAL_DOCS,
                         help="documents of the re-run measurement")
+    parser.add_argument("--runner-docs", type=int, default=DEFAULT_RUNNER_DOCS,
+                        help="documents of the runner-overhead measurement (no stages, one worker)")
+    parser.add_argument("--runner-scale-docs", type=int, default=DEFAULT_RUNNER_SCALE_DOCS,
+                        help="records of the runner's parent-memory run (no stages, two workers)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="sections to run")
     parser.add_argument("--out", type=Path, default=Path("bench-out"), help="scratch folder and bench.json")
 
@@ -435,7 +479,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"pipeline bench: no evaluation corpora in {args.eval}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    from pipeline.core import __version__
+    from pipeline.version import __version__
 
     cores = os.cpu_count() or 1
     started = time.perf_counter()
@@ -450,6 +494,8 @@ def main(args: argparse.Namespace) -> int:
         report["html"] = section_track("html", html_samples(args.eval), args.docs, args.out, with_trafilatura=True)
     if "scale" in args.only:
         report["scale"] = section_scale(texts, args.scale_docs, args.docs, args.out)
+    if "runner" in args.only:
+        report["runner"] = section_runner(texts, args.runner_docs, args.runner_scale_docs, args.out)
     if "incremental" in args.only:
         report["incremental"] = section_incremental(texts, args.incremental_docs, args.out)
     report["machine"]["load_end"] = [round(v, 2) for v in os.getloadavg()]

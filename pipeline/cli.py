@@ -25,7 +25,11 @@ COMMANDS = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``pipeline clean``."""
+    """Arguments of ``pipeline clean``; every default that changes an output is :class:`Config`'s."""
+    from pipeline.chain import DEFAULT_BATCH_SIZE
+    from pipeline.config import OUTPUT_FORMATS, Config
+
+    defaults = Config()
     parser.add_argument("input", type=Path,
                         help="folder of raw documents: .txt/.html[.gz] files, .warc[.gz] and .jsonl[.gz] (never modified)")
     parser.add_argument("output", type=Path, help="folder for <name>.txt and <name>.json outputs")
@@ -35,40 +39,54 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="local process pool (default), or dask.distributed (pip install '.[dask]')")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="with --engine dask: a running scheduler (tcp://host:8786); default a LocalCluster on 127.0.0.1")
-    parser.add_argument("--format", dest="output_format", choices=("files", "jsonl"), default="files",
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help=f"documents a stage sees at once (default {DEFAULT_BATCH_SIZE}; outputs are the same for any)")
+    parser.add_argument("--format", dest="output_format", choices=OUTPUT_FORMATS, default=defaults.output_format,
                         help="files: <name>.txt + <name>.json (default); jsonl: one documents.jsonl of {id, text, metadata}")
-    parser.add_argument("--timeout", type=float, default=60.0,
-                        help="CPU seconds one document may take before it is recorded as failed with reason "
-                             "timeout, plus 10 s per MB of input (0: none)")
+    parser.add_argument("--timeout", type=float, default=defaults.timeout,
+                        help=f"CPU seconds one document may take before it is recorded as failed with reason "
+                             f"timeout, plus 10 s per MB of input (default {defaults.timeout:g}; 0: none)")
+    parser.add_argument("--site-pass", action=argparse.BooleanOptionalAction, default=defaults.site_pass,
+                        help="remove lines repeated across many documents of one site (default: on)")
+    parser.add_argument("--follow-symlinks", action="store_true", default=defaults.follow_symlinks,
+                        help="read symbolic links that point outside the input folder (default: listed, not read)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on a terminal, off in CI and when piped)")
-    parser.add_argument("--languages", default="ar,en",
+    parser.add_argument("--languages", default=",".join(defaults.languages),
                         help="comma-separated languages to keep (or 'all'); others are reported, not dropped silently")
-    parser.add_argument("--search-keys", action="store_true",
+    parser.add_argument("--search-keys", action="store_true", default=defaults.search_keys,
                         help="also write an Arabic search-key form of the body to the sidecar")
 
 
 def config_from(args: argparse.Namespace):
-    from pipeline.core import Config
+    from pipeline.config import Config
 
     languages = tuple(sorted(code.strip() for code in args.languages.split(",") if code.strip()))
-    return Config(languages=languages, search_keys=args.search_keys)
+    return Config(languages=languages, search_keys=args.search_keys, timeout=args.timeout or None,
+                  site_pass=args.site_pass, output_format=args.output_format, follow_symlinks=args.follow_symlinks)
 
 
 def main_clean(args: argparse.Namespace) -> int:
-    from pipeline.runners.local import Progress, WorkerStartError, run
+    from pipeline.io.write import StorageError
+    from pipeline.runners.lock import RunLocked
+    from pipeline.runners.pool import WorkerStartError
+    from pipeline.runners.run import run
+    from pipeline.runners.summary import Progress
 
     progress = Progress.wanted() if args.progress is None else args.progress
     if args.scheduler and args.engine != "dask":
         print("pipeline clean: --scheduler needs --engine dask", file=sys.stderr)
         return 2
     try:
-        summary = run(args.input, args.output, config_from(args), workers=args.workers,
-                      output_format=args.output_format, timeout=args.timeout or None, progress=progress,
-                      engine=args.engine, scheduler=args.scheduler)
-    except (NotADirectoryError, ValueError, ImportError, WorkerStartError) as error:
+        summary = run(args.input, args.output, config=config_from(args), workers=args.workers, engine=args.engine,
+                      scheduler=args.scheduler, batch_size=args.batch_size, progress=progress)
+    except (NotADirectoryError, ValueError, ImportError, WorkerStartError, RunLocked, StorageError) as error:
         print(f"pipeline clean: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("pipeline clean: interrupted; what was finished is kept, and the next run does the rest",
+              file=sys.stderr)
+        return 130
     print(summary.line())
     return 1 if summary.failed else 0
 

@@ -16,7 +16,7 @@ Every input line gets exactly one decision, so a reviewer can always answer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: Kinds of line the extractors produce. Headings stay in the body when kept.
@@ -67,6 +67,11 @@ OUTCOME_OF_REASON = {
     "unchanged": "unchanged",
 }
 
+#: Reasons that are a fault of the run, not a verdict on the document: a limit that ran out, a
+#: worker that died, memory or the disk that failed. A re-run never reuses them as "unchanged":
+#: it tries the document again (a verdict such as "binary-content" or "no-article" is reused).
+RETRIED_REASONS = frozenset({"timeout", "worker-crashed", "out-of-memory", "unreadable"})
+
 
 @dataclass
 class Failure:
@@ -79,6 +84,11 @@ class Failure:
     @property
     def outcome(self) -> str:
         return OUTCOME_OF_REASON.get(self.reason, "failed")
+
+    @property
+    def retried(self) -> bool:
+        """Whether the next run tries the document again (see :data:`RETRIED_REASONS`)."""
+        return self.reason in RETRIED_REASONS
 
     def as_dict(self) -> dict[str, str]:
         return {"stage": self.stage, "reason": self.reason, "detail": self.detail}
@@ -128,6 +138,17 @@ class Document:
         """The article body: kept lines, one per line, a blank line between."""
         kept = [line.text for line in self.kept_lines() if line.text]
         return "\n\n".join(kept) + "\n" if kept else ""
+
+    def copy(self) -> Document:
+        """An independent copy (the raw bytes, which nothing changes, are shared).
+
+        A batch keeps one of each document, so that when the batch fails as a whole each document
+        can be cleaned again on its own from where it started.
+        """
+        return replace(self, encoding=dict(self.encoding), repairs=list(self.repairs),
+                       lines=[replace(line) for line in self.lines], language_shares=dict(self.language_shares),
+                       metadata=dict(self.metadata), page=dict(self.page), trace=list(self.trace),
+                       failure=replace(self.failure) if self.failure else None)
 
     def fail(self, stage: str, reason: str, detail: str = "") -> None:
         if self.failure is None:

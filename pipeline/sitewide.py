@@ -188,7 +188,8 @@ class SiteCounts:
         # site's keys are in order, as searchsorted needs.
         repeated_keys = {names[site]: (np.concatenate([k for k, _ in parts]), np.concatenate([c for _, c in parts]))
                          for site, parts in found.items()}
-        return SiteIndex(dict(self.documents), repeated_keys)
+        # Only sites with a repeated line are ever looked up: a crawl of a million sites ships a small index.
+        return SiteIndex({site: self.documents[site] for site in sorted(repeated_keys)}, repeated_keys)
 
 
 def _count_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -248,6 +249,27 @@ def _is_furniture(seen: int, total: int, words: int) -> bool:
     """A line in ``seen`` of a site's ``total`` documents is furniture (see the thresholds above)."""
     needed = PROSE_MIN_DOCUMENTS if words >= PROSE_WORDS else MIN_DOCUMENTS
     return seen >= needed and seen >= MIN_SHARE * total
+
+
+class SitePass:
+    """Step: the cross-document pass of a run, in two phases.
+
+    1. **index**, per document where it was cleaned: its site and the keys of its lines
+       (:meth:`index_document`); the run sums them into a :class:`SiteCounts` as results arrive;
+    2. **apply**, per document, once every document has been indexed: :meth:`apply` with the
+       finished :class:`SiteIndex`.
+
+    A document that failed takes no part: it says nothing about its site.
+    """
+
+    name = STAGE
+
+    def index_document(self, doc: Document) -> tuple[str, np.ndarray]:
+        return site_key(doc), line_keys(doc)
+
+    def apply(self, doc: Document, index: SiteIndex) -> Document:
+        apply_site_index(doc, index)
+        return doc
 
 
 def apply_site_index(doc: Document, index: SiteIndex) -> int:

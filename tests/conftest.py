@@ -23,7 +23,7 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def fresh_clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """raw/ cleaned by the current code into a temporary folder (once per test session)."""
-    from pipeline.runners.local import run
+    from pipeline import run
 
     out = tmp_path_factory.mktemp("clean")
     run(ROOT / "raw", out, workers=2)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from pipeline import clean_document
-from pipeline.runners.local import run
+from pipeline import run
 
 ARTICLE = ("The committee met on Tuesday to discuss the new budget, and its members agreed that the "
            "spending plan needed more work before the vote that is expected next month.\n\n") * 3

@@ -11,7 +11,7 @@ import pytest
 from pipeline.boilerplate.features import FEATURE_NAMES, line_features
 from pipeline.boilerplate.model import forest_from_lightgbm, load_model
 from pipeline.boilerplate.rules import match_rule
-from pipeline.core import clean_document
+from pipeline import clean_document
 from pipeline.document import Document, Line
 from pipeline.stages.boilerplate import Boilerplate, classify_lines, document_features, html_thresholds
 from pipeline.stages.extract import split_dump

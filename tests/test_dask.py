@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("dask.distributed", reason="the dask extra is not installed: pip install '.[dask]'")
 
-from pipeline.runners.local import run  # noqa: E402
+from pipeline import Config, run  # noqa: E402
 
 # The Dask runs go through the console script in a child process: a Dask client
 # leaves threads behind, and a multi-threaded test process would make the
@@ -53,7 +53,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("output_format", ["files", "jsonl"])
 def test_dask_engine_is_byte_identical_to_the_local_runner(corpus: Path, tmp_path: Path, output_format: str) -> None:
-    local = run(corpus, tmp_path / "local", workers=2, output_format=output_format)
+    local = run(corpus, tmp_path / "local", workers=2, config=Config(output_format=output_format))
     dask = run_dask(corpus, tmp_path / "dask", workers=2, output_format=output_format)
     assert dask.returncode == 0, dask.stderr
     assert dask.stdout.startswith(f"{local.documents} documents") and local.documents > 30

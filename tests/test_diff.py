@@ -12,8 +12,8 @@ import pytest
 from pipeline.cli import main as cli_main
 from pipeline.document import Document
 from pipeline.review.diff import ENTERED, LEFT, REASON, diff_trees, format_tree
-from pipeline.runners import local
-from pipeline.core import Config
+from pipeline import run
+from pipeline.config import Config
 from pipeline.stages.decode import Decode
 from pipeline.stages.extract import Extract
 from pipeline.stages.language import LineLanguage
@@ -73,10 +73,8 @@ def base_stages(config: Config) -> list:
 def runs(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """The same raw folder cleaned before and after adding the rule."""
     old, new = tmp_path / "old", tmp_path / "new"
-    monkeypatch.setattr(local, "stages_for", base_stages)  # workers=0: stages run in this process
-    local.run(raw, old, workers=0)
-    monkeypatch.setattr(local, "stages_for", lambda config: [*base_stages(config), EagerRule()])
-    local.run(raw, new, workers=0)
+    run(raw, old, stages=base_stages(Config()), workers=0)
+    run(raw, new, stages=[*base_stages(Config()), EagerRule()], workers=0)
     return old, new
 
 
@@ -164,7 +162,7 @@ def test_make_review_shows_a_rule_change_against_the_committed_folder(raw: Path,
                                                                       tmp_path: Path) -> None:
     """`make review` re-runs the code in the tree against a committed folder; a rule change shows up."""
     committed = tmp_path / "committed"
-    local.run(raw, committed, workers=0)  # current: what the code makes of raw/
+    run(raw, committed, workers=0)  # current: what the code makes of raw/
     # -o: the venv is this test's own; don't let make re-install it (the target's name, relative to -C)
     command = ["make", "-s", "-C", str(repo_root), "-o", ".venv/.installed-stamp", "review", f"RAW={raw}",
                f"CLEAN={committed}"]

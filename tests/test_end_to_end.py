@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runners.local import run
+from pipeline import run
 
 SEEDS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "raw" / "seeds").glob("*.txt"))
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from pipeline.cli import main as cli_main
-from pipeline.core import clean_document
+from pipeline import clean_document
 
 DUMP = (
     "Home | News | Sport\n\n"

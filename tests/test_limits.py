@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main as cli_main
-from pipeline.core import Config
+from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.runners import local
+from pipeline import run
 from pipeline.stages.decode import Decode
 from pipeline.stages.extract import Extract
-from pipeline.stages.read import InputTooLarge, Limits, gunzip_limited
-from pipeline.stages.records import iter_jsonl
+from pipeline.config import Limits
+from pipeline.io.files import InputTooLarge, gunzip_limited
+from pipeline.io.records import iter_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ("The committee met on Tuesday to discuss the new budget, and its members agreed that the spending "
@@ -58,18 +59,16 @@ class Sleepy:
         return doc
 
 
-@pytest.fixture()
-def plain_stages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Decode, extract and the sleepy stage, in this process (``workers=0``): the runner under test, not the model."""
-    monkeypatch.setattr(local, "stages_for", lambda config: [Decode(), Extract(), Sleepy()])
+#: Decode, extract and the sleepy stage: the runner under test, not the model.
+PLAIN = [Decode(), Extract(), Sleepy()]
 
 
-def test_an_input_over_the_size_limit_is_a_recorded_reason(tmp_path: Path, plain_stages: None) -> None:
+def test_an_input_over_the_size_limit_is_a_recorded_reason(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "big.txt").write_text(ARTICLE * 200, encoding="utf-8")  # ~100 KB
     (raw / "small.txt").write_text(ARTICLE, encoding="utf-8")
-    summary = local.run(raw, tmp_path / "out", Config(limits=SMALL_LIMITS), workers=0)
+    summary = run(raw, tmp_path / "out", stages=PLAIN, config=Config(limits=SMALL_LIMITS), workers=0)
     failure = sidecar(tmp_path / "out", "big")["failure"]
     assert failure["stage"] == "read" and failure["reason"] == "too-large"
     assert sidecar(tmp_path / "out", "small")["failure"] is None
@@ -109,13 +108,13 @@ def test_a_bomb_inside_a_jsonl_gz_container_is_cut_per_record(tmp_path: Path) ->
     assert docs[1].raw.decode() == ARTICLE
 
 
-def test_a_document_over_the_time_limit_is_a_recorded_reason(tmp_path: Path, plain_stages: None) -> None:
+def test_a_document_over_the_time_limit_is_a_recorded_reason(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "slow.txt").write_text("SLEEP please\n", encoding="utf-8")
     (raw / "quick.txt").write_text(ARTICLE, encoding="utf-8")
     started = time.monotonic()
-    summary = local.run(raw, tmp_path / "out", workers=0, timeout=0.3)
+    summary = run(raw, tmp_path / "out", stages=PLAIN, config=Config(timeout=0.3), workers=0)
     assert time.monotonic() - started < 4
     assert sidecar(tmp_path / "out", "slow")["failure"] == {"stage": "sleepy", "reason": "timeout",
                                                            "detail": "over 0.3 s"}
@@ -139,7 +138,7 @@ def test_a_pathological_page_times_out_in_a_real_run(tmp_path: Path) -> None:
 
 
 def test_run_summary_counts_by_outcome_and_reason_and_the_exit_status_tells_failure(tmp_path: Path,
-                                                                                    plain_stages: None) -> None:
+                                                                                    ) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a_empty.txt").write_bytes(b"")
@@ -149,7 +148,8 @@ def test_run_summary_counts_by_outcome_and_reason_and_the_exit_status_tells_fail
     (raw / "e_slow.txt").write_text("SLEEP\n", encoding="utf-8")
 
     def clean(out: str) -> int:
-        return cli_main(["clean", "--workers", "0", "--timeout", "0.3", str(raw), str(tmp_path / out)])
+        summary = run(raw, tmp_path / out, stages=PLAIN, config=Config(timeout=0.3), workers=0)
+        return 1 if summary.failed else 0
 
     assert clean("one") == 1  # c_binary and e_slow failed
     report = json.loads((tmp_path / "one" / "_run.json").read_text(encoding="utf-8"))
@@ -160,4 +160,6 @@ def test_run_summary_counts_by_outcome_and_reason_and_the_exit_status_tells_fail
     assert (tmp_path / "one" / "_run.json").read_bytes() == (tmp_path / "two" / "_run.json").read_bytes()
     (raw / "c_binary.txt").unlink()
     (raw / "e_slow.txt").unlink()
-    assert clean("three") == 0, "empty pages and other formats are outcomes, not failures"
+    # The command's exit status says the same, with the default stages.
+    assert cli_main(["clean", "--workers", "0", str(raw), str(tmp_path / "three")]) == 0, \
+        "empty pages and other formats are outcomes, not failures"

@@ -17,15 +17,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.core import clean_document, default_stages, run_stages
+from pipeline.chain import clean_document, default_stages, run_batch
 from pipeline.document import Document, Line
 from pipeline.stages.decode import MAX_CONTROL_SHARE, DecodeError, control_share, decode_bytes
 from pipeline.stages.extract import extract_html, split_dump
 from pipeline.stages.language import detect_language
 from pipeline.stages.normalize import BIDI_CONTROLS, TATWEEL, normalize_text
-from pipeline.stages.read import iter_input_files, load_bytes, read_document
+from pipeline.io.files import InputFile, load_bytes, read_document, walk_input
 from pipeline.stages.repair import repair_text
-from pipeline.stages.write import sidecar
+from pipeline.io.write import sidecar
 
 #: Examples per property: cheap pure functions get more than whole-pipeline runs.
 CHEAP, PIPELINE = 300, 80
@@ -54,7 +54,7 @@ input_st = st.one_of(bytes_st, text_st)
 
 STAGE_NAMES = [stage.name for stage in default_stages()]
 RAW = Path(__file__).resolve().parent.parent / "raw"
-SAMPLES = [path.relative_to(RAW).as_posix() for path in iter_input_files(RAW)]
+SAMPLES = [item.rel for item in walk_input(RAW) if isinstance(item, InputFile)]
 
 
 def is_nfc(text: str) -> bool:
@@ -242,6 +242,6 @@ def test_cleaning_is_idempotent_on_its_own_output(text: str) -> None:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_cleaning_the_samples_is_idempotent_on_their_own_output(name: str) -> None:
-    first = run_stages(read_document(RAW / name, RAW), default_stages())
+    first = run_batch([read_document(RAW / name, name)], default_stages())[0]
     if first.outcome == "ok":
         assert_idempotent(first)

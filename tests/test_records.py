@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runners.local import run
-from pipeline.stages.read import Limits, read_tree
-from pipeline.stages.records import MAX_NAME_CHARS, iter_records, safe_record_name
+from pipeline import run
+from pipeline.config import Limits
+from pipeline.io.source import FileSource
+
+
+def read_tree(root: Path) -> list:
+    return list(FileSource(root).documents())
+from pipeline.io.records import MAX_NAME_CHARS, iter_records, safe_record_name
 
 warcio = pytest.importorskip("warcio", reason="warcio is a dependency of the pipeline")
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
@@ -87,7 +92,7 @@ def test_jsonl_records_with_text_or_html(tmp_path: Path, gz: bool) -> None:
 
 def test_an_over_long_jsonl_line_is_a_recorded_failure(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "text": "x" * 5000}, {"id": "small", "text": "fine text"}])
-    docs = list(iter_records(tmp_path / "big.jsonl", tmp_path, Limits(max_input_bytes=1000)))
+    docs = list(iter_records(tmp_path / "big.jsonl", "big.jsonl", Limits(max_input_bytes=1000)))
     assert docs[0].failure.reason == "too-large" and docs[1].failure is None
 
 
@@ -150,7 +155,7 @@ def test_records_run_identically_with_one_and_two_workers_and_rerun_skips(tmp_pa
 
 
 def test_a_non_http_response_record_is_reported_not_dropped(tmp_path: Path) -> None:
-    from pipeline.stages.records import iter_warc
+    from pipeline.io.records import iter_warc
 
     path = tmp_path / "crawl.warc"
     with path.open("wb") as stream:
@@ -164,7 +169,7 @@ def test_a_non_http_response_record_is_reported_not_dropped(tmp_path: Path) -> N
 
 def test_a_record_without_target_uri_does_not_lose_the_rest_of_the_file(tmp_path: Path) -> None:
     """warcio's own iterator stops at such a record; every record around it must still be read."""
-    from pipeline.stages.records import iter_warc
+    from pipeline.io.records import iter_warc
 
     path = tmp_path / "crawl.warc.gz"
     with path.open("wb") as stream:

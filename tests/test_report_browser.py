@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main as cli_main
-from pipeline.core import Config
+from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.runners import local
+from pipeline import run
 from pipeline.stages.decode import Decode
 from pipeline.stages.extract import Extract
 from pipeline.stages.language import DocumentLanguage, LineLanguage
@@ -118,8 +118,7 @@ def page_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (raw / "en").mkdir()
     (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
     (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
-    monkeypatch.setattr(local, "stages_for", test_stages)  # workers=0: stages run in this process
-    local.run(raw, clean, workers=0)
+    run(raw, clean, stages=test_stages(Config()), workers=0)
     out = tmp_path / "report.html"
     assert cli_main(["report", str(clean), "--raw", str(raw), "--out", str(out)]) == 0
     return out

@@ -17,8 +17,8 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.review.report import read_raw
-from pipeline.runners.local import run
-from pipeline.stages.write import MAX_PART_BYTES, output_paths, safe_stem, write_outputs
+from pipeline import run
+from pipeline.io.write import MAX_PART_BYTES, output_paths, safe_stem, write_outputs
 
 #: The usual file-system limit on one path component, in bytes.
 NAME_MAX = 255

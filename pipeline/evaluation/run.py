@@ -15,7 +15,7 @@ arabic-dev/dumps, seeds     dump         leaked drop lines, lost body lines, tok
 sites-dev                   dump         the same, each site's pages run together
 ==========================  ===========  =======================================================
 
-The pipeline runs through its runner (:func:`pipeline.runners.local.run`), as
+The pipeline runs through its runner (:func:`pipeline.run`), as
 ``make clean`` does, on an input folder per corpus and track laid out as
 ``<site>/<id>.html`` (or ``.txt``), so any cross-document pass sees each site's
 pages together. Inputs, outputs and a cache of trafilatura's results are kept
@@ -218,17 +218,16 @@ def _author(value: Any) -> str | None:
 
 def run_pipeline(suite: Suite, inputs: Path, outputs: Path, workers: int) -> dict[str, Output]:
     """The pipeline on a suite's input folder, through the runner; ``rel -> Output``."""
-    from pipeline.core import Config
-    from pipeline.runners.local import run
-    from pipeline.stages.language import ALL_LANGUAGES
-    from pipeline.stages.read import output_stem
+    from pipeline.config import ALL_LANGUAGES, Config
+    from pipeline.io.files import output_stem
+    from pipeline.runners.run import run
 
     target = outputs / suite.name
     if target.exists():
         shutil.rmtree(target)
     # Language filtering off: the benchmarks score extraction on every page; the
     # rows "(pipeline's languages)" then select the pages found Arabic or English.
-    run(inputs / suite.name, target, Config(languages=(ALL_LANGUAGES,)), workers=workers)
+    run(inputs / suite.name, target, config=Config(languages=(ALL_LANGUAGES,)), workers=workers)
     results = {}
     for item in suite.items:
         stem = output_stem(item.rel)

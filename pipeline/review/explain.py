@@ -23,10 +23,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.core import Config, __version__, default_stages, run_stages
+from pipeline.chain import default_stages, run_batch
+from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.stages.read import read_document
-from pipeline.stages.write import METADATA_FIELDS, sidecar
+from pipeline.io.files import read_document
+from pipeline.io.write import METADATA_FIELDS, sidecar
+from pipeline.version import __version__
 
 KEEP, REMOVE = "keep", "remove"
 #: Width of the stage/reason column; longer ones push the text right.
@@ -37,7 +39,7 @@ FOUND, FAILED, NOT_FOUND = 0, 1, 2
 def explain_file(path: Path, config: Config = Config()) -> Document:
     """Read and clean ``path`` exactly as a run would (its folder acting as the input root)."""
     path = Path(path)
-    return run_stages(read_document(path, path.parent, config.limits), default_stages(config))
+    return run_batch([read_document(path, path.name, config.limits)], default_stages(config))[0]
 
 
 def _printable(text: str) -> str:

@@ -31,6 +31,7 @@ The exit status is 1 when anything crashed.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import multiprocessing
@@ -264,18 +265,26 @@ def make_input(seed: int, index: int, seeds: list[bytes]) -> tuple[str, str, byt
 # ---------------------------------------------------------------------------- checks
 
 
+@functools.lru_cache(maxsize=1)
+def _stages() -> tuple:
+    """The default stages, built once per process (some load models)."""
+    from pipeline.chain import default_stages
+
+    return tuple(default_stages())
+
+
 def check_document(data: bytes, name: str, timeout: float = DEFAULT_TIMEOUT) -> str:
     """Clean one input as a run would (with its per-document time limit) and check the invariants.
 
     Returns the outcome (``ok`` or the failure's reason, e.g. ``timeout``); raises on a crash.
     """
-    from pipeline.core import Config, __version__
     from pipeline.document import Document
-    from pipeline.runners.local import clean_document_safely
-    from pipeline.stages.read import load_bytes
-    from pipeline.stages.write import sidecar, sidecar_json
+    from pipeline.io.files import load_bytes
+    from pipeline.io.write import sidecar, sidecar_json
+    from pipeline.runners.tasks import clean_batch
+    from pipeline.version import __version__
 
-    doc = clean_document_safely(load_bytes(Document(id=name, source=name), data), Config(), timeout)
+    doc = clean_batch([load_bytes(Document(id=name, source=name), data)], _stages(), timeout)[0]
     if doc.failure is not None and doc.failure.reason == "internal-error":
         raise AssertionError(f"internal-error in stage {doc.failure.stage}: {doc.failure.detail}")
     body = "" if doc.failure else doc.body  # what a run writes: a failed document has no body
@@ -408,16 +417,16 @@ def build_folder(folder: Path, seed: int, number: int, seeds: list[bytes]) -> in
 
 def check_folder_run(base: Path, seed: int, number: int, seeds: list[bytes]) -> None:
     """Run the runner on a hostile folder; raise when it crashes, writes outside, or leaves bad outputs."""
-    from pipeline.core import Config
-    from pipeline.runners.local import run
-    from pipeline.stages.read import Limits
+    from pipeline.config import Config, Limits
+    from pipeline.runners.run import run
 
     raw, out = base / "raw", base / "out"
     raw.mkdir()
     build_folder(raw, seed, number, seeds)
     before = sorted(os.listdir(base))
-    config = Config(limits=Limits(max_input_bytes=FOLDER_MAX_INPUT, max_decompressed_bytes=FOLDER_MAX_DECOMPRESSED))
-    summary = run(raw, out, config, workers=0, timeout=DEFAULT_TIMEOUT)
+    config = Config(limits=Limits(max_input_bytes=FOLDER_MAX_INPUT, max_decompressed_bytes=FOLDER_MAX_DECOMPRESSED),
+                    timeout=DEFAULT_TIMEOUT)
+    summary = run(raw, out, config=config, workers=0)
     if sorted(os.listdir(base)) != sorted({*before, "out"}):
         raise AssertionError(f"the run wrote outside its output folder: {sorted(os.listdir(base))}")
     root = os.path.realpath(out)

@@ -28,8 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.review.outputs import LineRecord, Output, iter_outputs, load_run_summary
-from pipeline.stages.read import InputTooLarge, gunzip_limited
-from pipeline.stages.records import CONTAINER_SUFFIXES
+from pipeline.io.files import CONTAINER_SUFFIXES, InputTooLarge, gunzip_limited
 
 #: Languages written right to left: their lines get ``dir="rtl"``.
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug", "he", "yi", "dv"})

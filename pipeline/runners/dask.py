@@ -1,31 +1,30 @@
-"""The Dask engine: the same per-document function on a ``dask.distributed`` cluster.
+"""The Dask engine: the same tasks on a ``dask.distributed`` cluster.
 
 ``pipeline clean raw clean --engine dask`` starts a :class:`LocalCluster` of
 ``--workers`` single-threaded worker processes bound to 127.0.0.1 with the
 dashboard off; ``--scheduler tcp://host:8786`` uses a running cluster instead
 (its workers need this package installed: ``pip install '.[dask]'``).
 
-The run itself (reading, skipping unchanged documents, writing, the manifest,
-``_run.json``) is :func:`pipeline.runners.local.run`'s; the work is sent to
-the cluster as ``dask.bag`` partitions of :data:`CHUNK_SIZE` documents each,
-so the per-task overhead (a few milliseconds) is paid once per partition, not
-per document, in two phases: the stages (each document's site line keys come
-back, and the document itself, which the client spools to disk), then, once
-the client has summed the keys into the site index (the group-by over site
-and line hash), the site pass and rendering, with the index shipped inside
-the task. Workers return rendered outputs and the client writes them, so the
-cluster needs no shared file system, and the output bytes are the local
-runner's.
+The run itself (reading, skipping unchanged documents, the manifest,
+``_run.json``) is :func:`pipeline.runners.run.run`'s, whatever the engine;
+this engine only maps batches to results: it sends them to the cluster as
+``dask.bag`` partitions, one batch each, so the per-task overhead (a few
+milliseconds) is paid once per batch, in two phases: the stages (each
+document's site line keys come back, and the document itself, which the run
+spools to disk), then, once the run has summed the keys into the site index
+(the group-by over site and line hash), the site pass and rendering, with the
+index shipped inside the task. Workers return rendered outputs and the run
+writes them, so the cluster needs no shared file system, and the output
+bytes are the local runner's.
 
 Dask starts worker processes with ``spawn``: everything a task needs travels
-as arguments (documents, the frozen :class:`~pipeline.core.Config`), and the
-stages are built once per worker process by
-:func:`pipeline.runners.local.stages_for`. The per-document time limit works
-in Dask's task threads too (:func:`pipeline.runners.local.time_limit` raises the
-timeout in the thread), so a slow document is recorded as ``timeout``; what it
-cannot stop is a stage stuck inside native code, which holds its worker until
-it returns (set ``distributed.scheduler.allowed-failures`` and worker lifetimes
-for hostile inputs).
+as arguments (documents, the stage list, the frozen
+:class:`~pipeline.config.Config`'s settings). The time limit works in Dask's
+task threads too (:func:`pipeline.runners.limits.time_limit` raises the
+timeout in the thread), so a slow document is recorded as ``timeout``; what
+it cannot stop is a stage stuck inside native code, which holds its worker
+until it returns (set ``distributed.scheduler.allowed-failures`` and worker
+lifetimes for hostile inputs).
 """
 
 from __future__ import annotations
@@ -36,23 +35,24 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.runners.local import CHUNK_SIZE, WINDOW_PER_WORKER, Result, current_rss, run_task
+from pipeline.runners.pool import WINDOW_PER_WORKER, current_rss
+from pipeline.runners.result import Result
 
 #: Loopback only: a LocalCluster started by this runner is never reachable from the network.
 LOCAL_HOST = "127.0.0.1"
-#: Partitions sent to the cluster per bag (one graph): enough to keep every worker busy.
-PARTITIONS_PER_BAG_PER_WORKER = 2
+#: Batches sent to the cluster per bag (one graph): enough to keep every worker busy.
+BATCHES_PER_BAG_PER_WORKER = 2
 
-__all__ = ["CHUNK_SIZE", "DaskEngine", "run_bag_partition"]
+__all__ = ["DaskEngine", "run_bag_partition"]
 
 
-def run_bag_partition(partitions: Iterable[list[Any]], task: Any) -> list[list[Result]]:
-    """A bag partition's function: each element is one runner partition, run through the task."""
-    return [run_task(task, items) for items in partitions]
+def run_bag_partition(batches: Iterable[list[Any]], task: Any) -> list[list[Result]]:
+    """A bag partition's function: each element is one batch, run through the task."""
+    return [task(items) for items in batches]
 
 
 class DaskEngine:
-    """Map partitions of work items to results on a Dask cluster, in order."""
+    """Map batches to results on a Dask cluster, in order."""
 
     def __init__(self, workers: int | None, task: Any, scheduler: str | None = None) -> None:
         try:
@@ -77,23 +77,23 @@ class DaskEngine:
         bag = db.from_sequence(batch, partition_size=1).map_partitions(run_bag_partition, self.task)
         return self.client.compute(bag.to_delayed())
 
-    def map(self, partitions: Iterable[list[Any]]) -> Iterator[list[Result]]:
-        source = iter(partitions)
+    def map(self, batches: Iterable[list[Any]]) -> Iterator[list[Result]]:
+        source = iter(batches)
         in_flight: deque[Any] = deque()
-        batch_size = self.workers * PARTITIONS_PER_BAG_PER_WORKER
+        per_bag = self.workers * BATCHES_PER_BAG_PER_WORKER
         limit = self.workers * WINDOW_PER_WORKER
         exhausted = False
         while True:
             while not exhausted and len(in_flight) < limit:
-                batch: list[list[Any]] = []
-                for partition in source:
-                    batch.append(partition)
-                    if len(batch) >= batch_size:
+                bag: list[list[Any]] = []
+                for batch in source:
+                    bag.append(batch)
+                    if len(bag) >= per_bag:
                         break
                 else:
                     exhausted = True
-                if batch:
-                    in_flight.extend(self._submit(batch))
+                if bag:
+                    in_flight.extend(self._submit(bag))
             if not in_flight:
                 return
             future = in_flight.popleft()

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
 from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
 from pipeline.text.script import (
@@ -408,8 +409,6 @@ class LineLanguage:
         return doc
 
 
-#: The ``languages`` value that keeps documents in any language.
-ALL_LANGUAGES = "all"
 
 
 class DocumentLanguage:

@@ -15,6 +15,8 @@ punctuation, diacritics, and the distinct alef/yeh/teh-marbuta letters
 
     >>> normalize_text("\\u200fالعربيــة\\u00a0 اليوم ﻻ")
     'العربية اليوم لا'
+    >>> normalize_text("\\ufe77")  # a fatha's medial form: the mark stays, its tatweel goes
+    'َ'
 
 For search and deduplication only, :func:`search_key` folds the spelling
 variants a reader treats as the same word. It is opt-in and never replaces the
@@ -48,8 +50,9 @@ def _unfold_presentation_forms(match: re.Match[str]) -> str:
 def normalize_text(text: str) -> str:
     """Return ``text`` normalized for display; idempotent."""
     if not text.isascii():  # the removed marks, presentation forms and NFC are all beyond ASCII
-        text = _REMOVE.sub("", text)
+        # Presentation forms first: some unfold to a tatweel and a mark ("ﹷ" is "ـَ"), and the tatweel goes too.
         text = _PRESENTATION_FORMS.sub(_unfold_presentation_forms, text)
+        text = _REMOVE.sub("", text)
         text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()
 

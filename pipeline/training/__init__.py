@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.write import write_atomic
+from pipeline.io.write import write_atomic
 
 
 def add_corpus_arguments(parser: argparse.ArgumentParser, model_path: Path) -> None:

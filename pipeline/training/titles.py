@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -141,37 +143,33 @@ def titled_pages(eval_root: Path, seeds_dir: Path, gold_dir: Path):
             yield record.corpus, record.id, record.site or record.corpus, record.text, titles[0]
 
 
-def dump_as_metadata_sees_it(text: str, name: str) -> tuple[list[str], list[bool], int]:
-    """A dump's lines, which of them the boilerplate stage kept, and the first body line the metadata stage uses."""
-    from pipeline.core import Config, default_stages
+def dumps_as_metadata_sees_them(texts: list[str], names: list[str]) -> Iterator[tuple[list[str], list[bool], int]]:
+    """Each dump's lines, which of them the boilerplate stage kept, and the first body line the metadata
+    stage uses: the default stages up to the metadata stage, run as a run runs them (in batches)."""
+    from pipeline.chain import clean_documents, default_stages
+    from pipeline.config import Config
     from pipeline.document import Document
-    # The first body line as Metadata.process computes it (its private helper: the ranker must see the
-    # anchor the stage will give it).
+    from pipeline.io.files import load_bytes
+    # The first body line as Metadata.process computes it (the ranker must see the anchor the stage will give it).
     from pipeline.stages.metadata import Metadata, first_body_index
-    from pipeline.stages.read import load_bytes
 
-    stages = []
-    for stage in default_stages(Config(languages=("all",))):
-        if isinstance(stage, Metadata):
-            break
-        stages.append(stage)
-    doc = load_bytes(Document(id=name, source=name), text.encode("utf-8"))
-    for stage in stages:
-        if doc.failure:
-            break
-        doc = stage.process(doc)
-    texts = [line.text for line in doc.lines]
-    kept = [line.keep for line in doc.lines]
-    first_kept = next((index for index, keep in enumerate(kept) if keep), len(kept))
-    return texts, kept, max(first_kept, first_body_index(texts)) if texts else 0
+    stages = list(itertools.takewhile(lambda stage: not isinstance(stage, Metadata),
+                                      default_stages(Config(languages=("all",)))))
+    docs = (load_bytes(Document(id=name, source=name), text.encode("utf-8")) for text, name in zip(texts, names))
+    for doc in clean_documents(docs, stages):
+        lines = [line.text for line in doc.lines]
+        kept = [line.keep for line in doc.lines]
+        first_kept = next((index for index, keep in enumerate(kept) if keep), len(kept))
+        yield lines, kept, max(first_kept, first_body_index(lines)) if lines else 0
 
 
 def load_dumps(eval_root: Path, seeds_dir: Path, gold_dir: Path) -> list[TitledDump]:
     from pipeline.evaluation.metrics import title_matches
 
+    pages = list(titled_pages(eval_root, seeds_dir, gold_dir))
+    seen = dumps_as_metadata_sees_them([text for _, _, _, text, _ in pages], [f"{page_id}.txt" for _, page_id, *_ in pages])
     dumps = []
-    for corpus, page_id, site, text, title in titled_pages(eval_root, seeds_dir, gold_dir):
-        texts, kept, first_body = dump_as_metadata_sees_it(text, f"{page_id}.txt")
+    for (corpus, page_id, site, _text, title), (texts, kept, first_body) in zip(pages, seen):
         dump = TitledDump(corpus, page_id, site, title, texts, kept, first_body)
         dump.candidates, dump.X = candidate_features(texts, kept, first_body)
         dump.y = np.asarray([title_matches(candidate, title) for _, candidate in dump.candidates], dtype=np.float64)

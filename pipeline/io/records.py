@@ -36,13 +36,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.config import Limits
 from pipeline.document import Document
-from pipeline.stages.read import Limits, load_bytes
+from pipeline.io.files import CONTAINER_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, is_container, load_bytes
 
-#: Suffixes of container files (each holds many documents).
-WARC_SUFFIXES = (".warc", ".warc.gz")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
-CONTAINER_SUFFIXES = WARC_SUFFIXES + JSONL_SUFFIXES
+__all__ = ["CONTAINER_SUFFIXES", "JSONL_SUFFIXES", "WARC_SUFFIXES", "is_container", "iter_jsonl", "iter_records",
+           "iter_warc", "safe_record_name"]
 
 #: Longest record name kept in an output path (file systems allow 255 bytes;
 #: room is left for the hash suffix, ``.json`` and multi-byte letters).
@@ -56,10 +55,6 @@ _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 TEXT_CONTENT_TYPES = ("text/", "application/xhtml", "application/xml", "application/rss")
 #: How much is read at a time when skipping over an over-long JSON line.
 SKIP_CHUNK_BYTES = 1 << 20
-
-
-def is_container(path: Path | str) -> bool:
-    return str(path).lower().endswith(CONTAINER_SUFFIXES)
 
 
 def container_folder(rel: str) -> str:
@@ -114,9 +109,9 @@ def _record_document(rel: str, record_id: str, position: int, namer: RecordNamer
     return Document(id=f"{rel}#{record_id}", source=f"{rel}#{record_id}", output=namer.stem(record_id, position))
 
 
-def iter_records(path: Path, root: Path, limits: Limits = Limits()) -> Iterator[Document]:
-    """Every document in the container at ``path``; a container that cannot be read is one failed document."""
-    rel = path.relative_to(root).as_posix()
+def iter_records(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Document]:
+    """Every document in the container at ``path`` (``rel`` below the input folder); a container that
+    cannot be read is one failed document."""
     reader = iter_warc if rel.lower().endswith(WARC_SUFFIXES) else iter_jsonl
     try:
         yield from reader(path, rel, limits)

@@ -12,15 +12,19 @@ diff shows only what changed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from pipeline.document import Document
+from pipeline.version import __version__
 
 #: Metadata fields every sidecar has (null when unknown), in the user's words.
 METADATA_FIELDS = ("title", "date", "author", "url", "site", "tags")
@@ -105,26 +109,56 @@ def _make_readable(fd: int) -> None:
         os.fchmod(fd, OUTPUT_MODE)
 
 
-def write_atomic(path: Path, text: str, durable: bool = True) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+class StorageError(OSError):
+    """The output folder cannot take a write: a full disk, no permission, a read-only file system.
 
-    The rename is atomic, so a killed process never leaves half a file. With
-    ``durable`` the data is also synced before the rename (so a power cut
-    cannot leave an empty file either); a run writing thousands of outputs
-    passes ``False`` and syncs the file system once per checkpoint instead.
+    Not a document's fault: the run stops with this one-line message, keeps what it finished, and
+    the next run does the rest.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+#: errno values that say the storage failed, not the document.
+STORAGE_ERRNOS = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EROFS, errno.EACCES,
+                                             errno.EPERM, errno.EFBIG, errno.EIO, errno.EMFILE, errno.ENFILE)
+                           if code is not None)
+
+
+def storage_error(error: OSError, path: Path | str) -> OSError:
+    """``error`` as a :class:`StorageError` naming ``path`` when it is the storage's fault, else as it is."""
+    if isinstance(error, StorageError) or error.errno not in STORAGE_ERRNOS:
+        return error
+    found = StorageError(f"cannot write {path}: {error.strerror or error}")
+    found.errno = error.errno
+    return found
+
+
+def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) -> None:
+    """Write ``text`` (a string, or strings one after another) to ``path`` through a temporary file and a rename.
+
+    The rename is atomic, so a killed process never leaves half a file, and a failed write (a full
+    disk) removes its temporary file and raises :class:`StorageError`. With ``durable`` the data is
+    also synced before the rename (so a power cut cannot leave an empty file either); a run writing
+    thousands of outputs passes ``False`` and syncs the file system once per checkpoint instead.
+    """
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         _make_readable(fd)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as error:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise storage_error(error, path) from error
         raise
 
 
@@ -182,7 +216,10 @@ def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable:
     if body:
         write_atomic(body_path, body, durable)
     else:
-        body_path.unlink(missing_ok=True)
+        try:
+            body_path.unlink(missing_ok=True)
+        except OSError as error:
+            raise storage_error(error, body_path) from error
     write_atomic(sidecar_path, sidecar_text, durable)
     return body_path, sidecar_path
 
@@ -212,8 +249,11 @@ class JsonlOutput:
 
     def __init__(self, root: Path) -> None:
         self.path = Path(root) / JSONL_OUTPUT
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{JSONL_OUTPUT}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{JSONL_OUTPUT}.", suffix=".tmp", dir=self.path.parent)
+        except OSError as error:
+            raise storage_error(error, self.path) from error
         _make_readable(fd)
         self.handle = os.fdopen(fd, "wb")
         self.previous = self.path.open("rb") if self.path.is_file() else None
@@ -245,21 +285,30 @@ class JsonlOutput:
         return self._append(data)
 
     def _append(self, data: bytes) -> list[int]:
-        self.handle.write(data)
+        try:
+            self.handle.write(data)
+        except OSError as error:
+            raise storage_error(error, self.path) from error
         location = [self.offset, len(data)]
         self.offset += len(data)
         return location
 
     def commit(self) -> None:
         self._close_previous()
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        os.replace(self.tmp, self.path)
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self.tmp, self.path)
+        except OSError as error:
+            raise storage_error(error, self.path) from error
 
     def abort(self) -> None:
         self._close_previous()
-        self.handle.close()
+        try:
+            self.handle.close()
+        except OSError:
+            pass  # a full disk fails the flush: the file is removed all the same
         Path(self.tmp).unlink(missing_ok=True)
 
     def _close_previous(self) -> None:
@@ -268,14 +317,35 @@ class JsonlOutput:
             self.previous = None
 
 
-class Write:
-    """Stage: write ``doc`` below ``root``."""
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A document's outputs as text, made where it was cleaned and stored where the run decides:
+    ``body`` and ``sidecar`` for the ``files`` layout, ``record`` (one JSON line) for ``jsonl``."""
 
-    name, version = "write", "1"
+    stem: str
+    body: str = ""
+    sidecar: str = ""
+    record: str = ""
 
-    def __init__(self, root: Path, pipeline_version: str) -> None:
-        self.root, self.pipeline_version = Path(root), pipeline_version
 
-    def process(self, doc: Document) -> Document:
-        write_outputs(doc, self.root, self.pipeline_version)
-        return doc
+@dataclass(frozen=True)
+class Sink:
+    """Step: the end of a run, where each document's outputs go (``files`` below ``root``, or one
+    ``documents.jsonl`` there). :meth:`render` is pure and runs where the document was cleaned;
+    :meth:`write` puts a file layout's outputs in place (a JSONL file is appended in input order by
+    the run, see :class:`JsonlOutput`)."""
+
+    root: Path
+    output_format: str = "files"
+    name: ClassVar[str] = "write"
+
+    def render(self, doc: Document) -> Rendered:
+        stem = doc.output or doc.id
+        if self.output_format == "jsonl":
+            return Rendered(stem, record=jsonl_record(doc, __version__))
+        body, sidecar_text = render_outputs(doc, __version__)
+        return Rendered(stem, body, sidecar_text)
+
+    def write(self, rendered: Rendered) -> None:
+        """Write a ``files`` layout's body and sidecar (not synced: the run syncs at checkpoints)."""
+        write_rendered(self.root, rendered.stem, rendered.body, rendered.sidecar, durable=False)

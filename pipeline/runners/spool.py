@@ -1,0 +1,86 @@
+"""The spool: bytes a run keeps on disk until it needs them again.
+
+Documents cleaned in phase one wait for the site index before they can be
+finished, and a JSON Lines record waits for its turn in input order. Both
+wait here, not in memory: each process appends to a file of its own in the
+spool folder and passes on a small reference, ``(file, offset, length)``::
+
+    >>> spool = Spool(None)          # no folder: the bytes travel themselves
+    >>> Spool.read(spool.put(b"abc"))
+    b'abc'
+
+Without a folder (a remote engine's workers share no disk with the run) the
+reference is the bytes themselves, and the run spools them on its own disk.
+A process's file is opened on its first write, in that process, so a forked
+worker never writes through its parent's handle.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import Document
+from pipeline.io.write import storage_error
+
+#: A spooled item: ``(file name, offset, length)``, or the bytes themselves.
+SpoolRef = tuple[str, int, int] | bytes
+
+
+class Spool:
+    """An append-only file per process below ``folder`` (or none: see the module docstring)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._handle: Any = None
+        self._pid = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"folder": self.folder}  # a worker opens its own file
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["folder"])
+
+    def put(self, data: bytes) -> SpoolRef:
+        if self.folder is None:
+            return data
+        if self._handle is None or self._pid != os.getpid():
+            self._pid = os.getpid()
+            path = self.folder / f"spool-{self._pid}.bin"
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._handle = open(path, "ab")  # noqa: SIM115 - kept open for the run
+            except OSError as error:
+                raise storage_error(error, path) from error
+        try:
+            offset = self._handle.seek(0, os.SEEK_END)
+            self._handle.write(data)
+            self._handle.flush()
+        except OSError as error:
+            raise storage_error(error, self._handle.name) from error
+        return (self._handle.name, offset, len(data))
+
+    def put_document(self, doc: Document) -> SpoolRef:
+        """Keep a cleaned document for phase two (its outputs are made from its lines: the markup goes)."""
+        doc.html = doc.text = ""
+        return self.put(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def close(self) -> None:
+        if self._handle is not None and self._pid == os.getpid():
+            self._handle.close()
+        self._handle = None
+
+    @staticmethod
+    def read(ref: SpoolRef) -> bytes:
+        if isinstance(ref, bytes):
+            return ref
+        name, offset, length = ref
+        with open(name, "rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+
+    @staticmethod
+    def read_document(ref: SpoolRef) -> Document:
+        return pickle.loads(Spool.read(ref))  # noqa: S301 - written by this run's own workers
