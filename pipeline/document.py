@@ -21,6 +21,8 @@ from typing import Any
 
 #: Kinds of line the extractors produce. Headings stay in the body when kept.
 PARAGRAPH, HEADING, LIST_ITEM, TABLE_ROW = "p", "h", "li", "tr"
+#: Block quotes and preformatted text (code): paragraphs to the classifier, their own blocks in Markdown.
+QUOTE, CODE = "quote", "code"
 
 
 @dataclass(slots=True)
@@ -38,6 +40,14 @@ class Line:
     keep: bool = True
     stage: str = ""
     reason: str = ""
+    #: The block's structure, for structured bodies (Markdown) and the classifier: a heading's level
+    #: (1-6) or a list item's nesting depth (1 is the top level); 0 when unknown.
+    level: int = 0
+    #: A list item of an ordered (numbered) list.
+    ordered: bool = False
+    #: A table row's cells, and whether the row is the table's header.
+    cells: tuple[str, ...] = ()
+    header: bool = False
 
     def remove(self, stage: str, reason: str) -> None:
         """Mark the line removed; the first removal wins, so reasons stay stable."""
