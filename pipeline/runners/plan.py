@@ -140,6 +140,7 @@ class RunPlan:
             self.work.mkdir(parents=True)
             self.state = RunState(self.work / "state.sqlite")
         except (OSError, sqlite3.Error) as error:
+            shutil.rmtree(self.work, ignore_errors=True)
             raise StorageError(f"cannot write {self.work}: {error}") from error
         #: Where documents wait for phase two (a remote engine's, sent back as bytes, too).
         self.spool = Spool(self.work / "spool")
