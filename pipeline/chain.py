@@ -62,16 +62,18 @@ class Cursor:
     stage: str = "run"
 
 
-def run_batch(docs: Sequence[Document], stages: Sequence[Stage], cursor: Cursor | None = None) -> list[Document]:
+def run_batch(docs: Sequence[Document], stages: Sequence[Stage], cursor: Cursor | None = None,
+              originals: Sequence[Document] | None = None) -> list[Document]:
     """Run ``stages`` over a batch, in order; never raises for a document's fault.
 
     A failed document skips the stages after its failure. If a stage raises, the batch is cleaned
-    again document by document from copies (see the module docstring).
+    again document by document from copies (see the module docstring), or from ``originals`` when
+    the caller already holds copies of the documents as they came.
     """
     cursor = cursor or Cursor()
     if len(docs) <= 1:
         return [run_alone(doc, stages, cursor) for doc in docs]
-    originals = [doc.copy() for doc in docs]
+    originals = [doc.copy() for doc in docs] if originals is None else originals
     try:
         return _finish(_through(list(docs), stages, cursor))
     except Exception:  # noqa: BLE001 - one document's error must not cost its batch

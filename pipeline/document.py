@@ -155,10 +155,13 @@ class Document:
         A batch keeps one of each document, so that when the batch fails as a whole each document
         can be cleaned again on its own from where it started.
         """
-        return replace(self, encoding=dict(self.encoding), repairs=list(self.repairs),
-                       lines=[replace(line) for line in self.lines], language_shares=dict(self.language_shares),
-                       metadata=dict(self.metadata), page=dict(self.page), trace=list(self.trace),
-                       failure=replace(self.failure) if self.failure else None)
+        new = object.__new__(Document)
+        new.__dict__.update(self.__dict__)
+        new.encoding, new.repairs, new.language_shares = dict(self.encoding), list(self.repairs), dict(self.language_shares)
+        new.lines = [replace(line) for line in self.lines]
+        new.metadata, new.page, new.trace = dict(self.metadata), dict(self.page), list(self.trace)
+        new.failure = replace(self.failure) if self.failure else None
+        return new
 
     def fail(self, stage: str, reason: str, detail: str = "") -> None:
         if self.failure is None:

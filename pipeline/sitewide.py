@@ -124,6 +124,8 @@ class SiteCounts:
     def add(self, site: str, keys: Iterable[int] | np.ndarray) -> None:
         """Count one document of ``site`` with these line keys (repeats within the document count once)."""
         self.documents[site] += 1
+        if not len(keys):
+            return
         unique = np.unique(np.asarray(keys if isinstance(keys, np.ndarray) else list(keys), dtype=np.uint64))
         if not len(unique):
             return
@@ -267,16 +269,19 @@ class SitePass:
     def index_document(self, doc: Document) -> tuple[str, np.ndarray]:
         return site_key(doc), line_keys(doc)
 
-    def apply(self, doc: Document, index: SiteIndex) -> Document:
-        apply_site_index(doc, index)
-        return doc
+    def apply(self, doc: Document, index: SiteIndex) -> str:
+        """Apply the index to ``doc``; returns its site."""
+        site = site_key(doc)
+        apply_site_index(doc, index, site)
+        return site
 
 
-def apply_site_index(doc: Document, index: SiteIndex) -> int:
-    """Remove the document's site-repeated lines (stage ``sitewide``); the number of lines removed."""
+def apply_site_index(doc: Document, index: SiteIndex, site: str | None = None) -> int:
+    """Remove the document's site-repeated lines (stage ``sitewide``); the number of lines removed.
+    ``site`` is the document's :func:`site_key`, when the caller has it."""
     if doc.failure is not None:
         return 0
-    site = site_key(doc)
+    site = site_key(doc) if site is None else site
     if site not in index.repeated:  # most sites of a crawl: nothing repeats
         return 0
     kept = [line for line in doc.lines if line.keep]

@@ -40,7 +40,7 @@ import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pipeline.config import Limits
 from pipeline.document import Document
@@ -186,10 +186,11 @@ def _classify(path: Path, rel: str, entry: os.DirEntry, is_dir: bool, real_root:
     if is_dir:
         return (path, rel, target)
     try:
-        mode = os.stat(path, follow_symlinks=True).st_mode
+        # The entry's type from the listing, without a stat; a followed link's from its target.
+        regular = stat.S_ISREG(os.stat(path).st_mode) if entry.is_symlink() else entry.is_file(follow_symlinks=False)
     except OSError:
-        mode = 0
-    return InputFile(rel, path) if stat.S_ISREG(mode) else NotRead(rel, NOT_A_REGULAR_FILE)
+        regular = False
+    return InputFile(rel, path) if regular else NotRead(rel, NOT_A_REGULAR_FILE)
 
 
 def read_document(path: Path, rel: str, limits: Limits = Limits(), follow_symlinks: bool = False) -> Document:
@@ -251,14 +252,13 @@ def load_bytes(doc: Document, data: bytes) -> Document:
 
 def output_stem(rel: str) -> str:
     """``news/a.html.gz`` -> ``news/a``: the path outputs are named after."""
-    path = PurePosixPath(rel)
-    name = path.name
+    folder, slash, name = rel.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem, dot, suffix = name.rpartition(".")
     if dot and "." + suffix.lower() in DOCUMENT_SUFFIXES and stem:
         name = stem
-    return str(path.with_name(name))
+    return folder + slash + name
 
 
 def assign_output_stems(ids: list[str]) -> dict[str, str]:

@@ -17,11 +17,14 @@ import hashlib
 import json
 import os
 import re
+import itertools
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
+
+import orjson
 
 from pipeline.document import Document
 from pipeline.version import __version__
@@ -33,6 +36,8 @@ FLOAT_DIGITS = 5
 
 
 def _rounded(value: Any) -> Any:
+    if type(value) is str:
+        return value
     if isinstance(value, float):
         return round(value, FLOAT_DIGITS)
     if isinstance(value, dict):
@@ -78,20 +83,67 @@ def sidecar(doc: Document, version: str) -> dict[str, Any]:
 
 #: Lone surrogates (a file name that is not UTF-8, a JSON id like "\ud800") cannot be written as UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: orjson's options: sorted keys, and indented by 2 for the files people read.
+_ORJSON_COMPACT, _ORJSON_INDENTED = orjson.OPT_SORT_KEYS, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
-def json_text(value: Any, **options: Any) -> str:
-    """``json.dumps`` with UTF-8 text and sorted keys; lone surrogates stay ``\\uXXXX`` escapes::
+def _as_python_writes_floats(value: Any) -> Any:
+    """``value`` with every float that Python's ``repr`` writes with an exponent (``5e-05``, ``1e+16``)
+    or as a word (``Infinity``) made a pre-serialised fragment, so orjson writes the bytes json would."""
+    kind = type(value)
+    if kind is float:
+        text = json.dumps(value)
+        return orjson.Fragment(text.encode()) if "e" in text or text[-1] == "y" or text == "NaN" else value
+    if kind is dict:
+        return {key: _as_python_writes_floats(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_as_python_writes_floats(item) for item in value]
+    return value
 
+
+def json_text(value: Any, indent: bool = False, floats: bool = True) -> str:
+    """JSON with sorted keys and UTF-8 text, compact (no spaces) or indented by 2 (``indent``).
+
+    The indented form is byte for byte ``json.dumps(value, ensure_ascii=False, sort_keys=True,
+    indent=2)``. orjson writes it (the standard library's encoder runs in pure Python when it
+    indents, and was the most expensive part of writing a sidecar); the standard library takes over
+    where orjson refuses the data, a lone surrogate (from a file name that is not UTF-8) or a key that
+    is not a string, and lone surrogates stay ``\\uXXXX`` escapes. ``floats=False`` promises that
+    ``value`` holds no float (a manifest entry), which saves looking::
+
+        >>> json_text({"b": 5e-05, "a": [1, "é"]})
+        '{"a":[1,"é"],"b":5e-05}'
+        >>> json_text({"b": 5e-05, "a": [1, "é"]}, indent=True) == json.dumps(
+        ...     {"b": 5e-05, "a": [1, "é"]}, ensure_ascii=False, sort_keys=True, indent=2)
+        True
         >>> json_text({"id": chr(0xD800) + "é"})
-        '{"id": "\\\\ud800é"}'
+        '{"id":"\\\\ud800é"}'
     """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, **options)
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    try:
+        return orjson.dumps(_as_python_writes_floats(value) if floats else value,
+                            option=_ORJSON_INDENTED if indent else _ORJSON_COMPACT).decode("utf-8")
+    except TypeError:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True,
+                          **({"indent": 2} if indent else {"separators": (",", ":")}))
+        return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def json_value(text: str | bytes) -> Any:
+    """The value of JSON text written by :func:`json_text` (orjson; the standard library for the
+    lone surrogates orjson refuses)::
+
+        >>> json_value('{"id":"\\\\udcff"}') == {"id": chr(0xDCFF)}
+        True
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def sidecar_json(data: dict[str, Any]) -> str:
-    return json_text(data, indent=2) + "\n"
+    """A sidecar's text: sorted keys, indent 2, UTF-8, a final newline (see :func:`json_text`)."""
+    return json_text(data, indent=True) + "\n"
 
 
 def _process_umask() -> int:
@@ -132,6 +184,33 @@ def storage_error(error: OSError, path: Path | str) -> OSError:
     return found
 
 
+#: Numbers the temporary files of this process (with its pid, names no other writer uses).
+_TEMPORARY_NUMBERS = itertools.count()
+
+
+def _temporary_file(path: Path) -> tuple[int, str]:
+    """A new hidden temporary file next to ``path`` (``.<name>.<pid>-<n>.tmp``), open for writing.
+
+    Named by process id and a counter, so it is made with one ``open``, not ``mkstemp``'s search
+    for an unused random name; ``O_EXCL`` still refuses a name that exists (a killed run's leftover,
+    which the next run sweeps), and then the next number is taken. The folder is made when missing.
+    """
+    try:
+        return _new_temporary(path)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _new_temporary(path)
+
+
+def _new_temporary(path: Path) -> tuple[int, str]:
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OUTPUT_MODE), tmp
+        except FileExistsError:
+            continue
+
+
 def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) -> None:
     """Write ``text`` (a string, or strings one after another) to ``path`` through a temporary file and a rename.
 
@@ -142,9 +221,7 @@ def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) ->
     """
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        _make_readable(fd)
+        fd, tmp = _temporary_file(path)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             if isinstance(text, str):
                 handle.write(text)
@@ -326,6 +403,9 @@ class Rendered:
     body: str = ""
     sidecar: str = ""
     record: str = ""
+
+    def __reduce__(self) -> tuple:
+        return (Rendered, (self.stem, self.body, self.sidecar, self.record))
 
 
 @dataclass(frozen=True)

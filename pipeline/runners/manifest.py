@@ -36,10 +36,11 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
 from typing import Any
 
 from pipeline.document import RETRIED_REASONS, Document
-from pipeline.io.write import json_text, output_paths, safe_stem, storage_error, write_atomic
+from pipeline.io.write import json_text, json_value, output_paths, safe_stem, storage_error, write_atomic
 
 MANIFEST = "_manifest.jsonl"
 JOURNAL = ".manifest-journal.jsonl"
@@ -75,6 +76,10 @@ class Entry:
         return cls(doc.output or doc.id, doc.source, doc.sha256, doc.outcome,
                    doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())), site=site)
 
+    def __reduce__(self) -> tuple:
+        # Pickled by field order: the dataclass default looks the fields up for every object it loads.
+        return (Entry, tuple(getattr(self, name) for name in _ENTRY_FIELDS))
+
     @property
     def retried(self) -> bool:
         """Whether the document failed by a fault of the run (a limit, a crash): the next run tries again."""
@@ -82,7 +87,7 @@ class Entry:
 
     def line(self) -> str:
         # A shallow dict: asdict's deep copy cost the parent process more than writing the line.
-        return json_text({name: getattr(self, name) for name in _ENTRY_FIELDS}) + "\n"
+        return json_text({name: getattr(self, name) for name in _ENTRY_FIELDS}, floats=False) + "\n"
 
 
 _ENTRY_FIELDS = tuple(item.name for item in fields(Entry))
@@ -111,7 +116,7 @@ def read_entries(path: Path) -> tuple[dict[str, Any] | None, Iterator[Entry]]:
         with handle:
             for line in handle:
                 try:
-                    yield Entry(**json.loads(line))
+                    yield Entry(**json_value(line))
                 except (ValueError, TypeError):
                     continue
 

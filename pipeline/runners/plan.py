@@ -38,14 +38,15 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+
 from typing import Any
 
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.io.files import NotRead
-from pipeline.io.write import JSONL_OUTPUT, JsonlOutput, Sink, StorageError, output_paths, storage_error
+from pipeline.io.write import JSONL_OUTPUT, JsonlOutput, Sink, StorageError, json_value, output_paths, storage_error
 from pipeline.runners.manifest import (JOURNAL, MANIFEST, Entry, Journal, manifest_header, read_entries,
                                        remove_outputs, sweep_temporary_files, write_manifest)
 from pipeline.runners.result import Result
@@ -79,11 +80,18 @@ def _key(text: str) -> bytes:
 
 
 def _ref_text(ref: SpoolRef | None) -> str | None:
-    return None if ref is None else json.dumps(ref)
+    """A spool reference as the ledger keeps it: ``offset,length,file``."""
+    if ref is None:
+        return None
+    name, offset, length = ref  # type: ignore[misc]
+    return f"{offset},{length},{name}"
 
 
 def _ref(text: str | None) -> SpoolRef | None:
-    return None if text is None else tuple(json.loads(text))  # type: ignore[return-value]
+    if text is None:
+        return None
+    offset, length, name = text.split(",", 2)
+    return (name, int(offset), int(length))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +177,7 @@ class RunPlan:
 
     def _previous(self, stem: str) -> tuple[Entry | None, bool]:
         row = self.state.db.execute("SELECT entry, reusable FROM previous WHERE stem = ?", (_key(stem),)).fetchone()
-        return (None, False) if row is None else (Entry(**json.loads(row[0])), bool(row[1]))
+        return (None, False) if row is None else (Entry(**json_value(row[0])), bool(row[1]))
 
     def unchanged(self, rel: str, doc: Document) -> Skipped | Cleaned:
         """Whether ``doc`` can be skipped: its previous entry is reusable (same configuration and
@@ -263,7 +271,7 @@ class RunPlan:
             if not page:
                 return
             for seq, state, entry, ref in page:
-                yield Row(seq, state, Entry(**json.loads(entry)), _ref(ref))
+                yield Row(seq, state, Entry(**json_value(entry)), _ref(ref))
             last = page[-1][0]
 
     def store(self, rows: list[Row], results: list[Result]) -> None:
@@ -274,17 +282,17 @@ class RunPlan:
             if row.state == SKIP:
                 self.summary.unchanged += 1
                 if self.jsonl is not None:
-                    entry = replace(entry, record=self.jsonl.copy_previous(entry.record))
+                    entry.record = self.jsonl.copy_previous(entry.record)
             elif row.state == DONE:
                 if self.jsonl is not None and row.ref is not None:
-                    entry = replace(entry, record=self.jsonl.append_bytes(Spool.read(row.ref)))
+                    entry.record = self.jsonl.append_bytes(Spool.read(row.ref))
             else:
                 result = next(finished)
                 if result.storage_error:
                     raise StorageError(result.storage_error)
                 entry = result.entry
                 if result.rendered is not None and result.rendered.record and self.jsonl is not None:
-                    entry = replace(entry, record=self.jsonl.append(result.rendered.record))
+                    entry.record = self.jsonl.append(result.rendered.record)
                 elif result.rendered is not None:
                     self.sink.write(result.rendered)
             self._add(entry)

@@ -30,3 +30,7 @@ class Result:
     keys: Any = None  # numpy array of the document's site line keys
     spool: SpoolRef | None = None
     storage_error: str = ""
+
+    def __reduce__(self) -> tuple:
+        # Pickled by field order: the dataclass default looks the fields up for every object it loads.
+        return (Result, (self.entry, self.rendered, self.keys, self.spool, self.storage_error))

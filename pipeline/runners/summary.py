@@ -86,7 +86,7 @@ class RunSummary:
 
 def write_run_summary(path: Path, summary: RunSummary, config: Config, failures: Iterable[dict[str, str]]) -> None:
     """Write ``_run.json`` with ``failures`` (sorted by source and reason) streamed into its list."""
-    head, placeholder, tail = json_text(summary.as_dict(config), indent=2).partition('  "failures": []')
+    head, placeholder, tail = json_text(summary.as_dict(config), indent=True).partition('  "failures": []')
     if not placeholder:
         raise AssertionError("the run summary has no failures list")
 
@@ -95,7 +95,7 @@ def write_run_summary(path: Path, summary: RunSummary, config: Config, failures:
         yield '  "failures": ['
         first = True
         for failure in failures:
-            item = json_text(failure, indent=2).replace("\n", "\n    ")
+            item = json_text(failure, indent=True).replace("\n", "\n    ")
             yield ("\n    " if first else ",\n    ") + item
             first = False
         yield "]" if first else "\n  ]"

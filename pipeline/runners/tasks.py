@@ -21,7 +21,6 @@ import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pipeline.chain import Cursor, run_alone, run_batch
 from pipeline.document import Document
@@ -31,7 +30,7 @@ from pipeline.runners.manifest import Entry
 from pipeline.runners.result import Result
 from pipeline.runners.spool import Spool, SpoolRef
 from pipeline.sitewide import STAGE as SITE_STAGE
-from pipeline.sitewide import SiteIndex, SitePass, site_key
+from pipeline.sitewide import SiteIndex, SitePass
 from pipeline.stages import Stage
 
 #: A batch may take the largest time limit of its documents once for every this many documents it
@@ -70,11 +69,11 @@ def clean_batch(docs: Sequence[Document], stages: Sequence[Stage], timeout: floa
     """
     limits = [document_time_limit(timeout, len(doc.raw)) for doc in docs]
     limit = batch_time_limit(limits)
-    originals = [doc.copy() for doc in docs] if limit and len(docs) > 1 else []
+    originals = [doc.copy() for doc in docs] if len(docs) > 1 else []
     cursor = Cursor()
     try:
         with time_limit(limit):
-            return run_batch(docs, stages, cursor)
+            return run_batch(docs, stages, cursor, [doc.copy() for doc in originals])
     except DocumentTimeout:
         if not originals:
             return [failed_copy(docs[0], cursor.stage, "timeout", f"over {limit:g} s")]
@@ -163,8 +162,9 @@ class FinishTask:
         index = self.site_index()
         results = []
         for ref in refs:
-            doc = self.site_pass.apply(Spool.read_document(ref), index)
-            results.append(self.outputs.finish(doc, site_key(doc)))
+            doc = Spool.read_document(ref)
+            site = self.site_pass.apply(doc, index)
+            results.append(self.outputs.finish(doc, site))
         return results
 
     def limits(self, refs: Sequence[SpoolRef]) -> tuple[float | None, float | None]:
@@ -182,7 +182,3 @@ def _read_index(path: Path | None) -> SiteIndex:
         raise ValueError("a FinishTask needs an index or an index file")
     return pickle.loads(path.read_bytes())  # noqa: S301 - written by this run's parent
 
-
-Task = CleanTask | FinishTask
-__all__ = ["CleanTask", "FinishTask", "Outputs", "Task", "batch_time_limit", "clean_batch", "failed_copy"]
-_ = Any
