@@ -36,7 +36,6 @@ as a cookie notice or an "About us" blurb does.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -47,6 +46,8 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from pipeline.document import Document
+from pipeline.text.scan import line_key, normalise_line
+from pipeline.text.scan import line_keys as line_key_array
 
 STAGE, REASON = "sitewide", "site-repeated"
 #: A line is site furniture when it occurs in at least this many documents of the site ...
@@ -67,10 +68,6 @@ FLUSH_PAIRS = 1 << 20
 BUCKET_BITS = 8
 BUCKETS = 1 << BUCKET_BITS
 
-_BULLET = re.compile(r"^[\s*•·+\-–—▪►◦●|>»]+")
-_WHITESPACE = re.compile(r"\s+")
-
-
 def site_key(doc: Document) -> str:
     """The site a document belongs to: its host (``host`` or ``url`` metadata, without ``www.``), else its folder."""
     host = str(doc.metadata.get("host") or "").strip().lower()
@@ -81,28 +78,12 @@ def site_key(doc: Document) -> str:
     return "folder:" + PurePosixPath(doc.id).parent.as_posix()
 
 
-def normalise_line(text: str) -> str:
-    """The form lines are compared in: case-folded, bullets and spacing ignored."""
-    return _WHITESPACE.sub(" ", _BULLET.sub("", text)).strip().casefold()
-
-
-def line_key(text: str) -> int:
-    """A stable 64-bit hash of a line's normalised text (0 for a line with nothing left).
-
-    >>> line_key("* Home") == line_key("home")
-    True
-    """
-    normal = normalise_line(text)
-    if not normal:
-        return 0
-    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 def line_keys(doc: Document) -> np.ndarray:
-    """The distinct keys of the document's lines (kept or not: the count must not depend on the classifier)."""
-    keys = {line_key(line.text) for line in doc.lines}
-    keys.discard(0)
-    return np.fromiter(keys, dtype=np.uint64, count=len(keys))
+    """The distinct keys of the document's lines (kept or not: the count must not depend on the classifier):
+    :func:`pipeline.text.scan.line_key`, the hash of a line's normal form (case-folded, bullets and spacing
+    ignored)."""
+    keys = np.unique(line_key_array([line.text for line in doc.lines]))
+    return keys[keys != 0]
 
 
 class SiteCounts:
@@ -285,7 +266,7 @@ def apply_site_index(doc: Document, index: SiteIndex, site: str | None = None) -
     if site not in index.repeated:  # most sites of a crawl: nothing repeats
         return 0
     kept = [line for line in doc.lines if line.keep]
-    seen = index.document_counts([line_key(line.text) for line in kept], site)
+    seen = index.document_counts(line_key_array([line.text for line in kept]), site)
     total = index.documents.get(site, 0)
     removed = 0
     for line, count in zip(kept, seen.tolist()):

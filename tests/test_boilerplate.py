@@ -113,10 +113,6 @@ def test_caption_and_tags_go() -> None:
     assert all(decisions[text] == "" for text in ARTICLE_EN)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the line model is trained on scraped pages only: at the end of a page, short lines after the last long "
-    "one are mostly furniture, so it removes the last three bands (model:inside-long-span); see "
-    "test_properties.KNOWN_NOT_IDEMPOTENT"))
 def test_a_clean_article_keeps_the_list_that_closes_it() -> None:
     # Text that is already an article (a re-run over our own output, a corpus of extracted text): the list
     # after its last paragraph is the article's.
@@ -225,25 +221,67 @@ TRICKY = [
 ]
 
 
-def _reference_facts(texts: list[str]) -> np.ndarray:
-    from pipeline.boilerplate.features import _line_facts
+def _language_reference(text: str) -> dict[str, object]:
+    """What language ID counts in a line, by its own patterns (pipeline.stages.language)."""
+    from pipeline.stages import language
+    from pipeline.text.script import arabic_letter_count, ascii_letter_count, ascii_letters_only, latin_letter_count, letter_count
 
-    return np.array([_line_facts(text) for text in texts], dtype=np.int64).reshape(len(texts), 11)
+    sample = text[:600]
+    words = sample.split()
+    return {
+        "sample": len(sample), "ascii-letters": ascii_letter_count(sample), "arabic-letters": arabic_letter_count(sample),
+        "latin-letters": latin_letter_count(sample), "letters": letter_count(sample),
+        "accents": len(language._NON_ASCII_LATIN.findall(sample)),
+        "fw": language._function_word_counts(sample, ascii_letters_only(sample)),
+        "ar-words": sum(word in language.ARABIC_WORDS for word in words),
+        "fa-words": sum(word in language.PERSIAN_WORDS for word in words),
+        "words": len(text.split()),
+    }
 
 
-@pytest.mark.parametrize("texts", [TRICKY, [t for t in TRICKY if t.strip()][::-1], ["", ""], ["x"], ["a\nb", "c"]])
-def test_document_facts_equal_line_facts(texts: list[str]) -> None:
-    from pipeline.boilerplate.features import document_facts
+def _scanned(facts, i: int) -> dict[str, object]:
+    names = ("sample", "ascii-letters", "arabic-letters", "latin-letters", "letters", "accents", "ar-words", "fa-words",
+             "words")
+    found: dict[str, object] = {name: int(facts[name][i]) for name in names}
+    found["fw"] = (int(facts["fw-words"][i]), int(facts["en-words"][i]), int(facts["foreign-words"][i]))
+    return found
 
-    assert (document_facts(texts) == _reference_facts([text.replace("\n", " ") for text in texts])).all()
+
+def _seed_texts() -> list[str]:
+    return [line.text for path in SEEDS for line in split_dump(path.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
-def test_document_facts_equal_line_facts_on_seeds(path: Path) -> None:
-    from pipeline.boilerplate.features import document_facts
+def test_the_line_scan_counts_what_the_language_patterns_count() -> None:
+    from pipeline.text.scan import scan_lines
 
-    texts = [line.text for line in split_dump(path.read_text(encoding="utf-8"))]
-    assert (document_facts(texts) == _reference_facts(texts)).all()
+    texts = TRICKY + _seed_texts() + ["don't stop", "it's 4K now", "l'été est là", "Ünïcödé wörds here", "x'", "'tis"]
+    facts = scan_lines(texts)
+    checked = 0
+    for i, text in enumerate(texts):
+        if not facts["special"][i]:
+            assert _scanned(facts, i) == _language_reference(text), text
+            checked += 1
+    assert checked > len(texts) - 10
+
+
+def test_the_line_scan_keys_are_the_site_pass_keys() -> None:
+    from pipeline.text.scan import line_key, line_keys, scan_lines
+
+    texts = TRICKY + _seed_texts()
+    assert scan_lines(texts).keys.tolist() == line_keys(texts).tolist() == [line_key(text) for text in texts]
+
+
+def test_a_documents_features_do_not_depend_on_its_batch() -> None:
+    from pipeline.boilerplate.features import LineBatch, batch_features
+
+    documents = [[line.text for line in split_dump(path.read_text(encoding="utf-8"))] for path in SEEDS]
+    documents.insert(2, [])
+    together = batch_features(LineBatch.of(documents))
+    start = 0
+    for lines in documents:
+        alone = batch_features(LineBatch.of([lines]))
+        assert np.array_equal(together[start:start + len(lines)], alone)
+        start += len(lines)
 
 
 def test_rule_gate_lets_every_rule_hit_through() -> None:
@@ -272,18 +310,13 @@ def test_attribution_from_the_walk_equals_a_second_walk() -> None:
 
 
 def test_huge_documents_are_scored_in_blocks_with_the_same_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A huge dump's character facts go a block of lines at a time, and its lines down the trees a block
-    # of rows at a time, so that its memory stays bounded; the blocks must not change a single decision.
-    import pipeline.boilerplate.features as features
+    # A huge dump's lines go down the trees a block of rows at a time, so that its memory stays bounded;
+    # the blocks must not change a single decision.
     import pipeline.boilerplate.model as model
 
     lines = [line for path in SEEDS for line in split_dump(path.read_text(encoding="utf-8"))]
-    whole_features = document_features(lines, html=False)
     whole = classify_lines(lines)
-    monkeypatch.setattr(features, "BLOCK_CHARS", 500)
     monkeypatch.setattr(model, "BLOCK_ROWS", 7)
-    assert len(features.line_blocks([len(line.text) for line in lines])) > 10
-    assert np.array_equal(document_features(lines, html=False), whole_features)
     assert classify_lines(lines) == whole
     assert "" in whole and any(whole)  # both kept and removed lines were compared
 
@@ -298,3 +331,15 @@ def test_shipped_line_model_was_trained_with_the_trainers_settings() -> None:
     info = load_model().info
     assert info["params"] == PARAMS and info["rounds"] == [FIRST_ROUNDS, SECOND_ROUNDS]
     assert info["lightgbm"] == metadata.version("lightgbm")  # the version pyproject.toml pins
+
+
+def test_the_compiled_rule_gate_hits_the_heads_the_rules_start_with() -> None:
+    from pipeline.boilerplate.rules import compiled_gate, fold_arabic, head_bits
+    from pipeline.text.scan import scan_lines
+
+    texts = TRICKY + _seed_texts() + ["ـ Home", "  * Share this", "• Related: more", "تعليقات القراء"]
+    facts = scan_lines(texts, compiled_gate())
+    expected = [head_bits(fold_arabic(text).strip()) for text in texts]
+    found = [int(bits) for bits in facts["gate"]]
+    assert [f for f, s in zip(found, facts["special"]) if not s] == [e for e, s in zip(expected, facts["special"]) if not s]
+    assert any(found)

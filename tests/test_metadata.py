@@ -26,9 +26,6 @@ def test_arabic_month_names_give_iso_dates() -> None:
     assert meta["date"] == "2018-07-19"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "title ranker retrained with the retrained line model (2026-11-22) ranks the menu line 0.02 above the "
-    "headline's second copy here; out-of-fold title accuracy on wcxb-dev dumps 0.779 vs 0.781 before"))
 def test_a_headline_printed_twice_wins_over_a_longer_menu_line() -> None:
     # The ranker reads the headline's words in the article too, so the article here is about it (with the
     # committee BODY, about something else, nothing would tell the headline from the promotion above it).

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document, Line
-from pipeline.stages.normalize import Normalize, normalize_text, search_key
+from pipeline.stages.normalize import Normalize, normalize_lines, normalize_text, search_key
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,9 @@ def test_normalize_text_is_nfc_and_idempotent(text: str) -> None:
     assert unicodedata.is_normalized("NFC", once)
     assert normalize_text(once) == once
     assert search_key(search_key(text)) == search_key(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aé e\u0301 \u00a0\t\u200fـﻻﹷ\u2028\x85ب")), max_size=10), max_size=6))
+def test_lines_normalized_together_are_normalized_as_one_at_a_time(texts: list[str]) -> None:
+    assert normalize_lines(texts) == [normalize_text(text) for text in texts]

@@ -156,3 +156,16 @@ def test_any_text_is_repaired_idempotently(text: str) -> None:
     assert fixed.count("\n") == text.count("\n")
     assert repair_text(fixed)[0] == fixed
     assert all(isinstance(step, dict) and "step" in step for step in steps)
+
+
+_MOJIBAKE_ALPHABET = ("abcdeAB .,'\"\n" + "“”‘’–—…•»«©®°£€¥×²³µ¼½¾" + "ÀÂÃÄÅÇÉÎÐØÙÚÛàâãäåçéîðøùúûœŒ" +
+                      "\x81\x8d\x9d\xa0\xad¦¨¬¯¸ˆ˜†‡‰◊" + "طظ§„ع±¹ºÇáÚÑÈíÉ" + "вВГРСЂЎβΓΞΟāĀ√≈‚" + "العربية")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_MOJIBAKE_ALPHABET)), max_size=40))
+def test_text_the_character_check_lets_pass_needs_no_repair(text: str) -> None:
+    from pipeline.stages.repair import may_need_repair, repair_passes
+
+    if not may_need_repair(text):
+        assert repair_passes(text) == (text, [])

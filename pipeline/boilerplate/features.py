@@ -1,35 +1,45 @@
-"""Line features, computed for a whole document at once with numpy.
+"""Line features, computed for a whole batch of documents at once.
 
 What decides whether a line is article text is mostly its neighbourhood: a
 short line between two long paragraphs is a heading, the same line among forty
 other short lines is a menu item. So besides a few facts about the line itself
 (length, punctuation, stopwords, capitals, digits, bullets, vocabulary rule
-hits) every line gets window sums over its neighbours (±1, ±3, ±10 lines, via
-prefix sums), its place relative to the first and last long line, and the
-length of the run of short lines or bullets it sits in.
+hits, the words of comment policies and sign-up terms) every line gets window
+sums over its neighbours (±1, ±3, ±10 lines, via prefix sums), its place
+relative to the first and last long line, the length of the run of short lines
+or bullets it sits in, and facts about its whole document (how much of it is
+prose: a document that is all paragraphs is an article already).
 
-Per-character facts come from one pass over the document's code points
-(``np.bincount`` by line and character class), so the cost is a few array
-operations per document, not a Python loop per feature.
+The per-line counts come from the line scan (:mod:`pipeline.text.scan`: one
+compiled pass over the characters of the whole batch); everything else is a
+few numpy operations over the batch's lines, with every window, run and
+distance kept inside its own document (:class:`Segments`). So a batch of
+many documents costs little more per line than the counts themselves, and a
+document's features are the same whatever batch it is in::
 
-The second stage (:func:`context_of_scores`) does the same over the first
+    >>> one = batch_features(LineBatch.of([["Home | News", "The minister said on Monday that ..."]]))
+    >>> two = batch_features(LineBatch.of([["Other", "page"], ["Home | News", "The minister said on Monday that ..."]]))
+    >>> bool((one == two[2:]).all())
+    True
+
+The second stage (:func:`batch_context_of_scores`) does the same over the first
 model's scores: a line whose neighbours are confidently body is body.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
 
 import numpy as np
 
 from pipeline.boilerplate.rules import (
-    COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, first_rule, fold_arabic,
-    is_comment_header, literal_positions, rule_candidates,
+    COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
+    first_rule, fold_arabic, head_bits, literal_positions, rule_candidates,
 )
+from pipeline.text.lexicon import SENTENCE_END
+from pipeline.text.scan import LineScan, scan_lines
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
 LONG_WORDS = 20
@@ -39,83 +49,12 @@ SHORT_WORDS = 4
 WINDOWS = (1, 3, 10)
 #: Distances (in lines) are capped here; further is "far" for every purpose.
 FAR = 50
+#: A byline is short: "By Jane Roe and John Doe, Staff Writers" at most.
+BYLINE_MAX_WORDS = 8
 
-
-# --- character classes -----------------------------------------------------------------------------------------
-C_OTHER, C_UPPER, C_LOWER, C_DIGIT, C_ARABIC, C_END, C_COMMA, C_SPACE, C_SEP, C_QUOTE, C_NEWLINE = range(11)
-N_CLASSES = 11
-
-
-def _class_table() -> np.ndarray:
-    table = np.zeros(0x10000, dtype=np.int64)
-    for cp in range(0x10000):
-        ch = chr(cp)
-        if ch == "\n":
-            table[cp] = C_NEWLINE
-        elif ch.isspace():
-            table[cp] = C_SPACE
-        elif ch.isdigit():
-            table[cp] = C_DIGIT
-        elif "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff":
-            table[cp] = C_ARABIC if ch.isalpha() else (C_COMMA if ch in "،؛" else C_END if ch == "؟" else C_OTHER)
-        elif ch.isupper():
-            table[cp] = C_UPPER
-        elif ch.isalpha():
-            table[cp] = C_LOWER
-        elif ch in ".!?…":
-            table[cp] = C_END
-        elif ch in ",;":
-            table[cp] = C_COMMA
-        elif ch in "|•·»«›‹>":
-            table[cp] = C_SEP
-        elif ch in "\"'“”‘’„":
-            table[cp] = C_QUOTE
-    return table
-
-
-_CLASS_TABLE = _class_table().astype(np.uint8)  # 64 KiB: stays in cache
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """English and Arabic stopwords (jusText's lists, versioned in ``pipeline/resources/stoplists``)."""
-    words: set[str] = set()
-    for code in ("en", "ar"):
-        text = resources.files("pipeline").joinpath("resources", "stoplists", f"{code}.txt").read_text("utf-8")
-        words.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return frozenset(words)
-
-
-_PUNCT_TO_SPACE = str.maketrans({ch: " " for ch in "\"'“”‘’«»()[]{}.,;:!?؟،؛…-–—/|*•·+"})
-_SENTENCE_END = re.compile(r"[.!?…؟:]$")
-_TRAILING_CLOSERS = "\"'”’»)]*"
-_BULLET = re.compile(r"^([*•·+\-–—▪►◦●>]|\d{1,2}[.)](\s|$))")
 _URLISH = re.compile(r"https?://|www\.|\.(com|org|net|co\.uk)\b|@\w+\.\w", re.IGNORECASE)
-#: Arabic month names (Egyptian/Gulf, Levantine and Maghreb forms).
-_ARABIC_MONTHS = (
-    "يناير", "فبراير", "مارس", "ابريل", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر",
-    "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
-    "فيفري", "جانفي",
-)
-_DATEISH = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|"
-    r"sep|oct|nov|dec)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b|"
-    "(" + "|".join(_ARABIC_MONTHS) + ")", re.IGNORECASE)
-_BYLINE = re.compile(r"^(by|written by|posted by|author|بقلم|كتب|كتبت|حوار|اعداد|إعداد)\b", re.IGNORECASE)
-_ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
-
-# --- the same facts for a whole document (see _document_facts) -----------------------------------------------------
-#: _DATEISH's numeric forms (dd/mm/yy, yyyy-mm-dd, hh:mm, 19xx/20xx), written to start with the digit (``\\b``
-#: before a digit is "no word character before it"), so the regex engine skips to digits: one scan of the
-#: document finds every line they match. Every other match of _DATEISH has a month name: Arabic (a match on
-#: its own) or English (one of these lower-cased stems).
-_DATE_NUMERIC = re.compile(r"\d(?<!\w\d)(?:\d?[/.-]\d{1,2}[/.-]\d{2,4}\b|\d{3}-\d{2}-\d{2}\b|\d?:\d{2}\b|"
-                           r"(?<=1)9\d{2}\b|(?<=2)0\d{2}\b)")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: Every match of _URLISH has one of these (lower-cased) strings.
 _URL_LITERALS = ("http", "www.", ".com", ".org", ".net", ".co.uk", "@")
-#: _BULLET looks at most at a line's first four characters: it runs once over the joined line heads.
-_BULLET_LINES = re.compile(_BULLET.pattern, re.MULTILINE)
 
 
 def _table(test) -> np.ndarray:
@@ -123,15 +62,14 @@ def _table(test) -> np.ndarray:
 
 
 _LOWER_TABLE = _table(str.islower)
-_CLOSER_TABLE = _table(lambda ch: ch in _TRAILING_CLOSERS + " ")
-_PUNCT_TABLE = _table(lambda ch: ord(ch) in _PUNCT_TO_SPACE)
-_SENTENCE_END_CODES = np.array([ord(ch) for ch in ".!?…؟:"], dtype=np.uint32)
+_SENTENCE_END_CODES = np.array([ord(ch) for ch in SENTENCE_END if ch != ":"], dtype=np.int64)
 
 #: Names of the first-stage features, in column order.
 BASE_NAMES = (
     "words", "chars", "word-length", "stopword-density", "stopwords", "sentence-end", "ends-colon",
     "comma-density", "punctuation", "digits", "upper-share", "title-case", "arabic-share", "bullet",
     "separators", "url-like", "date-like", "byline-like", "ellipsis", "starts-lower", "glued-words", "quotes",
+    "policy-words",
     "kind-heading", "kind-item", "kind-row", "html", "repeated", "blank-before", "blank-after",
     "comment-header", "rule-sure", *(f"rule:{reason}" for reason in RULE_REASONS),
 )
@@ -142,10 +80,12 @@ CONTEXT_NAMES = (
     *(f"bullets-{k}" for k in WINDOWS),
     *(f"short-share-{k}" for k in WINDOWS),
     *(f"rule-hits-{k}" for k in WINDOWS),
+    *(f"policy-density-{k}" for k in WINDOWS),
     "position", "words-before-share", "inside-long-span", "from-first-long", "to-last-long",
     "prev-long-distance", "next-long-distance", "short-run", "bullet-run", "after-comment-header",
     "under-label", "label-distance",
     "doc-words", "doc-lines", "doc-long-lines", "words-vs-max",
+    "doc-long-share", "doc-sentence-share", "doc-short-share", "doc-rule-share", "doc-repeated-share",
 )
 FEATURE_NAMES = BASE_NAMES + CONTEXT_NAMES
 SCORE_WINDOWS = (1, 2, 3, 5, 10)
@@ -156,376 +96,345 @@ STACK_NAMES = (
     *(f"score-weighted-{k}" for k in (3, 10)),
     "score-doc-mean", "score-doc-max", "inside-score-span", "low-score-run",
 )
+_BASE = {name: index for index, name in enumerate(BASE_NAMES)}
+_RULE_START = len(BASE_NAMES) - len(RULE_REASONS)
 
 
-class _Windows:
-    """Window sums over one document: for each width k, the sum of an array over the k lines before and
-    the k lines after each line (the line itself excluded), from prefix sums, with the index arithmetic
-    shared by every array of the document."""
+@dataclass(frozen=True)
+class LineBatch:
+    """The lines of many documents, one after another: texts, kinds (``p``, ``h``, ``li``, ``tr``...),
+    source line numbers, where each document starts (``starts[d]`` to ``starts[d + 1]``) and whether
+    each document's lines are an HTML page's blocks."""
 
-    def __init__(self, n: int, widths: Sequence[int]) -> None:
-        index = np.arange(n)
-        self.index, self.next = index, index + 1
-        self.bounds = {k: (np.maximum(index - k, 0), np.minimum(index + k + 1, n)) for k in widths}
+    texts: list[str]
+    kinds: list[str]
+    numbers: np.ndarray
+    starts: np.ndarray
+    html: np.ndarray
 
-    def __call__(self, values: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """For each width k: the sums over the k lines before and the k lines after each line."""
-        prefix = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
-        at, after_at = prefix[self.index], prefix[self.next]
-        return {k: (at - prefix[low], prefix[high] - after_at) for k, (low, high) in self.bounds.items()}
+    @classmethod
+    def of(cls, documents: Sequence[Sequence[str]], kinds: Sequence[Sequence[str]] | None = None,
+           numbers: Sequence[Sequence[int]] | None = None, html: Sequence[bool] | None = None) -> LineBatch:
+        """A batch of documents given as lists of line texts (kinds default to paragraphs, numbers to 1..n)."""
+        texts = [text for lines in documents for text in lines]
+        lengths = [len(lines) for lines in documents]
+        kind_list = [kind for doc_kinds in kinds for kind in doc_kinds] if kinds is not None else ["p"] * len(texts)
+        number_list = ([number for doc_numbers in numbers for number in doc_numbers] if numbers is not None
+                       else [number for length in lengths for number in range(1, length + 1)])
+        starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        flags = np.asarray(html if html is not None else [False] * len(documents), dtype=bool)
+        return cls(texts, kind_list, np.asarray(number_list, dtype=np.int64), starts, flags)
 
-
-def _run_lengths(flags: np.ndarray) -> np.ndarray:
-    """For each line, the length of the run of consecutive True flags it belongs to (0 where False)."""
-    n = len(flags)
-    if n == 0:
-        return np.zeros(0)
-    change = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
-    starts = np.concatenate(([0], change))
-    lengths = np.diff(np.concatenate((starts, [n])))
-    runs = np.repeat(lengths, lengths).astype(np.float64)
-    return np.where(flags, runs, 0.0)
-
-
-def _distance_to_flag(flags: np.ndarray, forward: bool) -> np.ndarray:
-    """Lines to the nearest flagged line before (or after) each line, excluding itself; FAR if none."""
-    n = len(flags)
-    index = np.arange(n)
-    if forward:
-        pos = np.where(flags, index, n + FAR)
-        nearest = np.minimum.accumulate(pos[::-1])[::-1]
-        nearest = np.concatenate((nearest[1:], [n + FAR]))
-        return np.minimum(nearest - index, FAR).astype(np.float64)
-    pos = np.where(flags, index, -FAR - 1)
-    nearest = np.maximum.accumulate(pos)
-    nearest = np.concatenate(([-FAR - 1], nearest[:-1]))
-    return np.minimum(index - nearest, FAR).astype(np.float64)
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
-@lru_cache(maxsize=65536)
-def _rule_flags(folded: str, n_words: int) -> int:
-    """The first rule a (stripped, folded) line hits (1-based index into RULE_REASONS, 0 for none), +64 if it
-    is sure; cached, since menus repeat across pages."""
-    rule = first_rule(folded, n_words)
-    return (RULE_REASONS.index(rule.reason) + 1) | (64 if rule.sure else 0) if rule else 0
+class Segments:
+    """The index arithmetic of a batch: each line's document, its document's first line and end, and
+    window sums, runs and distances that never cross from one document into the next."""
+
+    def __init__(self, starts: np.ndarray) -> None:
+        self.starts = starts
+        n = int(starts[-1])
+        lengths = np.diff(starts)
+        self.n, self.documents = n, len(lengths)
+        self.doc = np.repeat(np.arange(len(lengths)), lengths)
+        self.first = starts[:-1][self.doc] if n else np.zeros(0, dtype=np.int64)
+        self.end = starts[1:][self.doc] if n else np.zeros(0, dtype=np.int64)
+        self.index = np.arange(n)
+        self.lengths = lengths[self.doc] if n else np.zeros(0, dtype=np.int64)
+        self._bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def windows(self, values: np.ndarray, widths: Sequence[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each width k: the sums of ``values`` over the k lines before and the k lines after each
+        line of its document (the line itself excluded).
+
+        The sums are exact whatever the batch: integer values are summed as integers, and real values
+        in fixed point (:func:`fixed`), so no rounding carries from one document into the next.
+        """
+        exact, scale = fixed(values)
+        prefix = np.concatenate(([0], np.cumsum(exact)))
+        at, after_at = prefix[self.index], prefix[self.index + 1]
+        found = {}
+        for k in widths:
+            if k not in self._bounds:
+                self._bounds[k] = (np.maximum(self.index - k, self.first), np.minimum(self.index + k + 1, self.end))
+            low, high = self._bounds[k]
+            found[k] = ((at - prefix[low]) / scale, (prefix[high] - after_at) / scale)
+        return found
+
+    def per_document(self, values: np.ndarray, reduce=np.add) -> np.ndarray:
+        """``reduce`` (add, maximum, minimum) of ``values`` over each line's document, given to each line
+        (sums exact, as in :meth:`windows`)."""
+        if not self.n:
+            return np.zeros(0)
+        starts = self.starts[:-1]
+        present = starts < self.n
+        reduced = np.zeros(self.documents, dtype=np.float64)
+        if reduce is np.add:
+            exact, scale = fixed(values)
+            reduced[present] = np.add.reduceat(exact, starts[present]) / scale
+        else:
+            reduced[present] = reduce.reduceat(np.asarray(values, dtype=np.float64), starts[present])
+        empty = np.diff(self.starts) == 0
+        reduced[empty] = 0.0
+        return reduced[self.doc]
+
+    def run_lengths(self, flags: np.ndarray) -> np.ndarray:
+        """For each line, the length of the run of consecutive True flags it belongs to within its
+        document (0 where False)."""
+        if not self.n:
+            return np.zeros(0)
+        change = np.ones(self.n, dtype=bool)
+        change[1:] = (flags[1:] != flags[:-1]) | (self.first[1:] == self.index[1:])
+        run = np.cumsum(change) - 1
+        lengths = np.bincount(run)
+        return np.where(flags, lengths[run], 0).astype(np.float64)
+
+    def distance_to_flag(self, flags: np.ndarray, forward: bool) -> np.ndarray:
+        """Lines to the nearest flagged line before (or after) each line in its document, excluding
+        itself; :data:`FAR` if none."""
+        if not self.n:
+            return np.zeros(0)
+        index = self.index
+        if forward:
+            pos = np.where(flags, index, self.n + FAR)
+            nearest = np.minimum.accumulate(pos[::-1])[::-1]
+            nearest = np.concatenate((nearest[1:], [self.n + FAR]))
+            distance = np.where(nearest < self.end, nearest - index, FAR)
+        else:
+            pos = np.where(flags, index, -FAR - 1)
+            nearest = np.maximum.accumulate(pos)
+            nearest = np.concatenate(([-FAR - 1], nearest[:-1]))
+            distance = np.where(nearest >= self.first, index - nearest, FAR)
+        return np.minimum(distance, FAR).astype(np.float64)
+
+    def since(self, flags: np.ndarray) -> np.ndarray:
+        """Whether a flagged line comes before each line in its document (the line itself excluded)."""
+        if not self.n:
+            return np.zeros(0, dtype=bool)
+        marked = np.where(flags, self.doc + 1, 0)
+        running = np.maximum.accumulate(marked)
+        before = np.concatenate(([0], running[:-1]))
+        return before == self.doc + 1
 
 
-def _line_facts(text: str) -> tuple[int, int, int, int, int, int, int, int, int, int, int]:
-    """Facts about one line's text, one line at a time: the definition :func:`_document_facts` computes for
-    all lines at once (kept for lines it cannot vectorise, and as the reference in the tests)."""
-    words = text.split()
-    n_words = len(words)
-    stop = stopwords()
-    stop_count = sum(1 for word in text.lower().translate(_PUNCT_TO_SPACE).split() if word in stop)
-    stripped = text.rstrip(_TRAILING_CLOSERS + " ")
-    sentence_end = 1 if _SENTENCE_END.search(stripped) and not stripped.endswith(":") else 0
-    ends_colon = 1 if stripped.endswith(":") else 0
-    title_case = sum(1 for word in words if word[:1].isupper())
-    return (n_words, stop_count, sentence_end, ends_colon, title_case,
-            1 if _BULLET.match(text) else 0, 1 if _URLISH.search(text) else 0,
-            1 if _DATEISH.search(text) else 0, 1 if _BYLINE.match(text) and n_words <= 8 else 0,
-            1 if _ELLIPSIS.search(text) else 0,
-            (_rule_flags(fold_arabic(text.strip()), n_words) if n_words <= MAX_RULE_WORDS else 0) |
-            (128 if is_comment_header(text, n_words) else 0))
+#: Real values are summed in fixed point with this many fractional bits (2**-30 is about 1e-9: far below
+#: any split of the trees; log-weights of a million lines still sum far below 2**63).
+FIXED_BITS = 30
 
 
-def _lines_at(positions: list[int], lengths: Sequence[int]) -> np.ndarray:
-    """Indices of the lines (of the given lengths, joined by one separator) holding each position."""
-    ends = np.cumsum(np.asarray(lengths, dtype=np.int64) + 1)
-    return np.searchsorted(ends, np.asarray(positions, dtype=np.int64), side="right")
+def fixed(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """``values`` as int64 and the scale that divides them back: integers as they are, real values
+    rounded to fixed point. Integer sums are exact in any order, so a document's window sums are the
+    same in any batch."""
+    values = np.asarray(values)
+    if values.dtype.kind in "biu":
+        return values.astype(np.int64), 1.0
+    if values.dtype == np.float64 and np.array_equal(values, np.round(values)) and np.abs(values).max(initial=0) < 2**52:
+        return values.astype(np.int64), 1.0
+    scale = float(1 << FIXED_BITS)
+    return np.round(values * scale).astype(np.int64), scale
 
 
-def _document_facts(texts: Sequence[str], codes: np.ndarray, classes: np.ndarray, line_of: np.ndarray,
-                    starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """:func:`_line_facts` for every line at once: character classes for what depends on characters, cheap
-    prefilters (``str.find`` over the joined text, line heads) in front of every regex, and the exact
-    per-line regex only on the few lines a prefilter lets through. Shape (lines, 11)."""
+def _rule_flags(texts: list[str], facts: LineScan) -> np.ndarray:
+    """For each line: the first vocabulary rule it hits (1-based index into RULE_REASONS, 0 for none),
+    +64 if the rule is sure, +128 if it is a comment-section header. Only lines the gate lets through
+    are matched (:func:`pipeline.boilerplate.rules.rule_candidates`): the heads the line scan found,
+    and the literals a rule needs."""
     n = len(texts)
-    facts = np.zeros((n, 11), dtype=np.int64)
-    length = len(codes)
-    space = (classes == C_SPACE) | (classes == C_NEWLINE)
-    word_start = ~space
-    word_start[1:] &= space[:-1]
-    n_words = np.bincount(line_of[word_start], minlength=n)[:n]
-    facts[:, 0] = n_words
-    facts[:, 4] = np.bincount(line_of[word_start & (classes == C_UPPER)], minlength=n)[:n]
-    nonempty = ends > starts
-    last = np.maximum(ends - 1, 0)
-    padded = np.concatenate((codes, [0])).astype(np.int64)  # so that index 0 exists in an empty document
-    # The last character before trailing closers and spaces (sentence end, colon), and before whitespace.
-    index = np.arange(length)
-    closer = _CLOSER_TABLE[np.minimum(codes, 0xFFFF)] | (classes == C_NEWLINE)
-    kept = np.maximum.accumulate(np.where(closer, -1, index))[last] if length else np.zeros(n, dtype=np.int64)
-    kept = np.where(nonempty & (kept >= starts), kept, -1)
-    end_code = np.where(kept >= 0, padded[np.maximum(kept, 0)], 0)
-    facts[:, 3] = end_code == ord(":")
-    facts[:, 2] = np.isin(end_code, _SENTENCE_END_CODES) & (end_code != ord(":"))
-    visible = np.maximum.accumulate(np.where(space, -1, index))[last] if length else np.zeros(n, dtype=np.int64)
-    visible = np.where(nonempty & (visible >= starts), visible, -1)
-    tail = np.where(visible >= 0, padded[np.maximum(visible, 0)], 0)
-    dots = (visible - 2 >= starts) & (tail == ord("."))
-    dots &= (padded[np.maximum(visible - 1, 0)] == ord(".")) & (padded[np.maximum(visible - 2, 0)] == ord("."))
-    facts[:, 9] = (tail == ord("…")) | dots
-
-    heads = [text[:4] for text in texts]
-    facts[_lines_at([m.start() for m in _BULLET_LINES.finditer("\n".join(heads))], [len(h) for h in heads]), 5] = 1
-
-    low = "\n".join(texts).lower()
-    low_lengths = [len(line) for line in low.split("\n")] if len(low) != length else [len(t) for t in texts]
-    for i in set(_lines_at(literal_positions(low, _URL_LITERALS), low_lengths).tolist()):
-        facts[i, 6] = 1 if _URLISH.search(texts[i]) else 0
-    other = np.bincount(line_of[codes > 0xFFFF], minlength=n)[:n] > 0
-    # Dates: the numeric forms run once over the whole text; an Arabic month name is a match by itself; only
-    # lines with an English month name go through _DATEISH itself.
-    lengths = [len(t) for t in texts]
-    date = np.zeros(n, dtype=bool)
-    date[_lines_at([m.start() for m in _DATE_NUMERIC.finditer("\n".join(texts))], lengths)] = True
-    date[_lines_at(literal_positions("\n".join(texts), _ARABIC_MONTHS), lengths)] = True
-    digits = np.bincount(line_of[classes == C_DIGIT], minlength=n)[:n] > 0
-    for i in set(_lines_at(literal_positions(low, _MONTHS), low_lengths).tolist()):
-        if digits[i] and not date[i]:
-            date[i] = bool(_DATEISH.search(texts[i]))
-    facts[:, 7] = date
-    for i in np.flatnonzero(n_words <= 8).tolist():
-        if _BYLINE.match(texts[i]):
-            facts[i, 8] = 1
-
-    # Stopwords: the lower-cased text with punctuation made spaces, split once; the tokens of each line counted
-    # from the same text's characters.
-    low_codes = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
-    low_codes = np.where(_PUNCT_TABLE[np.minimum(low_codes, 0xFFFF)], np.uint32(32), low_codes)
-    tokens = low_codes.tobytes().decode("utf-32-le").split()
-    if tokens:
-        low_classes = _CLASS_TABLE[np.minimum(low_codes, 0xFFFF)]
-        low_classes[low_codes > 0xFFFF] = C_OTHER
-        low_space = (low_classes == C_SPACE) | (low_classes == C_NEWLINE)
-        token_start = ~low_space
-        token_start[1:] &= low_space[:-1]
-        token_line = np.cumsum(low_classes == C_NEWLINE)[token_start]
-        stop = stopwords()
-        is_stop = np.fromiter(map(stop.__contains__, tokens), dtype=bool, count=len(tokens))
-        facts[:, 1] = np.bincount(token_line[is_stop], minlength=n)[:n]
-
-    # Rules and comment headers: on the folded lines a cheap gate lets through.
-    padded_space = np.concatenate((space, [False]))
-    if (padded_space[starts] | padded_space[last]).any():
-        stripped = [text.strip() for text in texts]
-    else:
-        stripped = texts
-    folded_text = fold_arabic("\n".join(stripped))
-    folded = folded_text.split("\n")
-    word_list = n_words.tolist()
-    for i, candidate in enumerate(rule_candidates(folded, folded_text, word_list)):
-        if candidate:
-            facts[i, 10] = _rule_flags(folded[i], word_list[i])
-    for i in comment_header_candidates(folded):
-        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(folded[i]):
-            facts[i, 10] |= 128
-    # Lines with characters beyond the BMP (which the class table does not know): one at a time.
-    for i in np.flatnonzero(other).tolist():
-        facts[i] = _line_facts(texts[i])
-    return facts
-
-
-def _characters(texts: Sequence[str]):
-    """The lines joined by newlines (a newline inside a line becomes a space) as code points, their classes,
-    each character's line, and each line's start and end (exclusive) in the joined text."""
-    if any("\n" in text for text in texts):
-        texts = [text.replace("\n", " ") for text in texts]
-    joined = "\n".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    classes = _CLASS_TABLE[np.minimum(codes, 0xFFFF)]
-    classes[codes > 0xFFFF] = C_OTHER
-    newline = classes == C_NEWLINE
-    line_of = np.cumsum(newline) if len(codes) else np.zeros(0, dtype=np.int64)
-    breaks = np.flatnonzero(newline)
-    return texts, codes, classes, line_of, np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(codes)]))
-
-
-def document_facts(texts: Sequence[str]) -> np.ndarray:
-    """:func:`_line_facts` of every line, computed for the document at once. Shape (lines, 11)."""
-    return _document_facts(*_characters(texts))
-
-
-#: A document of more characters than this gets its character-level facts a block of lines at a time. The
-#: facts are each line's own, so the blocks change nothing but the size of the per-character arrays (eight
-#: bytes a character, a dozen of them alive at once): a 30 MB dump needs tens of megabytes, not gigabytes.
-BLOCK_CHARS = 1 << 20
-
-
-def line_blocks(lengths: Sequence[int], limit: int | None = None) -> list[tuple[int, int]]:
-    """``(start, stop)`` ranges of consecutive lines, each of at most ``limit`` characters counting one
-    separator per line (a longer line is a block of its own)::
-
-        >>> line_blocks([3, 3, 3, 9], limit=8)
-        [(0, 2), (2, 3), (3, 4)]
-    """
-    limit = BLOCK_CHARS if limit is None else limit
-    blocks, start, size = [], 0, 0
-    for index, length in enumerate(lengths):
-        if size and size + length + 1 > limit:
-            blocks.append((start, index))
-            start, size = index, 0
-        size += length + 1
-    if start < len(lengths):
-        blocks.append((start, len(lengths)))
-    return blocks
-
-
-def _character_columns(texts: Sequence[str]) -> tuple[list[np.ndarray], np.ndarray, list[str]]:
-    """The base features that come from each line's characters (in :data:`BASE_NAMES` order, up to
-    "quotes"), the rule flags of :func:`_document_facts`, and each line's normal form (lower case, single
-    spaces) for counting repeats."""
-    n = len(texts)
-    texts, codes, classes, line_of, starts, ends = _characters(texts)
-    newline = classes == C_NEWLINE
-    facts = _document_facts(texts, codes, classes, line_of, starts, ends).astype(np.float64)
-    words, stops, sentence_end, ends_colon, title_case, bullet, url, date, byline, ellipsis, flags = facts.T
-    flags = flags.astype(np.int64)
-
-    counts = np.bincount(line_of * N_CLASSES + classes, minlength=n * N_CLASSES)[: n * N_CLASSES]
-    counts = counts.reshape(n, N_CLASSES).astype(np.float64)
-    # A lower-case letter followed directly by an upper-case one: menu items glued together ("UK NewsUS News").
-    glued = (classes[:-1] == C_LOWER) & (classes[1:] == C_UPPER)
-    glued_counts = np.bincount(line_of[:-1][glued], minlength=n)[:n].astype(np.float64) if len(codes) > 1 else np.zeros(n)
-    first = codes[np.minimum(starts, max(len(codes) - 1, 0))] if len(codes) else np.zeros(n, dtype=np.uint32)
-    starts_lower = (ends > starts) & _LOWER_TABLE[np.minimum(first, 0xFFFF)] & (first <= 0xFFFF)
-    if (first > 0xFFFF).any():
-        for i in np.flatnonzero((first > 0xFFFF) & (ends > starts)).tolist():
-            starts_lower[i] = texts[i][:1].islower()
-    starts_lower = starts_lower.astype(np.float64)
-
-    chars = counts.sum(axis=1) - counts[:, C_NEWLINE]
-    letters = counts[:, C_UPPER] + counts[:, C_LOWER] + counts[:, C_ARABIC]
-    safe_words = np.maximum(words, 1.0)
-    safe_chars = np.maximum(chars, 1.0)
-    latin = counts[:, C_UPPER] + counts[:, C_LOWER]
-
-    joined = "\n".join(texts)
-    low = joined.lower()
-    normalised = low.split("\n")
-    # A line is its own normal form unless it has whitespace other than single spaces between words.
-    space = classes == C_SPACE
-    odd = space & (codes != 32)
-    odd[1:] |= space[1:] & space[:-1]
-    odd |= space & np.concatenate(([True], newline[:-1]))
-    odd |= space & np.concatenate((newline[1:], [True]))
-    if odd.any() or len(low) != len(joined):
-        normalised = [" ".join(text.split()) for text in normalised]
-
-    columns = [
-        np.log1p(words), np.log1p(chars), chars / safe_words, stops / safe_words, np.log1p(stops), sentence_end,
-        ends_colon, counts[:, C_COMMA] / safe_words, (counts[:, C_END] + counts[:, C_COMMA] + counts[:, C_SEP]) / safe_chars,
-        counts[:, C_DIGIT] / safe_chars, counts[:, C_UPPER] / np.maximum(latin, 1.0),
-        np.where(latin > 0, title_case / safe_words, 0.0), counts[:, C_ARABIC] / np.maximum(letters, 1.0), bullet,
-        counts[:, C_SEP], url, date, byline, ellipsis, starts_lower, glued_counts, counts[:, C_QUOTE] > 0,
-    ]
-    return columns, flags, normalised
-
-
-def base_features(texts: Sequence[str], kinds: Sequence[str], numbers: Sequence[int], html: bool,
-                  out: np.ndarray | None = None) -> np.ndarray:
-    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES)); written into
-    ``out`` when given."""
-    n = len(texts)
-    X = np.empty((n, len(BASE_NAMES))) if out is None else out
     flags = np.zeros(n, dtype=np.int64)
-    normalised: list[str] = []
-    for start, stop in line_blocks([len(text) for text in texts]):
-        columns, flags[start:stop], block_normalised = _character_columns(texts[start:stop])
-        for i, column in enumerate(columns):
-            X[start:stop, i] = column
-        normalised += block_normalised
-    seen = Counter(normalised)
-    repeated = np.fromiter(map(seen.__getitem__, normalised), dtype=np.float64, count=n) - 1.0
-    number_array = np.asarray(numbers, dtype=np.int64)
-    gaps = np.diff(number_array) > 1 if n > 1 else np.zeros(0, dtype=bool)
-    blank_before = np.concatenate(([1.0], gaps.astype(np.float64)))[:n]
-    blank_after = np.concatenate((gaps.astype(np.float64), [1.0]))[:n]
-    kind_array = np.asarray(kinds)
-    rest = (kind_array == "h", kind_array == "li", kind_array == "tr", float(html), np.log1p(repeated),
-            blank_before, blank_after, (flags & 128) > 0, (flags & 64) > 0)
-    for i, column in enumerate(rest, start=BASE_NAMES.index("kind-heading")):
-        X[:, i] = column
-    rules = X[:, len(BASE_NAMES) - len(RULE_REASONS):]
+    folded_text = fold_arabic("\n".join(texts))
+    folded = folded_text.split("\n")
+    if len(folded) != n or len(folded_text) != sum(map(len, texts)) + n - 1:
+        folded = [fold_arabic(text) for text in texts]  # a line break inside a line, or a fold that changed a length
+        folded_text = "\n".join(folded)
+    folded = [line.strip() for line in folded]
+    bits = facts["gate"].tolist()
+    for i in np.flatnonzero(facts["special"]).tolist():
+        bits[i] = head_bits(folded[i])
+    word_list = facts["words"].tolist()
+    for i, candidate in enumerate(rule_candidates(folded, folded_text, word_list, bits)):
+        if candidate:
+            flags[i] = _cached_rule(folded[i], word_list[i])
+    for i in comment_header_candidates(folded, bits):
+        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(folded[i]):
+            flags[i] |= 128
+    return flags
+
+
+_RULE_CACHE: dict[tuple[str, int], int] = {}
+#: Distinct (line, words) pairs whose rule is remembered (menus repeat across pages): about 4 MB at most.
+RULE_CACHE_SIZE = 1 << 15
+
+
+def _cached_rule(folded: str, words: int) -> int:
+    key = (folded, words)
+    found = _RULE_CACHE.get(key)
+    if found is None:
+        rule = first_rule(folded, words) if words <= MAX_RULE_WORDS else None
+        found = (RULE_REASONS.index(rule.reason) + 1) | (64 if rule.sure else 0) if rule else 0
+        if len(_RULE_CACHE) >= RULE_CACHE_SIZE:
+            _RULE_CACHE.clear()
+        _RULE_CACHE[key] = found
+    return found
+
+
+def _url_like(texts: list[str]) -> np.ndarray:
+    """Lines with a URL, an e-mail address or a domain (a literal pre-check, then the pattern)."""
+    found = np.zeros(len(texts), dtype=bool)
+    low = "\n".join(texts).lower()
+    if len(low) != sum(len(text) for text in texts) + max(len(texts) - 1, 0):
+        candidates = range(len(texts))  # lower-casing changed a length: look at every line
+    else:
+        ends = np.cumsum([len(text) + 1 for text in texts])
+        candidates = set(np.searchsorted(ends, literal_positions(low, _URL_LITERALS), side="right").tolist())
+    for i in candidates:
+        found[i] = _URLISH.search(texts[i]) is not None
+    return found
+
+
+def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarray | None = None) -> np.ndarray:
+    """The first-stage per-line features (without context), shape (lines, len(BASE_NAMES))."""
+    n = len(batch)
+    facts = scan_lines(batch.texts, compiled_gate()) if facts is None else facts
+    X = np.empty((n, len(BASE_NAMES))) if out is None else out
+    f = {name: facts[name].astype(np.float64) for name in (
+        "words", "chars", "stopwords", "comma", "end", "separator", "digit", "upper", "lower", "arabic", "title-words",
+        "quote", "glued", "policy-words")}
+    words, chars = f["words"], f["chars"]
+    safe_words, safe_chars = np.maximum(words, 1.0), np.maximum(chars, 1.0)
+    latin = f["upper"] + f["lower"]
+    end_char = facts["end-char"].astype(np.int64)
+    first = facts["first"].astype(np.int64)
+    date = (facts["date"] > 0) | (facts["month-words"] > 0) & ((facts["digit"] > 0) | (facts["arabic"] > 0))
+    segments = Segments(batch.starts)
+    keys = facts.keys
+    # How many other lines of the same document share the line's normal form.
+    order = np.lexsort((keys, segments.doc))
+    sorted_doc, sorted_key = segments.doc[order], keys[order]
+    group_start = np.ones(n, dtype=bool)
+    group_start[1:] = (sorted_doc[1:] != sorted_doc[:-1]) | (sorted_key[1:] != sorted_key[:-1])
+    group = np.cumsum(group_start) - 1
+    repeated = np.empty(n)
+    repeated[order] = np.bincount(group)[group] - 1.0
+    repeated[keys == 0] = 0.0
+    numbers = batch.numbers
+    blank_before = np.ones(n)
+    blank_after = np.ones(n)
+    if n > 1:
+        gap = (np.diff(numbers) > 1).astype(np.float64)
+        same_doc = segments.doc[1:] == segments.doc[:-1]
+        blank_before[1:] = np.where(same_doc, gap, 1.0)
+        blank_after[:-1] = np.where(same_doc, gap, 1.0)
+    kinds = np.asarray(batch.kinds)
+    flags = _rule_flags(batch.texts, facts)
+    columns = {
+        "words": np.log1p(words), "chars": np.log1p(chars), "word-length": chars / safe_words,
+        "stopword-density": f["stopwords"] / safe_words, "stopwords": np.log1p(f["stopwords"]),
+        "sentence-end": np.isin(end_char, _SENTENCE_END_CODES), "ends-colon": end_char == ord(":"),
+        "comma-density": f["comma"] / safe_words, "punctuation": (f["end"] + f["comma"] + f["separator"]) / safe_chars,
+        "digits": f["digit"] / safe_chars, "upper-share": f["upper"] / np.maximum(latin, 1.0),
+        "title-case": np.where(latin > 0, f["title-words"] / safe_words, 0.0),
+        "arabic-share": f["arabic"] / np.maximum(latin + f["arabic"], 1.0), "bullet": facts["bullet"],
+        "separators": f["separator"], "url-like": _url_like(batch.texts), "date-like": date,
+        "byline-like": (facts["byline"] > 0) & (words <= BYLINE_MAX_WORDS), "ellipsis": facts["ellipsis"],
+        "starts-lower": (chars > 0) & (first < 0x10000) & _LOWER_TABLE[np.minimum(first, 0xFFFF)],
+        "glued-words": f["glued"], "quotes": f["quote"] > 0, "policy-words": f["policy-words"] / safe_words,
+        "kind-heading": kinds == "h", "kind-item": kinds == "li", "kind-row": kinds == "tr",
+        "html": batch.html[segments.doc] if n else np.zeros(0), "repeated": np.log1p(repeated),
+        "blank-before": blank_before, "blank-after": blank_after,
+        "comment-header": (flags & 128) > 0, "rule-sure": (flags & 64) > 0,
+    }
+    for name, value in columns.items():
+        X[:, _BASE[name]] = value
+    rules = X[:, _RULE_START:]
     rules[:] = 0.0
     hit = (flags & 63) > 0
     rules[np.flatnonzero(hit), (flags[hit] & 63) - 1] = 1.0
     return X
 
 
-def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numbers: Sequence[int] | None = None,
-                  html: bool = False) -> np.ndarray:
-    """All first-stage features, shape (lines, len(FEATURE_NAMES)), float64."""
-    n = len(texts)
-    if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
-    kinds = kinds if kinds is not None else ["p"] * n
-    numbers = numbers if numbers is not None else range(1, n + 1)
-    # One matrix, filled column by column (a list of columns stacked at the end would need it twice).
+def batch_features(batch: LineBatch, facts: LineScan | None = None) -> np.ndarray:
+    """All first-stage features of a batch, shape (lines, len(FEATURE_NAMES)), float64."""
+    n = len(batch)
     X = np.empty((n, len(FEATURE_NAMES)))
-    base = base_features(texts, kinds, numbers, html, out=X[:, :len(BASE_NAMES)])
+    if n == 0:
+        return X
+    facts = scan_lines(batch.texts, compiled_gate()) if facts is None else facts
+    base = base_features(batch, facts, out=X[:, :len(BASE_NAMES)])
     column = {name: base[:, i] for i, name in enumerate(BASE_NAMES)}
     filled = iter(range(len(BASE_NAMES), len(FEATURE_NAMES)))
 
     def add(value: np.ndarray | float) -> None:
         X[:, next(filled)] = value
-    words = np.expm1(column["words"])
-    stops = np.expm1(column["stopwords"])
+
+    seg = Segments(batch.starts)
+    words = facts["words"].astype(np.int64)
+    stops = facts["stopwords"].astype(np.int64)
+    policy = facts["policy-words"].astype(np.int64)
     long_ = words >= LONG_WORDS
     short = words <= SHORT_WORDS
     bullets = column["bullet"]
-    rule_hits = base[:, len(BASE_NAMES) - len(RULE_REASONS):].sum(axis=1)
+    rule_hits = base[:, _RULE_START:].sum(axis=1).astype(np.int64)
 
-    windows = _Windows(n, WINDOWS)
-    word_sums, long_sums, stop_sums = windows(words), windows(long_.astype(np.float64)), windows(stops)
-    bullet_sums, short_sums, rule_sums = windows(bullets), windows(short.astype(np.float64)), windows(rule_hits)
+    word_sums, long_sums, stop_sums = (seg.windows(v, WINDOWS) for v in (words, long_.astype(np.int64), stops))
+    bullet_sums, short_sums, rule_sums = (seg.windows(v, WINDOWS) for v in (bullets.astype(np.int64), short.astype(np.int64), rule_hits))
+    policy_sums = seg.windows(policy, WINDOWS)
     for k in WINDOWS:
         add(np.log1p(word_sums[k][0]))
         add(np.log1p(word_sums[k][1]))
     for k in WINDOWS:
         add(long_sums[k][0] + long_sums[k][1])
     for k in WINDOWS:
-        add((stop_sums[k][0] + stop_sums[k][1] + stops) /
-                       np.maximum(word_sums[k][0] + word_sums[k][1] + words, 1.0))
+        add((stop_sums[k][0] + stop_sums[k][1] + stops) / np.maximum(word_sums[k][0] + word_sums[k][1] + words, 1.0))
     for k in WINDOWS:
         add((bullet_sums[k][0] + bullet_sums[k][1]) / (2 * k))
     for k in WINDOWS:
         add((short_sums[k][0] + short_sums[k][1]) / (2 * k))
     for k in WINDOWS:
         add(rule_sums[k][0] + rule_sums[k][1])
+    for k in WINDOWS:
+        add((policy_sums[k][0] + policy_sums[k][1] + policy) / np.maximum(word_sums[k][0] + word_sums[k][1] + words, 1.0))
 
-    index = np.arange(n, dtype=np.float64)
-    total_words = max(words.sum(), 1.0)
-    long_index = np.flatnonzero(long_)
-    if len(long_index):
-        first, last = long_index[0], long_index[-1]
-        inside = (index >= first) & (index <= last)
-        from_first = np.clip(index - first, -FAR, FAR)
-        to_last = np.clip(last - index, -FAR, FAR)
-    else:
-        inside = np.zeros(n, dtype=bool)
-        from_first = np.full(n, -FAR, dtype=np.float64)
-        to_last = np.full(n, -FAR, dtype=np.float64)
+    index = seg.index.astype(np.float64)
+    relative = index - seg.first
+    lines = seg.lengths.astype(np.float64)
+    doc_words = seg.per_document(words)
+    total_words = np.maximum(doc_words, 1.0)
+    long_position = np.where(long_, relative, np.inf)
+    first_long = seg.per_document(long_position, np.minimum)
+    last_long = seg.per_document(np.where(long_, relative, -np.inf), np.maximum)
+    has_long = np.isfinite(first_long)
+    inside = has_long & (relative >= first_long) & (relative <= last_long)
+    from_first = np.where(has_long, np.clip(relative - np.where(has_long, first_long, 0), -FAR, FAR), -FAR)
+    to_last = np.where(has_long, np.clip(np.where(has_long, last_long, 0) - relative, -FAR, FAR), -FAR)
     # A comment section starts at a header after the article has begun; everything after it is the thread.
-    header = column["comment-header"] > 0
-    if len(long_index):
-        header = header & (index > long_index[0])
-    after_header = np.concatenate(([0.0], np.maximum.accumulate(header.astype(np.float64))[:-1]))
+    header = (column["comment-header"] > 0) & has_long & (relative > np.where(has_long, first_long, 0))
+    after_header = seg.since(header)
 
     # A list under a "Related" / "Most read" / menu label runs until the next long line.
     label = np.zeros(n, dtype=bool)
     for reason in ("related-links", "section-label", "navigation"):
-        label |= base[:, len(BASE_NAMES) - len(RULE_REASONS) + RULE_REASONS.index(reason)] > 0
-    label_distance = _distance_to_flag(label, forward=False)
-    under_label = (label_distance < _distance_to_flag(long_, forward=False)) & (label_distance < FAR)
+        label |= base[:, _RULE_START + RULE_REASONS.index(reason)] > 0
+    label_distance = seg.distance_to_flag(label, forward=False)
+    under_label = (label_distance < seg.distance_to_flag(long_, forward=False)) & (label_distance < FAR)
+    words_before = np.cumsum(words) - words
+    words_before = words_before - seg.per_document(np.where(seg.index == seg.first, words_before, 0))
+    safe_lines = np.maximum(lines, 1.0)
 
     for value in (
-        index / max(n - 1, 1), (np.cumsum(words) - words) / total_words, inside, from_first, to_last,
-        _distance_to_flag(long_, forward=False), _distance_to_flag(long_, forward=True),
-        np.log1p(_run_lengths(short)), np.log1p(_run_lengths(bullets > 0)), after_header,
+        relative / np.maximum(lines - 1, 1.0), words_before / total_words, inside, from_first, to_last,
+        seg.distance_to_flag(long_, forward=False), seg.distance_to_flag(long_, forward=True),
+        np.log1p(seg.run_lengths(short)), np.log1p(seg.run_lengths(bullets > 0)), after_header,
         under_label, np.log1p(label_distance),
-        np.log1p(total_words), np.log1p(n), np.log1p(long_.sum()), words / max(words.max(), 1.0),
+        np.log1p(doc_words), np.log1p(lines), np.log1p(seg.per_document(long_.astype(np.float64))),
+        words / np.maximum(seg.per_document(words, np.maximum), 1.0),
+        seg.per_document(long_.astype(np.float64)) / safe_lines,
+        seg.per_document(column["sentence-end"]) / safe_lines,
+        seg.per_document(short.astype(np.float64)) / safe_lines,
+        seg.per_document((rule_hits > 0).astype(np.float64)) / safe_lines,
+        seg.per_document((column["repeated"] > 0).astype(np.float64)) / safe_lines,
     ):
         add(value)
     if next(filled, None) is not None:
@@ -533,13 +442,22 @@ def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numb
     return X
 
 
-def context_of_scores(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Second-stage features: the first stage's scores (probabilities) and their neighbourhood."""
+def line_features(texts: Sequence[str], kinds: Sequence[str] | None = None, numbers: Sequence[int] | None = None,
+                  html: bool = False) -> np.ndarray:
+    """All first-stage features of one document's lines, shape (lines, len(FEATURE_NAMES))."""
+    return batch_features(LineBatch.of([list(texts)], None if kinds is None else [list(kinds)],
+                                       None if numbers is None else [list(numbers)], [html]))
+
+
+def batch_context_of_scores(scores: np.ndarray, words: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Second-stage features: the first stage's scores (probabilities) and their neighbourhood, within
+    each document of the batch."""
     n = len(scores)
     if n == 0:
         return np.zeros((0, len(STACK_NAMES)))
-    windows = _Windows(n, SCORE_WINDOWS + (3, 10))
-    score_sums, ones = windows(scores), windows(np.ones(n))
+    seg = Segments(starts)
+    score_sums = seg.windows(scores, SCORE_WINDOWS + (3, 10))
+    ones = seg.windows(np.ones(n), SCORE_WINDOWS + (3, 10))
     columns = [scores]
     for k in SCORE_WINDOWS:
         columns.append((score_sums[k][0] + score_sums[k][1] + scores) / (ones[k][0] + ones[k][1] + 1.0))
@@ -548,12 +466,82 @@ def context_of_scores(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
         columns.append(score_sums[k][1] / np.maximum(ones[k][1], 1.0))
     weight = np.log1p(words)
     weighted = scores * weight
-    weighted_sums, weight_sums = windows(weighted), windows(weight)
+    weighted_sums, weight_sums = seg.windows(weighted, (3, 10)), seg.windows(weight, (3, 10))
     for k in (3, 10):
         columns.append((weighted_sums[k][0] + weighted_sums[k][1] + weighted) /
                        np.maximum(weight_sums[k][0] + weight_sums[k][1] + weight, 1e-9))
-    confident = np.flatnonzero(scores >= 0.5)
-    index = np.arange(n)
-    inside = (index >= confident[0]) & (index <= confident[-1]) if len(confident) else np.zeros(n, dtype=bool)
-    columns += [np.full(n, scores.mean()), np.full(n, scores.max()), inside, np.log1p(_run_lengths(scores < 0.5))]
+    relative = seg.index - seg.first
+    confident = scores >= 0.5
+    first_confident = seg.per_document(np.where(confident, relative, np.inf), np.minimum)
+    last_confident = seg.per_document(np.where(confident, relative, -np.inf), np.maximum)
+    inside = (relative >= first_confident) & (relative <= last_confident)
+    lines = np.maximum(seg.lengths, 1).astype(np.float64)
+    columns += [seg.per_document(scores) / lines, seg.per_document(scores, np.maximum), inside,
+                np.log1p(seg.run_lengths(scores < 0.5))]
     return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+
+
+def context_of_scores(scores: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """:func:`batch_context_of_scores` of one document's lines."""
+    return batch_context_of_scores(scores, words, np.array([0, len(scores)], dtype=np.int64))
+
+
+#: Names of the page features: what a whole document looks like, for telling a scraped page from an
+#: article that is already clean (:func:`page_features`).
+PAGE_NAMES = (
+    "page-lines", "page-words", "page-long-share", "page-sentence-share", "page-short-share", "page-rule-share",
+    "page-sure-share", "page-bullet-share", "page-url-share", "page-date-share", "page-separator-share",
+    "page-title-case-share", "page-repeated-share", "page-long-words-share", "page-stopword-density",
+    "page-word-length", "page-short-run", "page-first-long", "page-last-long", "page-policy-density",
+    # What the line model makes of the page: its scores' mean and lows, and the share of lines it would remove.
+    "page-first-mean", "page-first-min", "page-first-low-share", "page-first-very-low-share", "page-second-mean",
+    "page-removed-share",
+)
+
+
+def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: np.ndarray,
+                  threshold: float | np.ndarray) -> np.ndarray:
+    """One row per document of the batch: shares and means of its lines' features, and of the line
+    model's first- and second-stage scores (``first``, ``second``; ``threshold``: the keep-threshold of
+    each line) (:data:`PAGE_NAMES`).
+
+    A clean article is paragraphs, perhaps a few headings and list items: long lines that end like
+    sentences, few short ones and no runs of them, no vocabulary rule hits, nothing repeated; a
+    scraped page has menus, labels and link lists around its article.
+    """
+    documents = len(starts) - 1
+    out = np.zeros((documents, len(PAGE_NAMES)))
+    if not len(X):
+        return out
+    seg = Segments(starts)
+    column = {name: X[:, index] for index, name in enumerate(FEATURE_NAMES)}
+    words = np.round(np.expm1(column["words"]))
+    lines = np.maximum(np.diff(starts), 1).astype(np.float64)
+    long_ = words >= LONG_WORDS
+    short = words <= SHORT_WORDS
+    rules = (X[:, _RULE_START:len(BASE_NAMES)] > 0).any(axis=1)
+    present = starts[:-1] < len(X)
+
+    def total(values: np.ndarray, reduce=np.add) -> np.ndarray:
+        found = np.zeros(documents)
+        found[present] = seg.per_document(values, reduce)[starts[:-1][present]]
+        found[np.diff(starts) == 0] = 0.0
+        return found
+
+    doc_words = np.maximum(total(words), 1.0)
+    relative = seg.index - seg.first
+    last = seg.lengths - 1
+    columns = (
+        np.log1p(lines), np.log1p(total(words)), total(long_) / lines, total(column["sentence-end"]) / lines,
+        total(short) / lines, total(rules) / lines, total(column["rule-sure"]) / lines, total(column["bullet"] > 0) / lines,
+        total(column["url-like"]) / lines, total(column["date-like"]) / lines, total(column["separators"] > 0) / lines,
+        total(column["title-case"] > 0.5) / lines, total(column["repeated"] > 0) / lines,
+        total(np.where(long_, words, 0.0)) / doc_words, total(column["stopword-density"] * words) / doc_words,
+        total(column["word-length"] * words) / doc_words, np.log1p(total(seg.run_lengths(short), np.maximum)),
+        total((relative == 0) & long_), total((relative == last) & long_), total(column["policy-words"] * words) / doc_words,
+        total(first) / lines, total(first, np.minimum), total(first < 0.5) / lines, total(first < 0.2) / lines,
+        total(second) / lines, total(second < threshold) / lines,
+    )
+    for index, values in enumerate(columns):
+        out[:, index] = values
+    return out

@@ -1,10 +1,10 @@
-"""The line model at run time: gradient-boosted trees evaluated with numpy.
+"""The line model at run time: gradient-boosted trees, walked by a compiled kernel.
 
 ``make train`` fits the trees with LightGBM and exports them to
 ``pipeline/resources/line-model.json``; the pipeline itself never imports
-LightGBM. Every tree of a stage is walked at once: ``node`` holds one position
-per (line, tree), and each step moves all of them one level down, so a stage
-costs ``max depth`` vectorised steps whatever the number of trees or lines.
+LightGBM. The walk (``_forest.pyx``, compiled at install) takes each line down
+each tree in C and remembers the leaf it reached, for naming removals; numpy
+did the same in vectorised steps at about four times the cost.
 
 The comparison is LightGBM's own (``value <= threshold`` goes left, in double
 precision) and no feature is ever NaN, so the scores are the trainer's scores
@@ -21,9 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.boilerplate import _forest
+
 MODEL_RESOURCE = "line-model.json"
-#: Version of the exported format; the loader refuses others.
-FORMAT = 1
+#: Version of the exported format; the loader refuses others (2: with the page gate).
+FORMAT = 2
 #: Rows (lines) walked down the trees at a time. Every line is scored on its own, so the blocks give
 #: the same scores as one walk over all rows; they bound the (rows x trees) work arrays of a huge dump.
 BLOCK_ROWS = 4096
@@ -79,8 +81,6 @@ class Forest:
         object.__setattr__(self, "_left", left)
         object.__setattr__(self, "_value", value)
         object.__setattr__(self, "_roots", new_index[self.roots])
-        # Leaf indices are kept for attribution: the smallest integer type that holds every node.
-        object.__setattr__(self, "_leaf_dtype", np.int16 if len(old) < 2 ** 15 else np.int32)
         # Each leaf's path, for attribution: the split feature and the value change at each step from the
         # root (step ``d`` of a path shorter than ``depth`` credits 0.0 to feature 0, as a leaf "moving" to
         # itself would). The path is a function of the leaf, so a walk needs to remember only its leaves.
@@ -102,32 +102,14 @@ class Forest:
         object.__setattr__(self, "_path_delta", path_delta)
 
     def walk(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every row down every tree at once: LightGBM's raw score per row, and the leaf each row reached
-        in each tree (rows x trees).
-
-        One step costs four gathers over a (rows x trees) index matrix; the row's feature value is read
-        from ``X`` flattened, at ``row * width + feature``. Rows go :data:`BLOCK_ROWS` at a time, so a
-        dump of half a million lines needs a few megabytes of index matrix, not gigabytes.
-        """
+        """Every row down every tree: LightGBM's raw score per row, and the leaf each row reached in each
+        tree (rows x trees), from the compiled walk (``_forest.pyx``)."""
         rows = X.shape[0]
-        trees = len(self._roots)
         scores = np.zeros(rows)
-        leaves = np.empty((rows, trees), dtype=self._leaf_dtype)
-        for start, stop in row_blocks(rows):
-            scores[start:stop], leaves[start:stop] = self._walk_block(X[start:stop])
+        leaves = np.empty((rows, len(self._roots)), dtype=np.int32)
+        _forest.walk(np.ascontiguousarray(X, dtype=np.float64), self._feature, self._threshold, self._left,
+                     self._value, self._roots, scores, leaves)
         return scores, leaves
-
-    def _walk_block(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        rows, width = X.shape
-        flat = np.ascontiguousarray(X, dtype=np.float64).reshape(-1)
-        base = (np.arange(rows, dtype=np.int64) * width)[:, None]
-        node = np.empty((rows, len(self._roots)), dtype=np.int64)
-        node[:] = self._roots
-        feature, threshold, left = self._feature, self._threshold, self._left
-        for _ in range(self.depth):
-            x = np.take(flat, np.take(feature, node) + base)
-            node = np.take(left, node) + (x > np.take(threshold, node))
-        return np.take(self._value, node).sum(axis=1), node
 
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for each row of ``X`` (LightGBM's raw score)."""
@@ -147,24 +129,16 @@ class Forest:
         ``leaves`` is what a :meth:`walk` over all of ``X`` returned and ``rows``
         the rows wanted from it, so no second walk is needed.
         """
-        if rows is None:
-            rows = np.arange(X.shape[0])
+        rows = np.arange(X.shape[0]) if rows is None else np.asarray(rows, dtype=np.int64)
         if len(rows) == 0 or len(self._roots) <= 1:
             return np.zeros(len(rows), dtype=np.int64)
         if leaves is None:
             leaves = self.walk(X[rows])[1]
-            rows = np.arange(len(rows))
-        return np.concatenate([self._most_negative(leaves[rows[start:stop], 1:], X.shape[1])
-                               for start, stop in row_blocks(len(rows))])
-
-    def _most_negative(self, leaf: np.ndarray, width: int) -> np.ndarray:
-        count = len(leaf)
-        offset = (np.arange(count) * width)[:, None]
-        contribution = np.zeros(count * width)
-        for d in range(self._path_feature.shape[1]):
-            contribution += np.bincount((offset + self._path_feature[leaf, d]).ravel(),
-                                        self._path_delta[leaf, d].ravel(), minlength=count * width)
-        return contribution.reshape(count, width).argmin(axis=1)
+            rows = np.arange(len(rows), dtype=np.int64)
+        found = np.zeros(len(rows), dtype=np.int64)
+        _forest.most_negative(np.ascontiguousarray(leaves, dtype=np.int32), rows.astype(np.int64), self._path_feature,
+                              self._path_delta, np.zeros(X.shape[1]), found)
+        return found
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Forest:
@@ -217,28 +191,48 @@ def forest_from_lightgbm(dump: dict[str, Any]) -> Forest:
 
 @dataclass(frozen=True)
 class LineModel:
-    """The two stages and the decision thresholds, as exported by ``pipeline train``."""
+    """The two line stages, the page gate and the decision thresholds, as exported by ``pipeline train``.
+
+    The page gate scores whole text dumps (:func:`pipeline.boilerplate.features.page_features`): a
+    document it finds already clean, with probability at least ``page_threshold``, passes through
+    whole (an article body fed in again must not lose its closing list or its first paragraph); one
+    it finds possibly clean, from ``soft_threshold``, keeps every line the line model gives at least
+    ``soft_keep``.
+    """
 
     features: tuple[str, ...]
     stack_features: tuple[str, ...]
     first: Forest
     second: Forest
     threshold: float  # keep a dump line when the second stage's probability is at least this
-    html_threshold: float  # the same for trafilatura's lines (higher: trafilatura already cleaned)
+    html_threshold: float  # the same for an HTML page's blocks (higher: the extractor already cleaned)
     info: dict[str, Any]
+    page_features: tuple[str, ...] = ()
+    page: Forest | None = None
+    page_threshold: float = float("inf")
+    soft_threshold: float = float("inf")
+    soft_keep: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LineModel:
         if data.get("format") != FORMAT:
             raise ValueError(f"line model format {data.get('format')!r}, expected {FORMAT}")
+        page = data.get("page")
         return cls(tuple(data["features"]), tuple(data["stack_features"]), Forest.from_json(data["first"]),
                    Forest.from_json(data["second"]), float(data["threshold"]), float(data["html_threshold"]),
-                   data.get("info", {}))
+                   data.get("info", {}), tuple(data.get("page_features", ())),
+                   Forest.from_json(page) if page else None, float(data.get("page_threshold", "inf")),
+                   float(data.get("soft_threshold", "inf")), float(data.get("soft_keep", 0.0)))
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "features": list(self.features), "stack_features": list(self.stack_features),
+        data = {"format": FORMAT, "features": list(self.features), "stack_features": list(self.stack_features),
                 "threshold": self.threshold, "html_threshold": self.html_threshold, "info": self.info,
                 "first": self.first.to_json(), "second": self.second.to_json()}
+        if self.page is not None:
+            data.update(page_features=list(self.page_features), page=self.page.to_json(),
+                        page_threshold=self.page_threshold, soft_threshold=self.soft_threshold,
+                        soft_keep=self.soft_keep)
+        return data
 
 
 @lru_cache(maxsize=1)

@@ -17,12 +17,17 @@ matching.
 
 from __future__ import annotations
 
+import functools
 import re
 import re._parser as _sre_parse
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+
+import numpy as np
+
+from pipeline.text.scan import HeadGate
 
 #: Arabic letters folded before matching: alef forms to bare alef, teh marbuta
 #: to heh, alef maqsura to yeh; tatweel, harakat and direction marks removed.
@@ -278,10 +283,11 @@ def _needed_literals(items) -> set[str] | None:
 _GATE_SHORT_WORDS = 14
 
 
-def _build_gate() -> list[tuple[int, re.Pattern[str], re.Pattern[str], tuple[str, ...]]] | None:
-    """Per tier (its word limit): the trie of heads of the bulleted patterns (after ``_B``), of the other
-    anchored ones, and the literals the floating ones need; None when some pattern cannot be gated (then
-    every line is matched)."""
+def _build_gate() -> list[tuple[int, frozenset[str], frozenset[str], tuple[str, ...]]] | None:
+    """Per tier (its word limit): the heads of the bulleted patterns (after ``_B``), of the other anchored
+    ones, and the literals the floating ones need; None when some pattern cannot be gated (then every
+    line is matched). A line passes a tier when it starts with one of its heads (of at most ``_HEAD``
+    characters; a bulleted one after its bullets), or holds one of its literals."""
     tiers = []
     for low, high in ((0, _GATE_SHORT_WORDS), (_GATE_SHORT_WORDS + 1, _MAX_RULE_WORDS)):
         bulleted_heads: set[str] = set()
@@ -303,50 +309,88 @@ def _build_gate() -> list[tuple[int, re.Pattern[str], re.Pattern[str], tuple[str
                 if not literals or any(lit != lit.lower() for lit in literals):
                     return None
                 needed |= literals
-        tiers.append((high, _trie(bulleted_heads), _trie(line_heads), tuple(sorted(needed))))
+        tiers.append((high, frozenset(bulleted_heads), frozenset(line_heads), tuple(sorted(needed))))
     return tiers
-
-
-def _trie(strings: set[str]) -> re.Pattern[str]:
-    """A regex matching any of ``strings`` at the start of a line, as a trie (one branch per character)."""
-    def build(group: list[str]) -> str:
-        if "" in group:
-            return ""  # a shorter string is already a whole match
-        branches = []
-        for first in sorted({item[0] for item in group}):
-            rest = build([item[1:] for item in group if item[0] == first])
-            branches.append(re.escape(first) + (f"(?:{rest})" if "|" in rest else rest))
-        return "|".join(branches)
-    return re.compile(f"^(?:{build(sorted(strings))})" if strings else "(?!)", re.MULTILINE)
 
 
 _GATE = _build_gate()
 
 
-def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int]) -> list[bool]:
+#: The bits of :func:`gate_heads`: tier ``t``'s anchored heads are bit ``2t``, its bulleted ones ``2t + 1``;
+#: comment-section headers have their own bit.
+COMMENT_HEAD_BIT = 16
+
+
+def gate_heads() -> dict[str, int]:
+    """Every head string of the gate and its bits (see :data:`COMMENT_HEAD_BIT`), for a compiled gate
+    (the line scan's) to test a line's first characters against."""
+    found: dict[str, int] = {}
+    for tier, (_, bulleted, anchored, _) in enumerate(_GATE or ()):
+        for head in anchored:
+            found[head] = found.get(head, 0) | (1 << (2 * tier))
+        for head in bulleted:
+            found[head] = found.get(head, 0) | (1 << (2 * tier + 1))
+    for head in _COMMENT_HEADS:
+        found[head] = found.get(head, 0) | COMMENT_HEAD_BIT
+    return found
+
+
+def head_bits(folded: str) -> int:
+    """The gate bits of one folded line's head (what the compiled gate computes for many at once)."""
+    heads, bits = gate_heads_cached(), 0
+    for start, mask in ((folded, _PLAIN_BITS), (folded.lstrip(_BULLET_CHARS), _BULLETED_BITS)):
+        for length in range(1, min(_HEAD, len(start)) + 1):
+            bits |= heads.get(start[:length], 0) & mask
+    return bits
+
+
+_PLAIN_BITS = 0b0101 | COMMENT_HEAD_BIT
+_BULLETED_BITS = 0b1010
+
+
+@functools.lru_cache(maxsize=1)
+def gate_heads_cached() -> dict[str, int]:
+    return gate_heads()
+
+
+@functools.lru_cache(maxsize=1)
+def compiled_gate() -> HeadGate:
+    """The gate's heads for the line scan (:mod:`pipeline.text.scan`), with :func:`fold_arabic` as a
+    table (0 drops a character; a character it cannot fold alone makes its line special, and the
+    caller folds that line in Python)."""
+    fold = np.zeros(0x10000, dtype=np.uint32)
+    for code in range(0x10000):
+        ch = chr(code)
+        folded = fold_arabic(ch) if not _ARABIC_STRIP.match(ch) else ""
+        fold[code] = ord(folded) if len(folded) == 1 else (0 if not folded else code)
+    return HeadGate.of(gate_heads(), fold, _PLAIN_BITS, _BULLETED_BITS, _HEAD)
+
+
+def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int],
+                    bits: Sequence[int] | None = None) -> list[bool]:
     """For each folded line (``fold_arabic`` of the stripped line) of ``words`` words, whether a rule might
-    match it. ``joined`` is the folded lines joined by newlines. A line left out matches no rule.
+    match it. ``joined`` is the folded lines joined by newlines; ``bits`` the lines' :func:`head_bits`,
+    when a compiled gate has them already. A line left out matches no rule.
     """
     n = len(folded)
     if _GATE is None:
         return [w <= _MAX_RULE_WORDS for w in words]
+    if bits is None:
+        bits = [head_bits(line) for line in folded]
     hit = [False] * n
-    heads = [line[:_HEAD] for line in folded]
-    bullet_heads = [line.lstrip(_BULLET_CHARS)[:_HEAD] for line in folded]
-    head_starts = list(accumulate((len(head) + 1 for head in heads), initial=0))
-    bullet_starts = list(accumulate((len(head) + 1 for head in bullet_heads), initial=0))
     line_starts = None
-    for limit, bulleted, anchored, needed in _GATE:
-        found: list[int] = []
-        for texts, starts, pattern in ((heads, head_starts, anchored), (bullet_heads, bullet_starts, bulleted)):
-            found += [bisect_right(starts, match.start()) - 1 for match in pattern.finditer("\n".join(texts))]
+    for tier, (limit, _, _, needed) in enumerate(_GATE):
+        mask = 0b11 << (2 * tier)
+        for i, value in enumerate(bits):
+            if value & mask and words[i] <= limit:
+                hit[i] = True
         positions = literal_positions(joined, needed)
         if positions:
             line_starts = line_starts or list(accumulate((len(line) + 1 for line in folded), initial=0))
-            found += [bisect_right(line_starts, position) - 1 for position in positions]
-        for i in found:
-            if words[i] <= limit:
-                hit[i] = True
+            for position in positions:
+                i = bisect_right(line_starts, position) - 1
+                if words[i] <= limit:
+                    hit[i] = True
     return hit
 
 
@@ -396,22 +440,22 @@ def is_comment_header(text: str, words: int) -> bool:
     return words <= _HEADER_MAX_WORDS and bool(COMMENT_SECTION.match(fold_arabic(text.strip())))
 
 
-def _comment_gate() -> re.Pattern[str] | None:
+def _comment_heads() -> frozenset[str] | None:
     heads = {head for head, _ in _heads(list(_sre_parse.parse(COMMENT_SECTION.pattern, re.IGNORECASE).data),
                                         {("", False)})}
-    return _trie(heads) if heads and "" not in heads and all(h == h.lower() for h in heads) else None
+    return frozenset(heads) if heads and "" not in heads and all(h == h.lower() for h in heads) else None
 
 
-_COMMENT_GATE = _comment_gate()
+_COMMENT_HEADS = _comment_heads() or frozenset()
 
 
-def comment_header_candidates(folded: Sequence[str]) -> list[int]:
+def comment_header_candidates(folded: Sequence[str], bits: Sequence[int] | None = None) -> list[int]:
     """Indices of the folded lines that may be comment-section headers (the others cannot match)."""
-    if _COMMENT_GATE is None:
+    if not _COMMENT_HEADS:
         return list(range(len(folded)))
-    heads = [line[:_HEAD] for line in folded]
-    starts = list(accumulate((len(head) + 1 for head in heads), initial=0))
-    return [bisect_right(starts, match.start()) - 1 for match in _COMMENT_GATE.finditer("\n".join(heads))]
+    if bits is None:
+        bits = [head_bits(line) for line in folded]
+    return [i for i, value in enumerate(bits) if value & COMMENT_HEAD_BIT]
 
 
 def literal_positions(text: str, literals: Sequence[str]) -> list[int]:

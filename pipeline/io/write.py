@@ -33,6 +33,8 @@ from pipeline.version import __version__
 METADATA_FIELDS = ("title", "date", "author", "url", "site", "tags")
 #: Digits kept for floats, so tiny numeric noise never shows up in a diff.
 FLOAT_DIGITS = 5
+#: The sidecar fields that can hold floats; every other one holds strings, integers and lists of them.
+FLOAT_FIELDS = ("language_shares", "trace", "metadata_extra", *METADATA_FIELDS)
 
 
 def _rounded(value: Any) -> Any:
@@ -78,7 +80,10 @@ def sidecar(doc: Document, version: str) -> dict[str, Any]:
     extra = {key: value for key, value in doc.metadata.items() if key not in METADATA_FIELDS}
     if extra:
         data["metadata_extra"] = extra
-    return _rounded(data)
+    for name in FLOAT_FIELDS:
+        if name in data:
+            data[name] = _rounded(data[name])
+    return data
 
 
 #: Lone surrogates (a file name that is not UTF-8, a JSON id like "\ud800") cannot be written as UTF-8.
@@ -142,8 +147,13 @@ def json_value(text: str | bytes) -> Any:
 
 
 def sidecar_json(data: dict[str, Any]) -> str:
-    """A sidecar's text: sorted keys, indent 2, UTF-8, a final newline (see :func:`json_text`)."""
-    return json_text(data, indent=True) + "\n"
+    """A sidecar's text: sorted keys, indent 2, UTF-8, a final newline (see :func:`json_text`; only the
+    :data:`FLOAT_FIELDS` are looked through for floats)."""
+    ready = {key: _as_python_writes_floats(value) if key in FLOAT_FIELDS else value for key, value in data.items()}
+    try:
+        return orjson.dumps(ready, option=_ORJSON_INDENTED).decode("utf-8") + "\n"
+    except TypeError:
+        return json_text(data, indent=True) + "\n"
 
 
 def _process_umask() -> int:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 import os
 import re
 import time
@@ -70,9 +71,7 @@ class Entry:
 
     @classmethod
     def of(cls, doc: Document, site: str = "") -> Entry:
-        removed: dict[str, int] = {}
-        for line in doc.removed_lines():
-            removed[line.reason] = removed.get(line.reason, 0) + 1
+        removed = Counter(line.reason for line in doc.lines if not line.keep)
         return cls(doc.output or doc.id, doc.source, doc.sha256, doc.outcome,
                    doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())), site=site)
 

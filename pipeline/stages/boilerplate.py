@@ -32,10 +32,13 @@ evaluated here with numpy; nothing is random at run time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.boilerplate.features import FEATURE_NAMES, context_of_scores, line_features
+from pipeline.boilerplate.features import (
+    FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, line_features, page_features,
+)
 from pipeline.boilerplate.model import LineModel, load_model, row_blocks
 from pipeline.boilerplate.rules import RULE_REASONS
 from pipeline.document import Document, Line
@@ -51,21 +54,30 @@ def document_features(lines: Sequence[Line], html: bool) -> np.ndarray:
                          [line.number for line in lines], html)
 
 
-def body_scores(X: np.ndarray, model: LineModel) -> np.ndarray:
-    """Steps 2 and 3: each line's probability of being article text."""
-    return _scores(X, model)[0]
+def body_scores(X: np.ndarray, model: LineModel, starts: np.ndarray | None = None) -> np.ndarray:
+    """Steps 2 and 3: each line's probability of being article text (``starts``: where each document
+    of a batch starts; one document when not given)."""
+    return _scores(X, model, starts)[0]
 
 
-def _scores(X: np.ndarray, model: LineModel) -> tuple[np.ndarray, np.ndarray]:
+def _scores(X: np.ndarray, model: LineModel, starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The second stage's probabilities, and the first stage's leaves (for naming removals)."""
+    second, leaves, _ = stage_scores(X, model, starts)
+    return second, leaves
+
+
+def stage_scores(X: np.ndarray, model: LineModel,
+                 starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both stages: the second stage's probabilities, the first stage's leaves and its probabilities."""
+    starts = np.array([0, len(X)], dtype=np.int64) if starts is None else starts
     raw, leaves = model.first.walk(X)
     first = 1.0 / (1.0 + np.exp(-raw))
-    context = context_of_scores(first, np.expm1(X[:, _COLUMN["words"]]))
+    context = batch_context_of_scores(first, np.expm1(X[:, _COLUMN["words"]]), starts)
     # The second stage reads both matrices side by side, joined a block of lines at a time (a copy of
     # a huge dump's whole feature matrix would double the stage's memory).
     second = [model.second.predict(np.hstack([X[start:stop], context[start:stop]]))
               for start, stop in row_blocks(len(X))]
-    return (np.concatenate(second) if second else np.zeros(0)), leaves
+    return (np.concatenate(second) if second else np.zeros(0)), leaves, first
 
 
 #: A run of at least this many bulleted lines is one list, and a list shares one fate ...
@@ -79,13 +91,17 @@ LABEL_MAX_WORDS = 5
 HEADLINE_MAX_WORDS = 15
 
 
-def _lists_share_a_fate(X: np.ndarray, remove: np.ndarray) -> np.ndarray:
+def _lists_share_a_fate(X: np.ndarray, remove: np.ndarray, seg: Segments) -> np.ndarray:
     """Items of a mostly removed bulleted list, and headlines right under a label: removed as a list."""
     n = len(remove)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
     bullet = X[:, _COLUMN["bullet"]] > 0
     words = np.expm1(X[:, _COLUMN["words"]])
-    # Runs of equal bullet flags; a bulleted run of enough items that is mostly removed goes whole.
-    run = np.concatenate(([0], np.cumsum(bullet[1:] != bullet[:-1])))
+    # Runs of equal bullet flags within a document; a bulleted run of enough items that is mostly removed goes whole.
+    change = np.ones(n, dtype=bool)
+    change[1:] = (bullet[1:] != bullet[:-1]) | (seg.first[1:] == seg.index[1:])
+    run = np.cumsum(change) - 1
     length = np.bincount(run)
     removed = np.bincount(run, remove.astype(np.float64))
     extra = bullet & (length[run] >= LIST_MIN_ITEMS) & (removed[run] / length[run] >= LIST_REMOVED_SHARE)
@@ -95,86 +111,182 @@ def _lists_share_a_fate(X: np.ndarray, remove: np.ndarray) -> np.ndarray:
     index = np.arange(n)
     last_stop = np.maximum.accumulate(np.where(follower, -1, index))
     before = np.concatenate(([-1], last_stop[:-1]))
-    extra |= follower & (before >= 0) & label[np.maximum(before, 0)]
+    extra |= follower & (before >= seg.first) & label[np.maximum(before, 0)]
     return extra & ~remove
 
 
-def removals(X: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def removals(X: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray,
+             starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which lines go (model, sure rules, lists), and which of them go only as part of a list.
 
-    ``threshold`` is one keep-threshold, or one per line (:func:`html_thresholds`).
+    ``threshold`` is one keep-threshold, or one per line (:func:`html_thresholds`); ``starts`` says
+    where each document of a batch starts (one document when not given).
     """
+    seg = Segments(np.array([0, len(X)], dtype=np.int64) if starts is None else starts)
     remove = (scores < threshold) | (X[:, _SURE] > 0)
-    as_list = _lists_share_a_fate(X, remove)
+    as_list = _lists_share_a_fate(X, remove, seg)
     return remove | as_list, as_list
 
 
 def html_thresholds(X: np.ndarray, threshold: float) -> np.ndarray:
-    """Per-line keep-thresholds on trafilatura's HTML lines: a line any vocabulary rule names goes
-    whatever the model says; the others are kept from ``threshold`` up.
-
-    Measured on the dev corpora (scrapinghub HTML shingle F1, wcxb-dev HTML word F1): +0.0004 and
-    +0.0001 with the shipped model, +0.0003 and +0.0001 out-of-fold (grouped 5-fold CV of
-    ``pipeline train``). Lowering ``threshold`` for the lines no rule names (the model deciding
-    alone only when very sure) lost on both, in-sample and out-of-fold, so the model keeps its bar.
+    """Per-line keep-thresholds on HTML lines: a line any vocabulary rule names goes whatever the
+    model says; the others are kept from ``threshold`` up (the extractor has dropped the menus, so a
+    "Read more: ..." or "Related: ..." line left in its output is the article's own furniture).
     """
     return np.where((X[:, _RULE_COLUMNS] > 0).any(axis=1), np.inf, threshold)
 
 
+def thresholds(X: np.ndarray, model: LineModel) -> np.ndarray:
+    """Each line's keep-threshold: the dump threshold, or :func:`html_thresholds` on HTML lines."""
+    html = X[:, _COLUMN["html"]] > 0
+    return np.where(html, html_thresholds(X, model.html_threshold), model.threshold)
+
+
 def decide(X: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray, model: LineModel,
-           leaves: np.ndarray | None = None) -> list[str]:
+           leaves: np.ndarray | None = None, starts: np.ndarray | None = None) -> list[str]:
     """Step 4: a removal reason for each line, "" for the lines kept.
 
     ``leaves`` is the first stage's walk over ``X`` (from :func:`_scores`); without it the model is
     walked again for the lines that need a model reason.
     """
-    remove, as_list = removals(X, scores, threshold)
+    remove, as_list = removals(X, scores, threshold, starts)
     rules = X[:, _RULE_COLUMNS] > 0
     has_rule = rules.any(axis=1)
     first_rule = rules.argmax(axis=1)
-    reasons = [""] * len(scores)
-    for i in np.flatnonzero(remove & has_rule).tolist():
-        reasons[i] = RULE_REASONS[first_rule[i]]
+    reasons = np.full(len(scores), "", dtype=object)
+    hit = remove & has_rule
+    reasons[hit] = np.asarray(RULE_REASONS, dtype=object)[first_rule[hit]]
     rest = remove & ~has_rule
-    for i in np.flatnonzero(rest & as_list).tolist():
-        reasons[i] = "headline-list"
+    reasons[rest & as_list] = "headline-list"
     rest &= ~as_list
-    for i in np.flatnonzero(rest & (X[:, _AFTER_COMMENTS] > 0)).tolist():
-        reasons[i] = "comments"
-    unexplained = np.flatnonzero(rest & ~(X[:, _AFTER_COMMENTS] > 0))
+    after_comments = X[:, _AFTER_COMMENTS] > 0
+    reasons[rest & after_comments] = "comments"
+    unexplained = np.flatnonzero(rest & ~after_comments)
     if len(unexplained):
         top = model.first.top_negative_feature(X, unexplained, leaves)
-        for i, feature in zip(unexplained.tolist(), top.tolist()):
-            reasons[i] = _MODEL_REASON[feature]
-    return reasons
+        reasons[unexplained] = np.asarray(_MODEL_REASON, dtype=object)[top]
+    return reasons.tolist()
 
 
 _MODEL_REASON = tuple(f"model:{name}" for name in FEATURE_NAMES)
 
 
+def _check(model: LineModel) -> None:
+    if model.features != FEATURE_NAMES:
+        raise ValueError("the line model was trained on other features than this code computes: run `make train`")
+
+
 def classify_lines(lines: Sequence[Line], html: bool = False, model: LineModel | None = None) -> list[str]:
     """A removal reason for every line ("" keeps it). Pure: the lines are not changed.
 
-    ``html`` says the lines are trafilatura's blocks of an HTML page rather than
-    the lines of a text dump. Another ingest job can call this on its own lines.
+    ``html`` says the lines are an HTML page's blocks rather than the lines of a text dump. Another
+    ingest job can call this on its own lines.
     """
-    if not lines:
-        return []
+    return classify_batch([list(lines)], [html], model)[0].reasons
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the stage decided for one document: a reason per line ("" keeps it), and, for a text
+    dump, the page gate's probability that the document is an article already clean (when it passes
+    the gate, every line is kept)."""
+
+    reasons: list[str]
+    already_clean: float | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.already_clean is not None
+
+
+#: The head of a page, where a scraped page prints its dateline, byline and menus ...
+GATE_HEAD_LINES = 3
+#: ... on short lines (a first paragraph that starts "On 3 March 2021, the committee" is no dateline).
+GATE_HEAD_MAX_WORDS = 10
+
+
+def has_page_furniture(X: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per document: does it show what an article already clean never has? A line a sure rule
+    removes (a comment form, a copyright line, a share bar) anywhere, or a dateline, a byline or any
+    vocabulary rule's short line in its first :data:`GATE_HEAD_LINES` lines. Such a page is a scraped one,
+    whatever the page gate's score (a headline over a dateline over paragraphs looks clean to it).
+    """
+    found = np.zeros(len(starts) - 1, dtype=bool)
+    if not len(X):
+        return found
+    seg = Segments(starts)
+    head = (seg.index - seg.first) < GATE_HEAD_LINES
+    short = np.expm1(X[:, _COLUMN["words"]]) <= GATE_HEAD_MAX_WORDS + 0.5
+    marked = ((X[:, _COLUMN["date-like"]] > 0) | (X[:, _COLUMN["byline-like"]] > 0)
+              | (X[:, _RULE_COLUMNS] > 0).any(axis=1))
+    flags = (X[:, _SURE] > 0) | (head & short & marked)
+    np.logical_or.at(found, seg.doc, flags)
+    return found
+
+
+def page_clean_scores(X: np.ndarray, starts: np.ndarray, model: LineModel, first: np.ndarray,
+                      second: np.ndarray, keep: float | np.ndarray) -> np.ndarray:
+    """The page gate's probability, per document, that it is an article already clean (0 for a page
+    with furniture, :func:`has_page_furniture`)."""
+    if model.page is None:
+        return np.zeros(len(starts) - 1)
+    features = page_features(X, starts, first, second, keep)
+    scores = 1.0 / (1.0 + np.exp(-model.page.walk(features)[0]))
+    return np.where(has_page_furniture(X, starts), 0.0, scores)
+
+
+def classify_batch(documents: Sequence[Sequence[Line]], html: Sequence[bool],
+                   model: LineModel | None = None) -> list[Verdict]:
+    """:func:`classify_lines` for many documents at once: one feature pass, one walk of the trees.
+
+    The page gate then looks at each text dump whole (:class:`Verdict`): an article already clean keeps
+    every line; one possibly clean keeps every line the line model is not sure of (``soft_keep``).
+    """
     model = model or load_model()
-    if model.features != FEATURE_NAMES:
-        raise ValueError("the line model was trained on other features than this code computes: run `make train`")
-    X = document_features(lines, html)
-    scores, leaves = _scores(X, model)
-    return decide(X, scores, html_thresholds(X, model.html_threshold) if html else model.threshold, model, leaves)
+    _check(model)
+    batch = LineBatch.of([[line.text for line in lines] for lines in documents],
+                         [[line.kind for line in lines] for lines in documents],
+                         [[line.number for line in lines] for lines in documents], html)
+    if not len(batch):
+        return [Verdict([]) for _ in documents]
+    X = batch_features(batch)
+    scores, leaves, first = stage_scores(X, model, batch.starts)
+    keep = thresholds(X, model)
+    clean = page_clean_scores(X, batch.starts, model, first, scores, keep)
+    seg = Segments(batch.starts)
+    text = ~batch.html
+    soft = text & (clean >= model.soft_threshold) & (clean < model.page_threshold)
+    keep = np.where(soft[seg.doc], np.minimum(keep, model.soft_keep), keep)
+    reasons = decide(X, scores, keep, model, leaves, batch.starts)
+    verdicts = []
+    for index, (start, stop) in enumerate(zip(batch.starts[:-1], batch.starts[1:])):
+        if text[index] and stop > start and clean[index] >= model.page_threshold:
+            verdicts.append(Verdict([""] * int(stop - start), round(float(clean[index]), 5)))
+        else:
+            verdicts.append(Verdict(reasons[start:stop]))
+    return verdicts
 
 
 class Boilerplate:
-    """Stage: remove page furniture from ``doc.lines``, each removal with its reason."""
+    """Stage: remove page furniture from ``doc.lines``, each removal with its reason (in batches).
 
-    name, version = "boilerplate", "2"
+    A text dump that the page gate finds already clean keeps every line, and says so: ``trace`` gets
+    ``already_clean`` (the gate's probability), and ``doc.page["already_clean"]`` tells the metadata
+    stage that there is no title line to take either.
+    """
+
+    name, version = "boilerplate", "3"
 
     def process(self, doc: Document) -> Document:
-        for line, reason in zip(doc.lines, classify_lines(doc.lines, html=doc.format == "html")):
-            if reason:
-                line.remove(self.name, reason)
-        return doc
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        verdicts = classify_batch([doc.lines for doc in docs], [doc.format == "html" for doc in docs])
+        for doc, verdict in zip(docs, verdicts):
+            if verdict.passed:
+                doc.page["already_clean"] = True
+                doc.note(self.name, already_clean=verdict.already_clean)
+            for line, reason in zip(doc.lines, verdict.reasons):
+                if reason:
+                    line.remove(self.name, reason)
+        return docs

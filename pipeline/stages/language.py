@@ -51,16 +51,23 @@ A text with fewer than :data:`MIN_LETTERS` letters is ``"und"``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
 from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
+from pipeline.text.lexicon import (
+    ARABIC_WORDS, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, KURDISH_ONLY, LETTER_WEIGHTS, NON_ARABIC_LETTERS,
+    PASHTO_ONLY, PERSIAN_ONLY, PERSIAN_WORDS, STRONG_WEIGHT, URDU_ONLY, URDU_WORDS, WEAK_WEIGHT,
+)
+from pipeline.text.scan import FUNCTION_WORD_SAMPLE_CHARS, SAMPLE_CHARS, LineScan, scan_lines
 from pipeline.text.script import (
     arabic_letter_count,
     ascii_letter_count,
@@ -72,14 +79,11 @@ from pipeline.text.script import (
 #: Fewer letters than this and no language is named ("10:30", "CNN", "|").
 MIN_LETTERS = 3
 
-#: Characters of a text that langdetect and the function-word count look at.
-#: A paragraph's language shows in its first sentences; langdetect's cost
-#: grows with length (9-15 ms per call even on short text).
-SAMPLE_CHARS = 600
-
-#: Characters whose words are counted against the function-word lists: about
-#: 50 words, enough for a share to settle.
-FUNCTION_WORD_SAMPLE_CHARS = 300
+# SAMPLE_CHARS (600): the characters of a text that langdetect and the function-word count look at. A
+# paragraph's language shows in its first sentences; langdetect's cost grows with length (9-15 ms per call
+# even on short text). FUNCTION_WORD_SAMPLE_CHARS (300): the characters whose words are counted against the
+# function-word lists, about 50 words, enough for a share to settle. Both are the line scan's
+# (pipeline.text.scan), which counts them for many lines at once.
 
 #: Share of English function words that makes Latin text English. English
 #: running text has 35-50%; other languages' text has under 5% (their own
@@ -111,65 +115,6 @@ STRONG_PROBABILITY = 0.99
 #: Confidence given to the English default (no evidence either way).
 DEFAULT_CONFIDENCE = 0.5
 
-#: The most frequent English function words (they make up about 40% of English
-#: running text). Only words that are rare in other Latin-script languages.
-ENGLISH_FUNCTION_WORDS = frozenset(
-    """
-    the of and to in is that for it as was with be by on not he i this are or his from at which
-    but have an they you were her she there been their we can has will would more if no one all
-    its also who had about after what so up out than them our into only other some could these
-    two first new when then over most such any us my me how said should does did do just your
-    it's i'm don't
-    """.split()
-)
-
-#: Very frequent function words of other Latin-script languages (French,
-#: German, Spanish, Portuguese, Italian, Dutch, Indonesian/Malay, Tagalog,
-#: Swahili, Turkish), minus anything English also writes.
-FOREIGN_FUNCTION_WORDS = frozenset(
-    """
-    le la les et des est une du pour dans que qui pas sur au avec ce sont ont été par plus nous vous ils elle
-    der die das und nicht ist ein eine mit auf den dem zu sich auch es sie ich wir von wird werden
-    el los las y del es una por con para se lo como más pero sus
-    os do da em um uma não com dos das mais ao
-    il di che è per della sono alla nel gli
-    de het een van en niet op voor met zijn dat er ook maar bij aan
-    yang dan di ini itu dengan untuk tidak dari ke akan pada dalam adalah
-    ang ng sa mga na ay
-    ya wa kwa za ni katika
-    ve bir bu için ile çok
-    """.split()
-) - ENGLISH_FUNCTION_WORDS
-
-# Letters that tell Arabic-script languages apart, with weights. A letter
-# Arabic keyboards never type (پ چ ژ گ, Persian ی and ک, Urdu ٹ ڈ ڑ ں ے ...)
-# or the zero-width non-joiner is strong evidence (Arabic typed on a Persian
-# keyboard, with ی and ک, is the rare exception: a few of its short lines are
-# called Persian). ھ is Urdu's two-eyed heh but some Arabic sites type it for
-# ه; ي and ك are weak evidence for Arabic, as much Persian is typed with them;
-# ة, ى and hamza on alef/waw are Arabic spelling. Two kinds of marks count as
-# letters here: Persian digits (۰-۹), and ۔, the Urdu full stop (Arabic and
-# Persian end sentences with "."; most Urdu sentences end with ۔).
-STRONG_WEIGHT, WEAK_WEIGHT = 3.0, 0.5
-_PERSIAN_ONLY = "ژۀ۰۱۲۳۴۵۶۷۸۹"
-_URDU_ONLY = "ٹڈڑںہۃےۓ۔"
-_KURDISH_ONLY = "ڕڵۆێە"
-_PASHTO_ONLY = "ټډړږښځڅګڼېۍ"
-_NON_ARABIC_STRONG = "پچگیک\u200c" + _PERSIAN_ONLY + _URDU_ONLY + _KURDISH_ONLY + _PASHTO_ONLY
-_NON_ARABIC_FORMS = "ھ"
-_ARABIC_SPELLING = "ةىأإؤ"
-_ARABIC_FORMS = "يك"
-
-#: Function words that mark a language where the letters are shared. Persian
-#: (also as typed with Arabic yeh and kaf), Urdu, and Arabic; none of them is
-#: a word in the other languages.
-PERSIAN_WORDS = frozenset(
-    "را است این اين آن از برای براي که كه می مي شد شده شود کرد كرد بود نیز نيز هستند ها های هاي".split()
-)
-URDU_WORDS = frozenset("اور کے كے کی كی میں ہے سے کو نے پر یہ وہ تھا تھی".split())
-ARABIC_WORDS = frozenset(
-    "في من على إلى الى عن أن التي الذي هذا هذه مع كان قد ثم أو بين حتى عند كما ذلك لم لن هو هي".split()
-)
 FUNCTION_WORD_WEIGHT = 3.0
 
 #: Letter and function-word evidence decides an Arabic-script text only when
@@ -193,22 +138,13 @@ _ASCII_WORD = re.compile(rb"(?<![a-z0])[a-z]+(?:'[a-z]+)?(?![a-z0])")
 _ASCII_DIGIT_PIECE = re.compile(rb"[a-z]*0[a-z0]*")
 _ENGLISH_FUNCTION_BYTES = frozenset(word.encode() for word in ENGLISH_FUNCTION_WORDS)
 _FOREIGN_FUNCTION_BYTES = frozenset(word.encode() for word in FOREIGN_FUNCTION_WORDS)
-# Each telling letter and its weight: positive for Persian/Urdu/..., negative for Arabic.
-_LETTER_WEIGHTS = {
-    **{ch: STRONG_WEIGHT for ch in _NON_ARABIC_STRONG},
-    **{ch: 1.0 for ch in _NON_ARABIC_FORMS},
-    **{ch: -1.0 for ch in _ARABIC_SPELLING},
-    **{ch: -WEAK_WEIGHT for ch in _ARABIC_FORMS},
-}
-#: Letters Arabic does not write (as typed on Arabic keyboards): one of them
-#: makes a word Persian, Urdu, Kurdish or Pashto to the letter evidence.
-NON_ARABIC_LETTERS = frozenset(_NON_ARABIC_STRONG)
+_LETTER_WEIGHTS = LETTER_WEIGHTS
 _LETTER_SIGNALS = re.compile(f"[{''.join(_LETTER_WEIGHTS)}]")
 _SPECIFIC = {
-    "fa": re.compile(f"[{_PERSIAN_ONLY}]"),
-    "ur": re.compile(f"[{_URDU_ONLY}]"),
-    "ku": re.compile(f"[{_KURDISH_ONLY}]"),
-    "ps": re.compile(f"[{_PASHTO_ONLY}]"),
+    "fa": re.compile(f"[{PERSIAN_ONLY}]"),
+    "ur": re.compile(f"[{URDU_ONLY}]"),
+    "ku": re.compile(f"[{KURDISH_ONLY}]"),
+    "ps": re.compile(f"[{PASHTO_ONLY}]"),
 }
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 _NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
@@ -385,30 +321,118 @@ def document_sample(undecided: list[ForeignSigns], limit: int = SAMPLE_CHARS) ->
     return "\n".join(parts)[:limit]
 
 
-class LineLanguage:
-    """Stage: ``line.lang`` for every line, kept or not (the boilerplate rules read it).
+#: A document's lines of one script group that scripts and function words leave undecided are named by
+#: langdetect only when they hold at least this share of the document's sampled characters, or at least
+#: :data:`MIN_UNDECIDED_CHARS` of them: a few foreign-looking lines (a name, a French quote, a menu in
+#: another language) say nothing about the document, and each call costs 10-15 ms, more than the rest of
+#: the document's cleaning. Such lines are left "und" (not decided), which the document's language ignores.
+MIN_UNDECIDED_SHARE = 0.1
+MIN_UNDECIDED_CHARS = 600
 
-    Lines that scripts and function words cannot settle share one langdetect
-    call over a bounded sample of them (:func:`document_sample`), one for
-    Latin-script lines and one for other scripts: a page's foreign-looking
-    lines are nearly always in one language, and each call costs 10-15 ms.
+
+def cheap_languages(texts: list[str], facts: LineScan | None = None) -> list[str | ForeignSigns]:
+    """:func:`cheap_language` of each line (its language, or its :class:`ForeignSigns`), from the line
+    scan's counts: the same answers, with Python left only for the few lines that need a model
+    (the Arabic-script n-grams) or that the scan marks special.
+
+    >>> cheap_languages(["The committee met on Tuesday", "وقال المرصد السوري", "10:30"])
+    ['en', 'ar', 'und']
+    """
+    if not texts:
+        return []
+    facts = scan_lines(texts) if facts is None else facts
+    sample = facts["sample"]
+    ascii_only = facts["nonascii-letters"] == 0
+    arabic, latin = facts["arabic-letters"], facts["latin-letters"]
+    other = np.where(2 * np.maximum(arabic, latin) < sample, np.maximum(facts["letters"] - arabic - latin, 0), 0)
+    total = np.where(ascii_only, facts["ascii-letters"], arabic + latin + other)
+    words, english, foreign = facts["fw-words"], facts["en-words"], facts["foreign-words"]
+    accents = facts["accents"]
+    is_english = (words >= MIN_WORDS_FOR_SHARES) & (english >= MIN_ENGLISH_SHARE * words) & (english > foreign)
+    foreign_signs = ((accents >= MIN_ACCENTS) & (accents >= MIN_ACCENT_SHARE * sample)) | (
+        (foreign >= MIN_FOREIGN_WORDS) & (foreign >= MIN_FOREIGN_SHARE * words) & (foreign >= english))
+    undetermined = (sample < MIN_LETTERS) | (total < MIN_LETTERS)
+    arabic_script = ~ascii_only & (arabic >= latin) & (arabic >= other)
+    latin_script = ~arabic_script & (ascii_only | (latin >= other))
+    # Arabic-script letter and function-word evidence (see arabic_script_language).
+    non_arabic = (STRONG_WEIGHT * (facts["signal-fa"] + facts["signal-ur"] + facts["signal-ku"] + facts["signal-ps"]
+                                  + facts["signal-shared"]) + facts["signal-forms"]
+                  + FUNCTION_WORD_WEIGHT * (facts["fa-words"] + facts["ur-words"]))
+    arabic_evidence = facts["signal-spelling"] + WEAK_WEIGHT * facts["signal-ar-forms"] + FUNCTION_WORD_WEIGHT * facts["ar-words"]
+    letters_say_arabic = (np.maximum(arabic_evidence, non_arabic) >= LETTER_MARGIN) & (arabic_evidence != non_arabic) & (
+        non_arabic < arabic_evidence)
+    special = facts["special"] > 0
+    # Most lines are decided by the counts alone; Python looks only at the rest.
+    decided = np.full(len(texts), "en", dtype=object)
+    decided[arabic_script & letters_say_arabic] = "ar"
+    decided[undetermined] = "und"
+    rest = special | (~undetermined & ((latin_script & ~is_english & foreign_signs) | (arabic_script & ~letters_say_arabic)
+                                       | (~latin_script & ~arabic_script)))
+    found: list[str | ForeignSigns] = decided.tolist()
+    for index in np.flatnonzero(rest).tolist():
+        text = texts[index]
+        if special[index]:
+            item = cheap_language(text)
+            found[index] = item if isinstance(item, ForeignSigns) else item[0]
+        elif latin_script[index]:
+            share = 1.0 if ascii_only[index] else latin[index] / total[index]
+            found[index] = ForeignSigns(text[:SAMPLE_CHARS], int(words[index]), float(share))
+        elif arabic_script[index]:
+            found[index] = arabic_script_language(text[:SAMPLE_CHARS])[0]
+        else:
+            sampled = text[:SAMPLE_CHARS]
+            found[index] = ForeignSigns(sampled, len(sampled.split()), float(other[index] / total[index]), latin=False)
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _langdetect_cached(sample: str) -> tuple[str, float]:
+    return _langdetect(sample)
+
+
+def line_languages(lines_of_documents: list[list[str]]) -> list[list[str]]:
+    """The language of every line of each document (see :class:`LineLanguage`), one scan for them all."""
+    texts = [text for lines in lines_of_documents for text in lines]
+    found = cheap_languages(texts)
+    languages: list[list[str]] = []
+    start = 0
+    for lines in lines_of_documents:
+        items = found[start:start + len(lines)]
+        start += len(lines)
+        guesses: dict[bool, tuple[str, float]] = {}
+        sampled = sum(min(len(text), SAMPLE_CHARS) for text in lines)
+        for latin in (True, False):
+            undecided = [item for item in items if isinstance(item, ForeignSigns) and item.latin is latin]
+            size = sum(len(item.sample) for item in undecided)
+            if undecided and (size >= MIN_UNDECIDED_CHARS or size >= MIN_UNDECIDED_SHARE * sampled):
+                guesses[latin] = _langdetect_cached(document_sample(undecided))
+        languages.append([item if isinstance(item, str) else
+                          item.resolve(guesses[item.latin])[0] if item.latin in guesses else "und" for item in items])
+    return languages
+
+
+class LineLanguage:
+    """Stage: ``line.lang`` for every line, kept or not (the document's language is made of them).
+
+    Scripts and function words name most lines, counted for a whole batch of documents at once by
+    the line scan (:func:`cheap_languages`). A document's lines they leave undecided share one
+    langdetect call over a bounded sample of them (:func:`document_sample`), one for Latin-script
+    lines and one for other scripts, and only when they are enough of the document to matter
+    (:data:`MIN_UNDECIDED_SHARE`): a page's foreign-looking lines are nearly always in one
+    language, and each call costs 10-15 ms.
     """
 
-    name, version = "line-language", "2"
+    name, version = "line-language", "3"
 
     def process(self, doc: Document) -> Document:
-        found = [cheap_language(line.text) for line in doc.lines]
-        # One call per script group (Latin with foreign signs; other scripts).
-        guesses = {}
-        for latin in (True, False):
-            undecided = [item for item in found if isinstance(item, ForeignSigns) and item.latin is latin]
-            if undecided:
-                guesses[latin] = _langdetect(document_sample(undecided))
-        for line, item in zip(doc.lines, found):
-            line.lang = (item.resolve(guesses[item.latin]) if isinstance(item, ForeignSigns) else item)[0]
-        return doc
+        return self.process_batch([doc])[0]
 
-
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        languages = line_languages([[line.text for line in doc.lines] for doc in docs])
+        for doc, langs in zip(docs, languages):
+            for line, lang in zip(doc.lines, langs):
+                line.lang = lang
+        return docs
 
 
 class DocumentLanguage:

@@ -279,6 +279,10 @@ class Metadata:
         if doc.format == "html":
             found = html_metadata(doc.metadata, doc.page, doc.lines)
             overriding = {"title", "date"}  # the page's headline and visible date beat <title> and <meta>
+        elif doc.page.get("already_clean"):
+            # An article already clean (the boilerplate stage's page gate) has no title line, dateline or
+            # byline around it: its first paragraph or heading is the article's, and stays in the body.
+            found, overriding = {}, set()
         else:
             texts = [line.text for line in doc.lines]
             first_kept = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))

@@ -38,6 +38,7 @@ TATWEEL = "\u0640"
 # A regex, not str.translate: translating a long non-ASCII text is slow in CPython.
 _REMOVE = re.compile(f"[{BIDI_CONTROLS}{TATWEEL}\ufeff]+")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+_REMOVED_CHARS = BIDI_CONTROLS + TATWEEL + "\ufeff"
 # Every Unicode space separator except ZWNJ-like joiners (which are not Zs): runs of two or more, and
 # single ones other than a plain space (a lone plain space needs no replacing).
 _SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
@@ -49,12 +50,37 @@ def _unfold_presentation_forms(match: re.Match[str]) -> str:
 
 def normalize_text(text: str) -> str:
     """Return ``text`` normalized for display; idempotent."""
-    if not text.isascii():  # the removed marks, presentation forms and NFC are all beyond ASCII
-        # Presentation forms first: some unfold to a tatweel and a mark ("ﹷ" is "ـَ"), and the tatweel goes too.
+    text = _unfold(text)
+    if "\n" in text:
+        return _SPACES.sub(" ", text).strip()
+    # One line: str.split() splits on exactly the whitespace the pattern's \s matches, in one C call.
+    return " ".join(text.split())
+
+
+def _unfold(text: str) -> str:
+    """The changes beyond ASCII: presentation forms unfolded, then marks removed, then NFC."""
+    if text.isascii():  # the removed marks, presentation forms and NFC are all beyond ASCII
+        return text
+    # Presentation forms first: some unfold to a tatweel and a mark ("ﹷ" is "ـَ"), and the tatweel goes too.
+    # The patterns are looked for only where a cheap test says they can match: a regex scan of a whole
+    # page costs tens of nanoseconds a character, max() and "in" a nanosecond or two.
+    if max(text) >= "\ufb50":
         text = _PRESENTATION_FORMS.sub(_unfold_presentation_forms, text)
+    if any(mark in text for mark in _REMOVED_CHARS):
         text = _REMOVE.sub("", text)
-        text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", text).strip()
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_lines(texts: list[str]) -> list[str]:
+    """:func:`normalize_text` of each line, the changes beyond ASCII made once over the lines joined
+    (no rule crosses a line break, and NFC composes nothing across one)::
+
+        >>> normalize_lines(["\\u200fالعربيــة", "  two  spaces "])
+        ['العربية', 'two spaces']
+    """
+    if not texts or any("\n" in text for text in texts):
+        return [normalize_text(text) for text in texts]
+    return [" ".join(part.split()) for part in _unfold("\n".join(texts)).split("\n")]
 
 
 #: Folds for :func:`search_key`: alef with hamza or madda, and alef wasla, to
@@ -93,9 +119,9 @@ class Normalize:
         self.search_keys = search_keys
 
     def process(self, doc: Document) -> Document:
-        for line in doc.lines:
-            line.text = normalize_text(line.text)
-            if not line.text:
+        for line, text in zip(doc.lines, normalize_lines([line.text for line in doc.lines])):
+            line.text = text
+            if not text:
                 # Only invisible characters (bidi marks, tatweel): nothing to show,
                 # but the line is accounted for.
                 line.remove(self.name, "invisible-only")

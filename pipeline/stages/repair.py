@@ -47,10 +47,12 @@ has none, and ftfy costs far more than that check.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 import ftfy
+import numpy as np
 from ftfy.badness import is_bad
 
 from pipeline.document import Document
@@ -207,18 +209,119 @@ def fix_cp1256_read_as_latin1(text: str) -> tuple[str, int]:
     return _reencode(text, _RUNS_1252, _CP1252_HIGH, _decode_cp1256_if_arabic)
 
 
+# --- which repairs a text can need, from its characters alone ------------------------------------------------------
+# Every repair needs characters of its own: the UTF-8-as-cp1256 mojibake ط or ظ, the UTF-8-as-Windows-1252
+# mojibake Ø Ù Ú Û, the cp1256-as-Latin-1 mojibake its accented letters, and ftfy's badness at least one of the
+# characters of its mojibake patterns (STRONG_MOJIBAKE). One look at a text's code points (numpy, a
+# nanosecond a character) says which of them it holds; most text holds none, and no pattern is run at all.
+_TZ, _CP1252_LEAD, _LATIN1_LETTER, _FTFY_ALPHABET, _ARABIC_LETTER_BIT, _FTFY_ALONE_BIT = 1, 2, 4, 8, 16, 32
+
+
+def _ftfy_alphabet() -> str:
+    """Every character of ftfy's mojibake categories (its badness pattern's character classes), with the
+    Cyrillic and Greek letters of its Windows-1251 and -1253 alternatives and Latin ā."""
+    from ftfy.badness import MOJIBAKE_CATEGORIES
+
+    def expand(members: str) -> str:
+        return re.sub(r"(.)-(.)", lambda m: "".join(chr(c) for c in range(ord(m.group(1)), ord(m.group(2)) + 1)),
+                      members)
+
+    greek_cyrillic = "".join(chr(c) for c in (*range(0x0370, 0x0400), *range(0x0400, 0x0500)))
+    return "".join(expand(members) for members in MOJIBAKE_CATEGORIES.values()) + greek_cyrillic + "Āā"
+
+
+#: Characters one of which alone can be ftfy's badness: C1 controls, and Â Ã Œ œ (its one-character
+#: alternatives "^[ÃÂ] ", "[a-z] ?[ÃÂ] ", "[Œœ][^A-Za-z]"). Every other alternative of the pattern is two
+#: characters of :func:`_ftfy_alphabet` side by side.
+_FTFY_ALONE = "".join(chr(c) for c in range(0x80, 0xA0)) + "ÂÃŒœ"
+
+
+def _signal_table() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for ch in "طظ":
+        table[ord(ch)] |= _TZ
+    for ch in "ØÙÚÛ":
+        table[ord(ch)] |= _CP1252_LEAD
+    for ch in _LATIN1_ARABIC:
+        table[ord(ch)] |= _LATIN1_LETTER
+    for ch in _ftfy_alphabet():
+        table[ord(ch)] |= _FTFY_ALPHABET
+    for ch in _FTFY_ALONE:
+        table[ord(ch)] |= _FTFY_ALONE_BIT
+    for code in range(0x10000):
+        if _ARABIC_LETTER.match(chr(code)):
+            table[code] |= _ARABIC_LETTER_BIT
+    return table
+
+
+_SIGNALS = _signal_table()
+
+
+#: Characters either side of a possible mojibake pair that ftfy's badness pattern may need (its longest
+#: alternative is five characters).
+_BADNESS_REACH = 6
+
+
+@functools.lru_cache(maxsize=8)
+def _signals(text: str) -> tuple[int, int]:
+    """The repair signals ``text`` holds (bits above), and how many Arabic letters it has.
+
+    Two signals are looked at more closely, as their patterns would: the cp1256-as-Latin-1 letters
+    count only in a run of :data:`MIN_LATIN1_RUN`, and ftfy's alphabet only where ftfy's badness
+    pattern matches the few characters around a pair of them side by side (or around a character
+    that is bad alone).
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    found = _SIGNALS[codes]
+    if not len(found):
+        return 0, 0
+    signals = int(np.bitwise_or.reduce(found)) & ~(_FTFY_ALPHABET | _FTFY_ALONE_BIT)
+    if signals & _LATIN1_LETTER:
+        latin1 = (found & _LATIN1_LETTER) > 0
+        run = latin1[:len(latin1) - 2] & latin1[1:len(latin1) - 1] & latin1[2:]
+        if not run.any():
+            signals &= ~_LATIN1_LETTER
+    alphabet = (found & _FTFY_ALPHABET) > 0
+    places = np.union1d(np.flatnonzero(alphabet[1:] & alphabet[:-1]), np.flatnonzero(found & _FTFY_ALONE_BIT))
+    if len(places):
+        # The places' windows, overlapping ones merged: one pattern search per stretch of text.
+        breaks = np.flatnonzero(np.diff(places) > 2 * _BADNESS_REACH)
+        starts = places[np.concatenate(([0], breaks + 1))] - _BADNESS_REACH
+        stops = places[np.concatenate((breaks, [len(places) - 1]))] + _BADNESS_REACH + 2
+        if any(is_bad(text[max(start, 0):stop]) for start, stop in zip(starts.tolist(), stops.tolist())):
+            signals |= _FTFY_ALPHABET
+    return signals, int(np.count_nonzero(found & _ARABIC_LETTER_BIT))
+
+
 def _candidates(text: str) -> list[tuple[str, Callable[[str], tuple[str, int]]]]:
     """The repairs whose cheap signal fires on ``text``."""
     found: list[tuple[str, Callable[[str], tuple[str, int]]]] = []
-    tz = text.count("ط") + text.count("ظ")
-    if tz and tz >= MIN_TZ_SHARE * arabic_letter_count(text) and _PAIR_1256.search(text):
-        found.append(("arabic-utf8-as-cp1256", fix_utf8_read_as_cp1256))
-    if _PAIR_1252.search(text):
+    signals, _ = _signals(text)
+    if signals & _TZ:
+        tz = text.count("ط") + text.count("ظ")
+        if tz >= MIN_TZ_SHARE * arabic_letter_count(text) and _PAIR_1256.search(text):
+            found.append(("arabic-utf8-as-cp1256", fix_utf8_read_as_cp1256))
+    if signals & _CP1252_LEAD and _PAIR_1252.search(text):
         found.append(("arabic-utf8-as-cp1252", fix_utf8_read_as_cp1252))
-    in_runs = sum(len(run) for run in _LATIN1_ARABIC_RUN.findall(text))
-    if in_runs and in_runs >= MIN_LATIN1_RUN_SHARE * len(_LATIN1_ARABIC_CHAR.findall(text)):
-        found.append(("arabic-cp1256-as-latin1", fix_cp1256_read_as_latin1))
+    if signals & _LATIN1_LETTER:
+        in_runs = sum(len(run) for run in _LATIN1_ARABIC_RUN.findall(text))
+        if in_runs and in_runs >= MIN_LATIN1_RUN_SHARE * len(_LATIN1_ARABIC_CHAR.findall(text)):
+            found.append(("arabic-cp1256-as-latin1", fix_cp1256_read_as_latin1))
     return found
+
+
+def may_need_repair(text: str) -> bool:
+    """Whether ``text`` holds a character some repair needs (if not, :func:`repair_text` changes nothing)::
+
+        >>> may_need_repair("Plain “quoted” text – and Arabic: العربية"), may_need_repair("ÇáÚÑÈíÉ")
+        (False, True)
+    """
+    if text.isascii():
+        return False
+    signals, arabic = _signals(text)
+    if signals & _TZ and (text.count("ط") + text.count("ظ")) >= MIN_TZ_SHARE * arabic:
+        return True
+    return bool(signals & (_CP1252_LEAD | _LATIN1_LETTER | _FTFY_ALPHABET))
 
 
 def repair_arabic(text: str) -> tuple[str, list[dict[str, object]]]:
@@ -264,6 +367,13 @@ def fix_with_ftfy(text: str) -> tuple[str, list[dict[str, object]]]:
 
 def repair_text(text: str) -> tuple[str, list[dict[str, object]]]:
     """Repair ``text``: Arabic mojibake first, then ftfy. Returns ``(text, steps)``; idempotent."""
+    if not may_need_repair(text):
+        return text, []
+    return repair_passes(text)
+
+
+def repair_passes(text: str) -> tuple[str, list[dict[str, object]]]:
+    """:func:`repair_text` without the look at the characters first (the tests hold the two equal)."""
     steps: list[dict[str, object]] = []
     for _ in range(MAX_PASSES):
         arabic_fixed, arabic_steps = repair_arabic(text)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from pipeline.boilerplate.features import stopwords
+from pipeline.text.lexicon import stopwords
 from pipeline.boilerplate.rules import match_rule
 from pipeline.text.dates import DATELINE_MAX_WORDS, credit_line_date, dateline_date
 

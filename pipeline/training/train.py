@@ -8,7 +8,11 @@ What it does, in order:
    Arabic dumps, seeds and sites-dev pages (``meta`` lines, the title and
    dateline the metadata stage takes, carry no weight), and trafilatura's
    lines of the scrapinghub, WCXB and CNN Arabic HTML pages (the HTML track).
-   trafilatura's output is cached below ``eval-out/train-cache/``.
+   trafilatura's output is cached below ``eval-out/train-cache/``. And the
+   reference bodies themselves, fed in as plain-text documents (corpus
+   ``<name>-clean``), every line labelled body: an article that is already
+   clean must come out unharmed, and without these rows the model learns only
+   from scraped pages that short lines at the end of a page are furniture.
 2. **Grouped cross-validation.** Pages are split into :data:`FOLDS` folds by a
    hash of their corpus and id (so a page's dump and HTML lines fall in the
    same fold, and the split does not depend on the order or the number of
@@ -34,16 +38,18 @@ import argparse
 import hashlib
 import json
 import sys
+from typing import Any
 from dataclasses import dataclass
 from importlib import metadata as package_metadata
 from pathlib import Path
 
 import numpy as np
 
-from pipeline.boilerplate.features import FEATURE_NAMES, STACK_NAMES, context_of_scores, line_features
+from pipeline.boilerplate.features import (FEATURE_NAMES, PAGE_NAMES, STACK_NAMES, context_of_scores, line_features,
+                                          page_features)
 from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
 from pipeline.document import Line
-from pipeline.stages.boilerplate import removals
+from pipeline.stages.boilerplate import has_page_furniture, removals
 from pipeline.stages.extract import split_dump
 from pipeline.training import add_corpus_arguments, corpus_folders, log, write_model
 from pipeline.training.labels import label_lines
@@ -53,11 +59,11 @@ SEED = 20261121
 #: LightGBM settings: small trees (the model ships in the package and runs per line), strong leaf minimums
 #: so a rule learnt from one site's template does not carry a split on its own.
 PARAMS = {
-    "objective": "binary", "learning_rate": 0.12, "num_leaves": 15, "max_depth": 6, "min_data_in_leaf": 60,
+    "objective": "binary", "learning_rate": 0.12, "num_leaves": 31, "max_depth": 6, "min_data_in_leaf": 40,
     "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
     "seed": SEED, "deterministic": True, "force_row_wise": True, "num_threads": 1, "verbose": -1,
 }
-FIRST_ROUNDS, SECOND_ROUNDS = 80, 40
+FIRST_ROUNDS, SECOND_ROUNDS = 120, 60
 #: Hand-labelled pages (seeds, Arabic dumps, sites-dev) weigh this much more than derived labels: their
 #: labels are exact, and they are the only Arabic dumps.
 GOLD_WEIGHT = 3.0
@@ -79,9 +85,13 @@ class TrainingDoc:
     X: np.ndarray | None = None
 
     @property
+    def page(self) -> str:
+        """The page a document was made from: its dump, its HTML lines and its clean body are one page."""
+        return f"{self.corpus.removesuffix('-html').removesuffix('-clean')}/{self.id}"
+
+    @property
     def fold(self) -> int:
-        key = f"{self.corpus.removesuffix('-html')}/{self.id}".encode()
-        return int(hashlib.sha256(key).hexdigest(), 16) % FOLDS
+        return int(hashlib.sha256(self.page.encode()).hexdigest(), 16) % FOLDS
 
 
 # --------------------------------------------------------------------------- documents
@@ -108,6 +118,15 @@ def _from_reference(corpus: str, page_id: str, lines: list[Line], truth: str, ht
     return TrainingDoc(corpus, page_id, lines, labels, np.ones(len(lines)), html, truth)
 
 
+def _clean_body(corpus: str, page_id: str, truth: str) -> TrainingDoc | None:
+    """A reference body as a plain-text document: every line is body."""
+    lines = split_dump(truth)
+    if not lines:
+        return None
+    return TrainingDoc(f"{corpus}-clean", page_id, lines, np.ones(len(lines), dtype=np.int64), np.ones(len(lines)),
+                       False, truth)
+
+
 def _from_gold(record) -> TrainingDoc:
     lines = [line for line in split_dump(record.text) if line.number in record.labels]
     classes = [record.labels[line.number] for line in lines]
@@ -126,12 +145,16 @@ def load_documents(eval_root: Path, seeds_dir: Path, gold_dir: Path, cache: Path
             docs.append(_from_reference(page.corpus, page.id, split_dump(page.dump), page.truth, False))
         if page.html:
             docs.append(_from_reference(f"{page.corpus}-html", page.id, _html_lines(page, cache), page.truth, True))
+        if page.truth and (clean := _clean_body(page.corpus, page.id, page.truth)):
+            docs.append(clean)
     for page in corpora.arabic_dev(eval_root):
         if page.html and page.truth:
             docs.append(_from_reference(f"{page.corpus}-html", page.id, _html_lines(page, cache), page.truth, True))
     for record in [*corpora.arabic_dev_dumps(eval_root), *corpora.seeds(seeds_dir, gold_dir),
                    *corpora.sites_dev(eval_root)]:
         docs.append(_from_gold(record))
+        if record.truth and (clean := _clean_body(record.corpus, record.id, record.truth)):
+            docs.append(clean)
     for doc in docs:
         doc.X = line_features([line.text for line in doc.lines], [line.kind for line in doc.lines],
                               [line.number for line in doc.lines], doc.html)
@@ -169,10 +192,11 @@ def _matrix(docs: list[TrainingDoc], parts: list[np.ndarray]):
 
 
 def cross_validate(docs: list[TrainingDoc], log=print) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Out-of-fold first- and second-stage scores of every document."""
+    """Out-of-fold first- and second-stage scores of every document (the models learn from the scraped
+    pages only; the clean bodies are scored by models that never saw their page)."""
     first_oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
     for fold in range(FOLDS):
-        train = [doc for doc in docs if doc.fold != fold]
+        train = [doc for doc in docs if doc.fold != fold and not doc.corpus.endswith("-clean")]
         booster = _fit(*_matrix(train, [doc.X for doc in train]), FIRST_ROUNDS)
         for i, doc in enumerate(docs):
             if doc.fold == fold:
@@ -181,7 +205,7 @@ def cross_validate(docs: list[TrainingDoc], log=print) -> tuple[list[np.ndarray]
     stacked = [_stack(doc, scores) for doc, scores in zip(docs, first_oof)]
     second_oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
     for fold in range(FOLDS):
-        index = [i for i, doc in enumerate(docs) if doc.fold != fold]
+        index = [i for i, doc in enumerate(docs) if doc.fold != fold and not doc.corpus.endswith("-clean")]
         booster = _fit(*_matrix([docs[i] for i in index], [stacked[i] for i in index]), SECOND_ROUNDS)
         for i, doc in enumerate(docs):
             if doc.fold == fold:
@@ -200,6 +224,10 @@ def score_corpus(corpus: str, docs: list[TrainingDoc], kept: list[np.ndarray]) -
              for doc, ks in zip(docs, kept)]
     base = corpus.removesuffix("-html")
     result: dict[str, float] = {"pages": len(docs)}
+    if corpus.endswith("-clean"):  # a clean body must come out whole
+        result["kept_share"] = float(sum(ks.sum() for ks in kept) / max(sum(len(ks) for ks in kept), 1))
+        result["docs_whole"] = int(sum(bool(ks.all()) for ks in kept))
+        return result
     if base == "scrapinghub":
         result["shingle_f1"] = metrics.shingle_scores(pairs).f1
     elif base == "wcxb-dev":
@@ -213,10 +241,14 @@ def score_corpus(corpus: str, docs: list[TrainingDoc], kept: list[np.ndarray]) -
     return result
 
 
-def _kept(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float,
-          html_threshold: float) -> list[np.ndarray]:
-    """The lines the stage keeps at these thresholds (the decision without naming removals: cheap)."""
-    return [~removals(doc.X, s, html_threshold if doc.html else threshold)[0] for doc, s in zip(docs, scores)]
+def _kept(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float, html_threshold: float,
+          passed: list[bool] | None = None) -> list[np.ndarray]:
+    """The lines the stage keeps at these thresholds (the decision without naming removals: cheap);
+    a document ``passed`` by the page gate keeps every line."""
+    passed = passed or [False] * len(docs)
+    return [np.ones(len(doc.lines), dtype=bool) if through else
+            ~removals(doc.X, s, html_threshold if doc.html else threshold)[0]
+            for doc, s, through in zip(docs, scores, passed)]
 
 
 def _keep_baseline(docs: list[TrainingDoc]) -> list[np.ndarray]:
@@ -224,12 +256,14 @@ def _keep_baseline(docs: list[TrainingDoc]) -> list[np.ndarray]:
 
 
 def report(docs: list[TrainingDoc], scores: list[np.ndarray], threshold: float,
-           html_threshold: float) -> dict[str, dict[str, float]]:
-    kept = _kept(docs, scores, threshold, html_threshold)
+           html_threshold: float, passed: list[bool] | None = None) -> dict[str, dict[str, float]]:
+    kept = _kept(docs, scores, threshold, html_threshold, passed)
     out = {}
     for corpus in sorted({doc.corpus for doc in docs}):
         index = [i for i, doc in enumerate(docs) if doc.corpus == corpus]
         out[corpus] = score_corpus(corpus, [docs[i] for i in index], [kept[i] for i in index])
+        if passed is not None and not corpus.endswith("-html"):
+            out[corpus]["gate_passed"] = int(sum(passed[i] for i in index))
     return out
 
 
@@ -240,18 +274,130 @@ def _headline(result: dict[str, float]) -> float:
     return 0.0
 
 
+def _mean_f1(result: dict[str, dict[str, float]]) -> float:
+    big = [r for corpus, r in result.items() if r["pages"] >= 20 and not corpus.endswith("-clean")]
+    return float(np.mean([_headline(r) for r in big])) if big else 0.0
+
+
 def choose_thresholds(docs, scores) -> tuple[float, float]:
     """The dump and HTML thresholds with the best mean F1 over the scored corpora (out-of-fold)."""
     def mean_f1(html: bool, threshold: float) -> float:
         chosen = [i for i, doc in enumerate(docs) if doc.html == html and doc.truth]
-        subset = [docs[i] for i in chosen]
-        result = report(subset, [scores[i] for i in chosen], threshold, threshold)
-        big = [r for r in result.values() if r["pages"] >= 20]
-        return float(np.mean([_headline(r) for r in big])) if big else 0.0
+        return _mean_f1(report([docs[i] for i in chosen], [scores[i] for i in chosen], threshold, threshold))
 
     dump = max(THRESHOLDS, key=lambda t: (round(mean_f1(False, t), 4), -abs(t - 0.5)))
     html = max(THRESHOLDS, key=lambda t: (round(mean_f1(True, t), 4), -abs(t - 0.5)))
     return dump, html
+
+
+# --------------------------------------------------------------------------- the page gate
+
+#: LightGBM settings of the page gate: one row per document, so small trees and leaves of a few pages.
+PAGE_PARAMS = {**PARAMS, "num_leaves": 7, "max_depth": 4, "min_data_in_leaf": 10, "feature_fraction": 1.0}
+PAGE_ROUNDS = 60
+#: Out of fold, clean bodies fed in as dumps must keep at least this share of their lines.
+MIN_CLEAN_KEPT = 0.99
+#: When no gate setting reaches MIN_CLEAN_KEPT, the dump F1 (mean over scrapinghub and wcxb-dev, out
+#: of fold) given up at most for keeping more of the clean bodies.
+GATE_F1_SLACK = 0.003
+
+
+def page_rows(docs: list[TrainingDoc], first: list[np.ndarray], second: list[np.ndarray],
+              threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The gate's rows: every text document's page features (with its out-of-fold line scores), label 1
+    for a clean body."""
+    X = np.vstack([page_features(doc.X, np.array([0, len(doc.lines)]), f, s, threshold)
+                   for doc, f, s in zip(docs, first, second)])
+    return X, np.asarray([doc.corpus.endswith("-clean") for doc in docs], dtype=np.float64)
+
+
+def cross_validate_pages(docs: list[TrainingDoc], X: np.ndarray, y: np.ndarray, log=print) -> np.ndarray:
+    """Out-of-fold probabilities that each text document is already clean (folds by page, as the lines')."""
+    import lightgbm
+
+    folds = np.asarray([doc.fold for doc in docs])
+    oof = np.zeros(len(docs))
+    for fold in range(FOLDS):
+        train = folds != fold
+        booster = lightgbm.train(PAGE_PARAMS, lightgbm.Dataset(X[train], y[train]), PAGE_ROUNDS)
+        oof[~train] = booster.predict(X[~train])
+    log("  page gate cross-validated")
+    return oof
+
+
+#: The gate's settings tried: (pass whole from, keep-threshold softened from, softened keep-threshold).
+GATE_GRID = tuple((whole, soft, keep) for whole in (0.5, 0.7, 0.9, 0.95, 0.98)
+                  for soft in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95) for keep in (0.05, 0.1, 0.2, 0.3)
+                  if soft < whole)
+
+
+def gate_kept(docs, scores, threshold, html_threshold, clean_scores, whole, soft, keep,
+              decided: dict | None = None) -> list[np.ndarray]:
+    """The lines kept with the page gate at these settings (see LineModel); ``decided`` remembers each
+    document's kept lines per keep-threshold, for trying many settings."""
+    decided = {} if decided is None else decided
+
+    def lines_kept(index: int, doc: TrainingDoc, at: float) -> np.ndarray:
+        if (index, at) not in decided:
+            decided[(index, at)] = ~removals(doc.X, scores[index], at)[0]
+        return decided[(index, at)]
+
+    kept = []
+    for index, (doc, clean) in enumerate(zip(docs, clean_scores)):
+        if doc.html:
+            kept.append(lines_kept(index, doc, html_threshold))
+        elif clean >= whole:
+            kept.append(np.ones(len(doc.lines), dtype=bool))
+        else:
+            kept.append(lines_kept(index, doc, min(threshold, keep) if clean >= soft else threshold))
+    return kept
+
+
+def _pick(found: dict, alone: int, label) -> Any:
+    """Of settings -> (clean share kept, dump F1, hand-labelled junk): those letting no more junk through
+    than the line model alone; of them, the best F1 among those keeping :data:`MIN_CLEAN_KEPT` of the clean
+    bodies, or, when none does, the most clean lines kept at a cost of at most :data:`GATE_F1_SLACK` F1."""
+    safe = [settings for settings, (_, _, junk) in found.items() if junk <= alone] or list(found)
+    enough = [settings for settings in safe if found[settings][0] >= MIN_CLEAN_KEPT]
+    if enough:
+        chosen = max(enough, key=lambda settings: (round(found[settings][1], 4), found[settings][0]))
+    else:
+        best = max(found[settings][1] for settings in safe)
+        near = [settings for settings in safe if found[settings][1] >= best - GATE_F1_SLACK]
+        chosen = max(near, key=lambda settings: (round(found[settings][0], 4), found[settings][1]))
+    for settings in sorted(safe, key=lambda settings: -found[settings][1])[:6] + [chosen]:
+        share, f1, junk = found[settings]
+        log(f"  {label(settings)}: clean kept {share:.4f}, dump F1 {f1:.4f}, hand-labelled junk {junk} "
+            f"(line model alone {alone})" + ("  <- chosen" if settings == chosen else ""))
+    return chosen
+
+
+def choose_gate(docs, scores, threshold, html_threshold, clean_scores) -> tuple[float, float, float]:
+    """The gate settings (whole, soft, soft keep) of :data:`GATE_GRID` that :func:`_pick` chooses on the
+    out-of-fold scores."""
+    text = [i for i, doc in enumerate(docs) if not doc.html]
+    subset = [docs[i] for i in text]
+    gold = [j for j, doc in enumerate(subset) if doc.corpus in GOLD_CORPORA]
+
+    def leaked(kept: list[np.ndarray]) -> int:
+        return int(sum(((subset[j].labels == 0) & (subset[j].weights > 0) & kept[j]).sum() for j in gold))
+
+    decided: dict = {}
+    text_scores, text_clean = [scores[i] for i in text], [clean_scores[i] for i in text]
+
+    def outcome(settings) -> tuple[float, float, int]:
+        kept = gate_kept(subset, text_scores, threshold, html_threshold, text_clean, *settings, decided=decided)
+        clean = [ks for doc, ks in zip(subset, kept) if doc.corpus.endswith("-clean")]
+        share = sum(int(ks.sum()) for ks in clean) / max(sum(len(ks) for ks in clean), 1)
+        result = {corpus: score_corpus(corpus, [d for d, ks in zip(subset, kept) if d.corpus == corpus],
+                                       [ks for d, ks in zip(subset, kept) if d.corpus == corpus])
+                  for corpus in ("scrapinghub", "wcxb-dev") if any(d.corpus == corpus for d in subset)}
+        return share, _mean_f1(result), leaked(kept)
+
+    alone = leaked(gate_kept(subset, text_scores, threshold, html_threshold, [0.0] * len(text), 2.0, 2.0, 0.0,
+                             decided=decided))
+    return _pick({settings: outcome(settings) for settings in GATE_GRID}, alone,
+                 lambda s: f"gate whole>={s[0]} soft>={s[1]} keep>={s[2]}")
 
 
 # --------------------------------------------------------------------------- command
@@ -262,42 +408,68 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where trafilatura's lines of the HTML pages are cached")
 
 
+def _line_matrix(docs: list[TrainingDoc]):
+    return _matrix(docs, [doc.X for doc in docs])
+
+
 def main(args: argparse.Namespace) -> int:
     folders = corpus_folders(args, "pipeline train")
     if folders is None:
         return 2
     docs = load_documents(*folders, args.cache)
     rows = sum(len(doc.lines) for doc in docs)
-    log(f"{len(docs)} documents, {rows} lines, {len(FEATURE_NAMES)} + {len(STACK_NAMES)} features")
+    log(f"{len(docs)} documents, {rows} lines, {len(FEATURE_NAMES)} + {len(STACK_NAMES)} features, "
+        f"{len(PAGE_NAMES)} page features")
+    # The line model learns from scraped pages; clean bodies are the page gate's to tell apart.
+    scraped = [doc for doc in docs if not doc.corpus.endswith("-clean")]
     first_oof, second_oof = cross_validate(docs, log)
+    threshold, html_threshold = choose_thresholds(scraped, [s for doc, s in zip(docs, second_oof)
+                                                            if not doc.corpus.endswith("-clean")])
+    text = [i for i, doc in enumerate(docs) if not doc.html]
+    page_X, page_y = page_rows([docs[i] for i in text], [first_oof[i] for i in text], [second_oof[i] for i in text],
+                               threshold)
+    clean_scores = np.zeros(len(docs))
+    clean_scores[text] = cross_validate_pages([docs[i] for i in text], page_X, page_y, log)
+    # As at run time: a page with furniture in it is never taken for an article already clean.
+    clean_scores[[i for i in text if has_page_furniture(docs[i].X, np.array([0, len(docs[i].lines)]))[0]]] = 0.0
+    whole, soft, soft_keep = choose_gate(docs, second_oof, threshold, html_threshold, clean_scores)
 
     import lightgbm
 
     log("final model")
-    first = _fit(*_matrix(docs, [doc.X for doc in docs]), FIRST_ROUNDS)
-    stacked = [_stack(doc, scores) for doc, scores in zip(docs, first_oof)]
-    second = _fit(*_matrix(docs, stacked), SECOND_ROUNDS)
-    model = LineModel(FEATURE_NAMES, STACK_NAMES, forest_from_lightgbm(first.dump_model()),
-                      forest_from_lightgbm(second.dump_model()), 0.5, 0.5, {})
-    threshold, html_threshold = choose_thresholds(docs, second_oof)
-    cv = report(docs, second_oof, threshold, html_threshold)
+    first = _fit(*_line_matrix(scraped), FIRST_ROUNDS)
+    oof_of = dict(zip(map(id, docs), first_oof))
+    stacked = [_stack(doc, oof_of[id(doc)]) for doc in scraped]
+    second = _fit(*_matrix(scraped, stacked), SECOND_ROUNDS)
+    page = lightgbm.train(PAGE_PARAMS, lightgbm.Dataset(page_X, page_y), PAGE_ROUNDS)
+    kept = gate_kept(docs, second_oof, threshold, html_threshold, clean_scores, whole, soft, soft_keep)
+    cv = {}
+    for corpus in sorted({doc.corpus for doc in docs}):
+        index = [i for i, doc in enumerate(docs) if doc.corpus == corpus]
+        cv[corpus] = score_corpus(corpus, [docs[i] for i in index], [kept[i] for i in index])
+        if not corpus.endswith("-html"):
+            cv[corpus]["gate_passed"] = int(sum(clean_scores[i] >= whole for i in index))
     baseline = {corpus: score_corpus(corpus, [d for d in docs if d.corpus == corpus],
                                      _keep_baseline([d for d in docs if d.corpus == corpus]))
                 for corpus in sorted({doc.corpus for doc in docs})}
-    print(f"thresholds: dump {threshold}, html {html_threshold}")
-    print(f"{'corpus':22} {'pages':>5}  out-of-fold                         keep-all")
+    print(f"thresholds: dump {threshold}, html {html_threshold}; page gate: whole from {whole}, "
+          f"softened from {soft} (keep from {soft_keep})")
+    print(f"{'corpus':22} {'pages':>5}  out-of-fold                                      keep-all")
     for corpus, result in cv.items():
         shown = "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
                           for k, v in result.items() if k != "pages")
-        kept = "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+        base = "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
                          for k, v in baseline[corpus].items() if k != "pages")
-        print(f"{corpus:22} {result['pages']:>5}  {shown:34}  {kept}")
+        print(f"{corpus:22} {result['pages']:>5}  {shown:47}  {base}")
     if args.cv_only:
         return 0
     info = {"lightgbm": lightgbm.__version__, "params": PARAMS, "rounds": [FIRST_ROUNDS, SECOND_ROUNDS],
-            "folds": FOLDS, "documents": len(docs), "lines": rows,
+            "page_params": PAGE_PARAMS, "page_rounds": PAGE_ROUNDS, "folds": FOLDS, "documents": len(docs),
+            "lines": rows,
             "cv": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in r.items()} for k, r in cv.items()}}
-    model = LineModel(FEATURE_NAMES, STACK_NAMES, model.first, model.second, threshold, html_threshold, info)
+    model = LineModel(FEATURE_NAMES, STACK_NAMES, forest_from_lightgbm(first.dump_model()),
+                      forest_from_lightgbm(second.dump_model()), threshold, html_threshold, info, PAGE_NAMES,
+                      forest_from_lightgbm(page.dump_model()), whole, soft, soft_keep)
     write_model(args.output, model.to_json())
     return 0
 

@@ -1,0 +1,302 @@
+"""The line scan: every per-line count the classifiers need, for many lines in one compiled pass.
+
+Language ID, the boilerplate features and the site pass all look at each line's characters
+and words. Done one regular expression and one Python call at a time, that cost tens of
+microseconds a line; the kernel (``_scan.pyx``, compiled at install) walks the characters of a
+whole batch of lines once and fills one integer matrix, a row per line and a column per
+count (:data:`COLUMNS`), plus each line's key: the 64-bit hash of its normal form (case-folded,
+leading bullets and runs of whitespace ignored), which the site pass and the "repeated"
+feature compare::
+
+    >>> facts = scan_lines(["The minister said it.", "* Home"])
+    >>> facts["words"].tolist(), facts["en-words"].tolist(), facts["bullet"].tolist()
+    ([4, 2], [3, 0], [0, 1])
+    >>> int(facts.keys[1]) == line_key("home")
+    True
+
+What a column counts is defined by the tables built here from the regular expressions and word
+lists the rest of the package uses (:mod:`pipeline.text.lexicon`, :mod:`pipeline.text.script`),
+so a table and its pattern cannot drift apart. Lines with characters the tables cannot follow
+(beyond the Basic Multilingual Plane, whose case forms are several characters, or presentation
+forms that need NFKC first) are marked ``special``: the callers decide those few in Python.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from pipeline.text import _scan
+from pipeline.text.lexicon import (
+    ARABIC_FORMS, ARABIC_MONTHS, ARABIC_SPELLING, ARABIC_WORDS, BYLINE_FIRST_WORDS, BYLINE_WORDS, ENGLISH_FUNCTION_WORDS,
+    ENGLISH_MONTHS, FOREIGN_FUNCTION_WORDS, KURDISH_ONLY, LEADING_BULLETS, NON_ARABIC_FORMS, NON_ARABIC_SHARED,
+    PASHTO_ONLY, PERSIAN_ONLY, PERSIAN_WORDS, POLICY_WORDS, TOKEN_PUNCTUATION, TRAILING_CLOSERS, URDU_ONLY, URDU_WORDS, stopwords,
+)
+from pipeline.text.script import ARABIC_LETTERS, LATIN_LETTERS
+
+#: Characters of a line that language ID reads (:data:`pipeline.stages.language.SAMPLE_CHARS`).
+SAMPLE_CHARS = 600
+#: ... and the head whose words are counted against the function-word lists.
+FUNCTION_WORD_SAMPLE_CHARS = 300
+
+#: The kernel's columns, in order (see ``_scan.pyx``).
+COLUMNS = (
+    "chars",
+    # Characters of each class (:data:`CLASSES`).
+    "other", "upper", "lower", "digit", "arabic", "end", "comma", "space", "separator", "quote",
+    "words", "title-words", "glued", "first", "end-char", "tail", "ellipsis", "stop-tokens", "stopwords",
+    # The language sample (the first SAMPLE_CHARS characters).
+    "sample", "sample-ascii", "nonascii-letters", "ascii-letters", "arabic-letters", "latin-letters", "letters",
+    "accents", "fw-words", "en-words", "foreign-words",
+    # Arabic-script letter signals (:data:`SIGNALS`) and function words.
+    "signal-fa", "signal-ur", "signal-ku", "signal-ps", "signal-shared", "signal-forms", "signal-spelling",
+    "signal-ar-forms", "ar-words", "fa-words", "ur-words",
+    "special", "bullet", "date", "month-words", "byline", "policy-words", "gate",
+)
+_COLUMN = {name: index for index, name in enumerate(COLUMNS)}
+
+#: Character classes of the counts, as the boilerplate features read them.
+CLASSES = ("other", "upper", "lower", "digit", "arabic", "end", "comma", "space", "separator", "quote")
+(C_OTHER, C_UPPER, C_LOWER, C_DIGIT, C_ARABIC, C_END, C_COMMA, C_SPACE, C_SEP, C_QUOTE) = range(len(CLASSES))
+#: Arabic-script letter signals, in column order, and their letters.
+SIGNALS = (PERSIAN_ONLY, URDU_ONLY, KURDISH_ONLY, PASHTO_ONLY, NON_ARABIC_SHARED, NON_ARABIC_FORMS, ARABIC_SPELLING,
+           ARABIC_FORMS)
+
+# The kernel's flag and bit values (see _scan.pyx).
+_F_SPACE, _F_PUNCT, _F_LETTER, _F_ALNUM, _F_CLOSER, _F_SPECIAL, _F_MARK, _F_BULLET = 1, 2, 4, 8, 16, 32, 64, 128
+_S_ASCII_LETTER, _S_ARABIC, _S_LATIN, _S_ACCENT = 1, 2, 4, 8
+(_W_STOP, _W_EN, _W_FOREIGN, _W_AR, _W_FA, _W_UR, _W_MONTH, _W_BYLINE, _W_BYLINE_FIRST, _W_BY, _W_POLICY) = (
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+
+_LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
+_ARABIC = re.compile(f"[{ARABIC_LETTERS}]")
+_LATIN = re.compile(f"[{LATIN_LETTERS}]")
+_ACCENTED = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def character_class(ch: str) -> int:
+    """The class a character counts in (:data:`CLASSES`)."""
+    if ch.isspace():
+        return C_SPACE
+    if ch.isdigit():
+        return C_DIGIT
+    if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff":
+        return C_ARABIC if ch.isalpha() else (C_COMMA if ch in "،؛" else C_END if ch == "؟" else C_OTHER)
+    if ch.isupper():
+        return C_UPPER
+    if ch.isalpha():
+        return C_LOWER
+    if ch in ".!?…":
+        return C_END
+    if ch in ",;":
+        return C_COMMA
+    if ch in "|•·»«›‹>":
+        return C_SEP
+    if ch in "\"'“”‘’„":
+        return C_QUOTE
+    return C_OTHER
+
+
+@dataclass(frozen=True)
+class _Tables:
+    classes: np.ndarray
+    flags: np.ndarray
+    script: np.ndarray
+    signal: np.ndarray
+    lower: np.ndarray
+    fold: np.ndarray
+    hashes: np.ndarray
+    bits: np.ndarray
+
+
+def _special(ch: str) -> bool:
+    """A character the per-character tables cannot follow exactly."""
+    return (len(ch.lower()) != 1 or len(ch.casefold()) != 1 or ch == "Σ" or bool(_PRESENTATION_FORM.match(ch))
+            or "\ud800" <= ch <= "\udfff")
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    """The kernel's tables, built once per process (about 0.3 s) from the patterns and lists above."""
+    size = 0x10000
+    classes = np.zeros(size, dtype=np.uint8)
+    flags = np.zeros(size, dtype=np.uint8)
+    script = np.zeros(size, dtype=np.uint8)
+    signal = np.zeros(size, dtype=np.uint8)
+    lower = np.arange(size, dtype=np.uint32)
+    fold = np.arange(size, dtype=np.uint32)
+    punctuation, closers, bullets = set(TOKEN_PUNCTUATION), set(TRAILING_CLOSERS), set(LEADING_BULLETS)
+    for code in range(size):
+        ch = chr(code)
+        classes[code] = character_class(ch)
+        flag = 0
+        if ch.isspace():
+            flag |= _F_SPACE
+        if ch in punctuation:
+            flag |= _F_PUNCT
+        if _LETTER.match(ch):
+            flag |= _F_LETTER
+        if _ALNUM.match(ch):
+            flag |= _F_ALNUM
+        if ch in closers:
+            flag |= _F_CLOSER
+        if _special(ch):
+            flag |= _F_SPECIAL
+        if unicodedata.category(ch).startswith("M"):
+            flag |= _F_MARK
+        if ch in bullets:
+            flag |= _F_BULLET
+        flags[code] = flag
+        script[code] = ((_S_ASCII_LETTER if ch.isascii() and ch.isalpha() else 0) | (_S_ARABIC if _ARABIC.match(ch) else 0)
+                        | (_S_LATIN if _LATIN.match(ch) else 0) | (_S_ACCENT if _ACCENTED.match(ch) else 0))
+        if len(ch.lower()) == 1:
+            lower[code] = ord(ch.lower())
+        if len(ch.casefold()) == 1:
+            fold[code] = ord(ch.casefold())
+    for number, letters in enumerate(SIGNALS, start=1):
+        for ch in letters:
+            signal[ord(ch)] = number
+    words: dict[int, int] = {}
+
+    def add(items, bit: int, as_token: bool) -> None:
+        for word in items:
+            key = _scan.text_hash(_token_form(word) if as_token else word)
+            words[key] = words.get(key, 0) | bit
+
+    add(stopwords(), _W_STOP, True)
+    add(ENGLISH_FUNCTION_WORDS, _W_EN, True)
+    add(FOREIGN_FUNCTION_WORDS, _W_FOREIGN, True)
+    add(ENGLISH_MONTHS | set(ARABIC_MONTHS), _W_MONTH, True)
+    add(BYLINE_WORDS, _W_BYLINE, True)
+    add(BYLINE_FIRST_WORDS, _W_BYLINE_FIRST, True)
+    add(("by",), _W_BY, True)
+    add(POLICY_WORDS, _W_POLICY, True)
+    add(ARABIC_WORDS, _W_AR, False)
+    add(PERSIAN_WORDS, _W_FA, False)
+    add(URDU_WORDS, _W_UR, False)
+    hashes, bits = _hash_table(words)
+    return _Tables(classes, flags, script, signal, lower, fold, hashes, bits)
+
+
+def _hash_table(words: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The word lists as the kernel probes them: an open-addressed table, four slots per word at least
+    (a power of two), each word in the first free slot from its hash's low bits."""
+    size = 1 << max(4, (4 * len(words)).bit_length())
+    hashes = np.zeros(size, dtype=np.uint64)
+    bits = np.zeros(size, dtype=np.uint16)
+    for key, value in sorted(words.items()):
+        slot = key & (size - 1)
+        while hashes[slot]:
+            slot = (slot + 1) & (size - 1)
+        hashes[slot], bits[slot] = key, value
+    return hashes, bits
+
+
+def _token_form(word: str) -> str:
+    """A word as the kernel hashes a token: lower-cased a character at a time, marks left out."""
+    return "".join(ch.lower() for ch in word if not unicodedata.category(ch).startswith("M"))
+
+
+@dataclass(frozen=True)
+class HeadGate:
+    """Strings a caller wants to know whether lines start with (at most ``length`` characters, after
+    leading spaces, with ``fold`` applied to each character first: 0 drops it), each with bits; the
+    scan's ``gate`` column holds the bits of the heads a line hits, ``plain`` bits as the line starts,
+    ``bulleted`` bits after its leading bullets too (the caller's :func:`head_bits` defines it)."""
+
+    fold: np.ndarray
+    hashes: np.ndarray
+    bits: np.ndarray
+    plain: int
+    bulleted: int
+    length: int
+
+    @classmethod
+    def of(cls, heads: dict[str, int], fold: np.ndarray, plain: int, bulleted: int, length: int) -> HeadGate:
+        hashes, bits = _hash_table({_scan.text_hash(head): value for head, value in heads.items()})
+        return cls(fold, hashes, bits, plain, bulleted, length)
+
+
+_NO_GATE = None
+
+
+def _no_gate() -> HeadGate:
+    global _NO_GATE
+    if _NO_GATE is None:
+        _NO_GATE = HeadGate(np.zeros(0x10000, dtype=np.uint32), np.zeros(0, dtype=np.uint64),
+                            np.zeros(0, dtype=np.uint16), 0, 0, 0)
+    return _NO_GATE
+
+
+@dataclass(frozen=True)
+class LineScan:
+    """The kernel's counts for some lines: ``scan[name]`` is a column (:data:`COLUMNS`), ``keys`` the
+    lines' normal-form hashes."""
+
+    facts: np.ndarray
+    keys: np.ndarray
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.facts[:, _COLUMN[name]]
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+
+def scan_lines(texts: list[str], gate: HeadGate | None = None) -> LineScan:
+    """The counts of :data:`COLUMNS` for each of ``texts`` (lines: a newline inside one is a space), and
+    the bits of the ``gate`` heads each line starts with."""
+    table = tables()
+    gate = gate or _no_gate()
+    texts = [text.replace("\n", " ") if "\n" in text else text for text in texts]
+    facts = np.zeros((len(texts), len(COLUMNS)), dtype=np.int32)
+    keys = np.zeros(len(texts), dtype=np.uint64)
+    _scan.scan(texts, table.classes, table.flags, table.script, table.signal, table.lower, table.fold, table.hashes,
+               table.bits, facts, keys, SAMPLE_CHARS, FUNCTION_WORD_SAMPLE_CHARS, gate.fold, gate.hashes, gate.bits,
+               gate.plain, gate.bulleted, gate.length)
+    special = np.flatnonzero(facts[:, _COLUMN["special"]])
+    for index in special.tolist():
+        keys[index] = line_key(texts[index])
+    return LineScan(facts, keys)
+
+
+def line_keys(texts: list[str]) -> np.ndarray:
+    """:func:`line_key` of each line, as uint64, from the kernel (the scan's ``keys`` without the rest)::
+
+        >>> [int(key) == line_key(text) for key, text in zip(line_keys(["* Home", "Straße"]), ["home", "Straße"])]
+        [True, True]
+    """
+    table = tables()
+    texts = [text.replace("\n", " ") if "\n" in text else text for text in texts]
+    keys = np.zeros(len(texts), dtype=np.uint64)
+    for index in _scan.keys(texts, table.flags, table.fold, keys):
+        keys[index] = line_key(texts[index])
+    return keys
+
+
+def normalise_line(text: str) -> str:
+    """The form lines are compared in: case-folded, leading bullets and spacing ignored::
+
+        >>> normalise_line("  * Home\\tPage ")
+        'home page'
+    """
+    return " ".join(text.lstrip(LEADING_BULLETS + "".join(_WHITESPACE)).split()).casefold()
+
+
+_WHITESPACE = tuple(chr(code) for code in range(0x10000) if chr(code).isspace())
+
+
+def line_key(text: str) -> int:
+    """The 64-bit hash of a line's normal form (0 for a line with nothing left); the kernel's key.
+
+    >>> line_key("* Home") == line_key("home") != 0
+    True
+    """
+    normal = normalise_line(text)
+    return _scan.text_hash(normal) if normal else 0
