@@ -80,7 +80,7 @@ def search_key(text: str) -> str:
 
 
 class Normalize:
-    """Stage: normalize every line, kept or removed, so sidecars read the same.
+    """Stage: normalize every line, kept or removed, so sidecars read the same (a table row's cells too).
 
     With ``search_keys=True`` it also stores ``doc.metadata["search_key"]``, the
     :func:`search_key` of the body (kept lines joined by "\\n"); the body
@@ -95,6 +95,8 @@ class Normalize:
     def process(self, doc: Document) -> Document:
         for line in doc.lines:
             line.text = normalize_text(line.text)
+            if line.cells:
+                line.cells = tuple(normalize_text(cell) for cell in line.cells)
             if not line.text:
                 # Only invisible characters (bidi marks, tatweel): nothing to show,
                 # but the line is accounted for.
