@@ -76,3 +76,11 @@ def test_the_report_of_a_run_bigger_than_a_page_is_an_index_of_pages(runs: tuple
     assert first.count('<section class="doc"') == 1 and 'id="ar/budget"' in first and 'rel="next"' in first
     second = (pages_folder(out) / "page-0002.html").read_text(encoding="utf-8")
     assert 'id="en/budget"' in second and 'href="../report.html"' in second
+
+
+def test_a_report_page_also_ends_at_its_size_budget(runs: tuple[Path, Path], tmp_path: Path) -> None:
+    from pipeline.review import report
+
+    out = tmp_path / "report.html"
+    assert report.write_report(runs[0], out, page_bytes=10) == (2, 2)  # each document over the budget alone
+    assert report.write_report(runs[0], out) == (2, 1) and '<section class="doc"' in out.read_text(encoding="utf-8")

@@ -73,12 +73,13 @@ def document(title: str, css: str, body: str, script: str = "") -> str:
             + (f"<script>{script}</script>" if script else "") + f"</head><body>{body}</body></html>\n")
 
 
-def pager(number: int, pages: int, index: str) -> str:
-    """Links to the index and to the pages before and after page ``number`` of ``pages``."""
+def pager(number: int, pages: int | None, index: str, more: bool = False) -> str:
+    """Links to the index and to the pages before and after page ``number`` of ``pages`` (``None``:
+    not known yet when the page is written; ``more`` says whether a next page follows)."""
     links = [f'<a href="{escape(index)}">index</a>']
     if number > 1:
         links.append(f'<a rel="prev" href="{page_file(number - 1)}">← page {number - 1}</a>')
-    links.append(f"page {number} of {pages}")
-    if number < pages:
+    links.append(f"page {number}" + (f" of {pages}" if pages else ""))
+    if (number < pages) if pages else more:
         links.append(f'<a rel="next" href="{page_file(number + 1)}">page {number + 1} →</a>')
     return f'<nav class="pager">{" · ".join(links)}</nav>'

@@ -15,7 +15,7 @@ direction::
     >>> 'data-reason="navigation"' in row and 'dir="auto"' in row
     True
 
-A run of more than :data:`DOCS_PER_PAGE` documents is paged: ``FILE`` is then an index of
+A run of more than :data:`DOCS_PER_PAGE` documents (or :data:`PAGE_BYTES` of page) is paged: ``FILE`` is then an index of
 pages (each document range with its counts), the pages are ``<FILE stem>-pages/page-NNNN.html``,
 each with the same filters over its own documents, so a 100,000-document run opens page by page
 instead of as one file no browser loads. Outputs are read a page at a time. The pages are
@@ -29,11 +29,11 @@ import codecs
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.io.files import CONTAINER_SUFFIXES, InputTooLarge, gunzip_limited
-from pipeline.review.html import badge, chunks, direction, document, escape, page_file, pager, reason_colour
+from pipeline.review.html import badge, direction, document, escape, page_file, pager, reason_colour
 from pipeline.review.outputs import LineRecord, Output, iter_outputs, load_output, load_run_summary, output_stems
 
 #: The filter value of kept lines (reasons are kebab-case, so this cannot clash).
@@ -42,10 +42,14 @@ KEPT = "(kept)"
 MAX_RAW_BYTES = 256 * 1024
 #: Default page, next to where the command runs (never inside the output folder).
 DEFAULT_OUT = Path("report.html")
-#: Documents per page of a paged report. A page of 200 documents like the seeds (about 60 lines
-#: each) loads in headless Chromium in well under the 2 s a reviewer waits (measured: see
-#: tests/measure_report_scale.py), and 100,000 documents make 500 pages.
+#: Documents per page of a paged report, and characters of HTML per page (whichever is reached
+#: first; a raw HTML input shown with ``--raw`` is up to :data:`MAX_RAW_BYTES` on its own). Measured
+#: with tests/measure_report_scale.py on 100,000 documents made of clean/'s (2 shared cores): a
+#: page of 200 documents is 1.9 MB and loads in headless Chromium in 0.53-0.92 s (the first page a
+#: fresh browser opens is the slowest), under the 2 s a reviewer waits, and the run makes 500 pages
+#: in 34 s; a page cut at 3,000,000 characters (3.2 MB, 320 documents) loads in 0.72-1.07 s.
 DOCS_PER_PAGE = 200
+PAGE_BYTES = 3_000_000
 
 CSS = """
 body{font:14px/1.45 system-ui,"Noto Sans","Noto Naskh Arabic","DejaVu Sans",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
@@ -224,14 +228,14 @@ def _counts(outputs: Iterable[Output]) -> tuple[Counter, Counter]:
     return reasons, langs
 
 
-def report_page(outputs: list[Output], name: str, heading: str, raw_root: Path | None, nav: str = "") -> str:
-    """One page of documents with its filters (``nav``: links to the index and the other pages)."""
+def report_page(outputs: list[Output], sections: list[str], name: str, heading: str, nav: str = "") -> str:
+    """One page of documents (their :func:`document_section` each) with its filters (``nav``: links
+    to the index and the other pages)."""
     reasons, langs = _counts(outputs)
-    sections = "".join(document_section(output, raw_root) for output in outputs)
     return document(f"Review: {name}", CSS,
                     f"<header><h1>Review of {_e(name)}: {_e(heading)}</h1>{nav}<div class=\"filters\">"
                     f"{_checkboxes('reason', reasons, 'Reason')}{_checkboxes('lang', langs, 'Language')}"
-                    f"<span id=\"shown\"></span></div></header><main>{sections}</main>", JS)
+                    f"<span id=\"shown\"></span></div></header><main>{''.join(sections)}</main>", JS)
 
 
 def _run_heading(clean_root: Path, documents: int) -> str:
@@ -243,7 +247,8 @@ def _run_heading(clean_root: Path, documents: int) -> str:
 def build_report(clean_root: Path, raw_root: Path | None = None) -> str:
     """The review page of an output folder, every document on one page, as one HTML string."""
     outputs = list(iter_outputs(clean_root))
-    return report_page(outputs, clean_root.name, _run_heading(clean_root, len(outputs)), raw_root)
+    sections = [document_section(output, raw_root) for output in outputs]
+    return report_page(outputs, sections, clean_root.name, _run_heading(clean_root, len(outputs)))
 
 
 def pages_folder(out: Path) -> Path:
@@ -251,42 +256,66 @@ def pages_folder(out: Path) -> Path:
     return out.with_name(out.stem + "-pages")
 
 
-def write_report(clean_root: Path, out: Path, raw_root: Path | None = None,
-                 per_page: int = DOCS_PER_PAGE) -> tuple[int, int]:
-    """Write the report of ``clean_root`` to ``out``: one page, or an index of pages of ``per_page``
-    documents (see the module docstring); returns ``(documents, pages)``."""
+def _page_index_row(number: int, folder: str, outputs: list[Output]) -> str:
+    kept = sum(line.keep for output in outputs for line in output.lines)
+    removed = sum(not line.keep for output in outputs for line in output.lines)
+    failed = sum(output.status not in ("ok", "unchanged") for output in outputs)
+    return (f'<tr><td><a href="{_e(folder)}/{page_file(number)}">page {number}</a></td>'
+            f'<td dir="auto">{_e(outputs[0].stem)}</td><td dir="auto">{_e(outputs[-1].stem)}</td>'
+            f'<td>{len(outputs)}</td><td>{kept}</td><td>{removed}</td><td>{failed}</td></tr>')
+
+
+def _pages_of_sections(clean_root: Path, stems: list[str], raw_root: Path | None, per_page: int,
+                       page_bytes: int) -> Iterator[tuple[list[Output], list[str], bool]]:
+    """``(outputs, sections, more pages follow)`` of each page: up to ``per_page`` documents and
+    ``page_bytes`` characters of sections (a page has at least one document)."""
+    outputs: list[Output] = []
+    sections: list[str] = []
+    size = 0
+    for stem in stems:
+        output = load_output(clean_root, stem)
+        section = document_section(output, raw_root)
+        if outputs and (len(outputs) >= per_page or size + len(section) > page_bytes):
+            yield outputs, sections, True
+            outputs, sections, size = [], [], 0
+        outputs.append(output)
+        sections.append(section)
+        size += len(section)
+    if outputs or not stems:
+        yield outputs, sections, False
+
+
+def write_report(clean_root: Path, out: Path, raw_root: Path | None = None, per_page: int = DOCS_PER_PAGE,
+                 page_bytes: int = PAGE_BYTES) -> tuple[int, int]:
+    """Write the report of ``clean_root`` to ``out``: one page, or an index of pages (see the module
+    docstring), reading a page of outputs at a time; returns ``(documents, pages)``."""
     stems = output_stems(clean_root)
     heading = _run_heading(clean_root, len(stems))
     out.parent.mkdir(parents=True, exist_ok=True)
-    if len(stems) <= per_page:
-        outputs = [load_output(clean_root, stem) for stem in stems]
-        out.write_text(report_page(outputs, clean_root.name, heading, raw_root), encoding="utf-8")
-        return len(stems), 1
     folder = pages_folder(out)
-    folder.mkdir(exist_ok=True)
-    pages = (len(stems) + per_page - 1) // per_page
-    index_link = f"../{out.name}"
-    rows = []
-    for number, chunk in enumerate(chunks(stems, per_page), start=1):
-        outputs = [load_output(clean_root, stem) for stem in chunk]
-        page = report_page(outputs, clean_root.name, f"documents {(number - 1) * per_page + 1}-"
-                           f"{(number - 1) * per_page + len(chunk)} of {heading}", raw_root,
-                           pager(number, pages, index_link))
+    rows, first = [], 1
+    for number, (outputs, sections, more) in enumerate(_pages_of_sections(clean_root, stems, raw_root, per_page,
+                                                                          page_bytes), start=1):
+        if number == 1 and not more:  # everything fits one page: the report is that page
+            out.write_text(report_page(outputs, sections, clean_root.name, heading), encoding="utf-8")
+            return len(stems), 1
+        if number == 1:
+            folder.mkdir(exist_ok=True)
+            for stale in folder.glob("page-*.html"):  # an earlier report's pages, and only those
+                stale.unlink()
+        title = f"documents {first}-{first + len(outputs) - 1} of {heading}"
+        page = report_page(outputs, sections, clean_root.name, title, pager(number, None, f"../{out.name}", more))
         (folder / page_file(number)).write_text(page, encoding="utf-8")
-        kept = sum(line.keep for output in outputs for line in output.lines)
-        removed = sum(not line.keep for output in outputs for line in output.lines)
-        failed = sum(output.status not in ("ok", "unchanged") for output in outputs)
-        rows.append(f'<tr><td><a href="{_e(folder.name)}/{page_file(number)}">page {number}</a></td>'
-                    f'<td dir="auto">{_e(chunk[0])}</td><td dir="auto">{_e(chunk[-1])}</td><td>{len(chunk)}</td>'
-                    f'<td>{kept}</td><td>{removed}</td><td>{failed}</td></tr>')
+        rows.append(_page_index_row(number, folder.name, outputs))
+        first += len(outputs)
     index = document(f"Review: {clean_root.name}", CSS,
                      f"<header><h1>Review of {_e(clean_root.name)}: {_e(heading)}</h1>"
-                     f"<div class=\"meta\">{pages} pages of up to {per_page} documents</div></header><main>"
+                     f"<div class=\"meta\">{len(rows)} pages of up to {per_page} documents</div></header><main>"
                      "<table class=\"pages\"><thead><tr><th>page</th><th>first</th><th>last</th><th>documents</th>"
                      f"<th>lines kept</th><th>removed</th><th>without body</th></tr></thead><tbody>{''.join(rows)}"
                      "</tbody></table></main>")
     out.write_text(index, encoding="utf-8")
-    return len(stems), pages
+    return len(stems), len(rows)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
