@@ -257,3 +257,29 @@ def test_change_site_shows_the_moved_line_with_its_reason_side_by_side(browser, 
     page.screenshot(path=str(CHANGE_SCREENSHOT), full_page=True)
     assert CHANGE_SCREENSHOT.stat().st_size > 10_000
     page.close()
+
+
+def test_a_paged_report_opens_from_its_index_page_by_page(browser, tmp_path: Path) -> None:
+    from pipeline.review.report import write_report
+
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    (raw / "ar").mkdir(parents=True)
+    (raw / "en").mkdir()
+    (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
+    (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
+    run(raw, clean, stages=test_stages(Config()), workers=0)
+    out = tmp_path / "report.html"
+    assert write_report(clean, out, raw, per_page=1) == (2, 2)
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(out.as_uri())
+    assert page.locator("table.pages tbody tr").count() == 2
+    page.click("text=page 1")
+    assert page.locator("section.doc").count() == 1 and page.locator("#shown").inner_text() == "1 documents, 4 lines shown"
+    assert page.locator("section.doc").get_attribute("id") == "ar/budget"
+    page.click("a[rel=next]")
+    assert page.locator("section.doc").get_attribute("id") == "en/budget"
+    page.click("text=index")
+    assert page.url == out.as_uri() and errors == []
+    page.close()
