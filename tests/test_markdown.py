@@ -177,3 +177,42 @@ def test_cli_body_markdown_for_files_and_jsonl(raw: Path, tmp_path: Path) -> Non
                (tmp_path / "jsonl" / "documents.jsonl").read_text(encoding="utf-8").splitlines()}
     assert "| الصحة | ١٢ |" in records["arabic.html"]["text"]
     assert json.loads((tmp_path / "files" / "_run.json").read_text())["config"]["body_format"] == "markdown"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from pipeline.document import CODE, HEADING, LIST_ITEM, QUOTE, TABLE_ROW  # noqa: E402
+
+#: Texts as they reach the writer: normalized (stripped, no line breaks), any characters else.
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30).map(
+    lambda text: " ".join(text.split())).filter(bool)
+
+
+@st.composite
+def _lines(draw) -> list[Line]:
+    lines = []
+    for number in range(1, draw(st.integers(0, 12)) + 1):
+        kind = draw(st.sampled_from(["p", HEADING, LIST_ITEM, TABLE_ROW, QUOTE, CODE]))
+        text = draw(_TEXT)
+        line = Line(number, text, kind, keep=draw(st.booleans()) or kind != "p")
+        if kind == HEADING:
+            line.level = draw(st.integers(0, 6))
+        elif kind == LIST_ITEM:
+            line.level, line.ordered = draw(st.integers(1, 3)), draw(st.booleans())
+        elif kind == TABLE_ROW:
+            line.cells = tuple(draw(st.lists(_TEXT, min_size=1, max_size=4)))
+            line.text, line.header = " | ".join(line.cells), draw(st.booleans())
+        lines.append(line)
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(_lines(), st.booleans())
+def test_a_markdown_body_reads_back_one_text_per_kept_line(lines: list[Line], from_dump: bool) -> None:
+    """Whatever the lines hold, the review tools find each kept line's unit in the body (its text,
+    for all but a dump's bullets and rows, whose markers and separators are markup)."""
+    texts = unit_texts(render_markdown(lines, from_dump))
+    kept = [line.text for line in lines if line.keep]
+    assert len(texts) == len(kept)
+    if not from_dump:
+        assert texts == kept

@@ -98,7 +98,7 @@ def _list(items: Sequence[Line]) -> str:
         numbers = {level: number for level, number in numbers.items() if level <= depth}
         numbers[depth] = numbers.get(depth, 0) + 1
         marker = f"{numbers[depth]}. " if item.ordered else "- "
-        out.append(" " * (LIST_INDENT * (depth - 1)) + marker + item.text)
+        out.append(" " * (LIST_INDENT * (depth - 1)) + marker + _escape_start(item.text))
     return "\n".join(out)
 
 
@@ -209,7 +209,7 @@ def unit_texts(body: str) -> list[str]:
         elif first.startswith("| "):
             texts.extend(_table_texts(block.split("\n")))
         elif _LIST_UNIT.match(first):
-            texts.extend(_LIST_UNIT.sub("", item, count=1) for item in block.split("\n"))
+            texts.extend(_unescape_start(_LIST_UNIT.sub("", item, count=1)) for item in block.split("\n"))
         elif _HEADING_UNIT.match(first):
             texts.append(block.split(" ", 1)[1])
         elif first.startswith("> "):
