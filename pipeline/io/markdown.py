@@ -170,7 +170,7 @@ def dump_structure(lines: Sequence[Line]) -> list[Line]:
             marker, text = markers[index]  # type: ignore[misc]
             kept[index].kind, kept[index].text, kept[index].level = LIST_ITEM, text, 1
             kept[index].ordered = is_ordered_marker(marker)
-    cells = [line.cells or dump_cells(line.text) if line.kind == PARAGRAPH else () for line in kept]
+    cells = [(line.cells or dump_cells(line.text)) if line.kind == PARAGRAPH else () for line in kept]
     for start, end in _runs([len(row) for row in cells]):
         for index in range(start, end):
             kept[index].kind, kept[index].cells, kept[index].header = TABLE_ROW, cells[index], index == start
