@@ -216,3 +216,10 @@ def test_a_markdown_body_reads_back_one_text_per_kept_line(lines: list[Line], fr
     assert len(texts) == len(kept)
     if not from_dump:
         assert texts == kept
+
+
+def test_a_dump_bullet_run_with_tabs_stays_a_list() -> None:
+    from pipeline.stages.extract import split_dump
+
+    lines = split_dump("• Schools\tmore\n• Roads\tless\n")
+    assert render_markdown(lines, from_dump=True) == "- Schools\tmore\n- Roads\tless\n"
