@@ -47,12 +47,17 @@ bench: $(STAMP)
 
 # `make review`: what the code in this tree would change in the committed $(CLEAN): a fresh run of
 # $(RAW) into a temporary folder, then `pipeline diff` (lines that entered or left the body, with old
-# and new reasons, changed metadata, a summary). Like diff(1) it exits 1 when they differ, so a
-# reviewer sees the change and a script learns that $(CLEAN) is not current; 2 when a run cannot start.
+# and new reasons, changed metadata, a summary) and the same change as a site to open in a browser,
+# $(REVIEW)/index.html (`pipeline report OLD NEW`: the changed documents, old and new side by side),
+# whose path it prints last. Like diff(1) it exits 1 when they differ, so a reviewer sees the change
+# and a script learns that $(CLEAN) is not current; 2 when a run cannot start.
+REVIEW ?= review-out
 review: $(STAMP)
 	@fresh=$$(mktemp -d); trap 'rm -rf "$$fresh"' EXIT; \
 	$(BIN)/pipeline clean $(RAW) "$$fresh/clean" >&2; [ $$? -le 1 ] || exit 2; \
-	$(BIN)/pipeline diff $(CLEAN) "$$fresh/clean"
+	$(BIN)/pipeline diff $(CLEAN) "$$fresh/clean"; status=$$?; [ $$status -le 1 ] || exit 2; \
+	$(BIN)/pipeline report $(CLEAN) "$$fresh/clean" --out "$(REVIEW)" >&2 || exit 2; \
+	echo "review page: $(REVIEW)/index.html"; exit $$status
 
 # `make fuzz`: FUZZ_COUNT generated and mutated hostile inputs through clean_document and the
 # runner; crashes are saved with reproducers under fuzz-out/ and make the target fail.
@@ -62,4 +67,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --out fuzz-out
 
 distclean:
-	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out build *.egg-info $(VENV)
+	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out $(REVIEW) build *.egg-info $(VENV)

@@ -27,7 +27,7 @@ COMMANDS = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``pipeline clean``; every default that changes an output is :class:`Config`'s."""
     from pipeline.chain import DEFAULT_BATCH_SIZE
-    from pipeline.config import OUTPUT_FORMATS, Config
+    from pipeline.config import BODY_FORMATS, OUTPUT_FORMATS, Config
 
     defaults = Config()
     parser.add_argument("input", type=Path,
@@ -43,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"documents a stage sees at once (default {DEFAULT_BATCH_SIZE}; outputs are the same for any)")
     parser.add_argument("--format", dest="output_format", choices=OUTPUT_FORMATS, default=defaults.output_format,
                         help="files: <name>.txt + <name>.json (default); jsonl: one documents.jsonl of {id, text, metadata}")
+    parser.add_argument("--body", dest="body_format", choices=BODY_FORMATS, default=defaults.body_format,
+                        help=f"body files (and JSONL text): text, kept lines as paragraphs, or markdown, with "
+                             f"headings, lists, tables, quotes and code (default {defaults.body_format})")
     parser.add_argument("--timeout", type=float, default=defaults.timeout,
                         help=f"CPU seconds one document may take before it is recorded as failed with reason "
                              f"timeout, plus 10 s per MB of input (default {defaults.timeout:g}; 0: none)")
@@ -63,7 +66,8 @@ def config_from(args: argparse.Namespace):
 
     languages = tuple(sorted(code.strip() for code in args.languages.split(",") if code.strip()))
     return Config(languages=languages, search_keys=args.search_keys, timeout=args.timeout or None,
-                  site_pass=args.site_pass, output_format=args.output_format, follow_symlinks=args.follow_symlinks)
+                  site_pass=args.site_pass, output_format=args.output_format, follow_symlinks=args.follow_symlinks,
+                  body_format=args.body_format)
 
 
 def main_clean(args: argparse.Namespace) -> int:

@@ -6,8 +6,10 @@ change a byte, so they are arguments of :func:`pipeline.run`, not settings
 here. The command line takes its defaults from here (``Config().timeout``),
 so a default is written once::
 
-    >>> Config().timeout, Config().site_pass, Config().output_format
-    (60.0, True, 'files')
+    >>> Config().timeout, Config().site_pass, Config().output_format, Config().body_format
+    (60.0, True, 'files', 'text')
+    >>> Config(body_format="markdown").fingerprint() != Config().fingerprint()
+    True
     >>> Config(languages=("en",)).fingerprint() != Config().fingerprint()
     True
 
@@ -29,6 +31,9 @@ from pipeline.version import __version__
 
 #: Output layouts: ``files`` (``<stem>.txt`` + ``<stem>.json``) or one ``documents.jsonl``.
 OUTPUT_FORMATS = ("files", "jsonl")
+#: Body files: ``text`` (kept lines as paragraphs, a blank line between) or ``markdown`` (the same lines
+#: with their structure: headings, lists, tables, quotes, code; see :mod:`pipeline.io.markdown`).
+BODY_FORMATS = ("text", "markdown")
 #: The ``languages`` value that keeps documents in any language.
 ALL_LANGUAGES = "all"
 
@@ -58,6 +63,9 @@ class Config:
     site_pass: bool = True
     #: ``files`` or ``jsonl`` (:data:`OUTPUT_FORMATS`).
     output_format: str = "files"
+    #: ``text`` or ``markdown`` (:data:`BODY_FORMATS`): how the body file (and a JSONL record's ``text``)
+    #: is written; the sidecar is the same either way.
+    body_format: str = "text"
     #: Read symbolic links whose target is outside the input folder (by default they are listed in
     #: ``_run.json`` as ``outside-input`` and not read).
     follow_symlinks: bool = False
@@ -65,6 +73,8 @@ class Config:
     def __post_init__(self) -> None:
         if self.output_format not in OUTPUT_FORMATS:
             raise ValueError(f"unknown output format {self.output_format!r}: use one of {', '.join(OUTPUT_FORMATS)}")
+        if self.body_format not in BODY_FORMATS:
+            raise ValueError(f"unknown body format {self.body_format!r}: use one of {', '.join(BODY_FORMATS)}")
         if self.timeout is not None and self.timeout <= 0:
             object.__setattr__(self, "timeout", None)  # 0 on the command line: no limit
 

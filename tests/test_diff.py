@@ -164,8 +164,9 @@ def test_make_review_shows_a_rule_change_against_the_committed_folder(raw: Path,
     committed = tmp_path / "committed"
     run(raw, committed, workers=0)  # current: what the code makes of raw/
     # -o: the venv is this test's own; don't let make re-install it (the target's name, relative to -C)
+    site = tmp_path / "site"
     command = ["make", "-s", "-C", str(repo_root), "-o", ".venv/.installed-stamp", "review", f"RAW={raw}",
-               f"CLEAN={committed}"]
+               f"CLEAN={committed}", f"REVIEW={site}"]
     current = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert current.returncode == 0, current.stdout + current.stderr
     assert "0 of 2 documents changed" in current.stdout
@@ -176,3 +177,7 @@ def test_make_review_shows_a_rule_change_against_the_committed_folder(raw: Path,
     assert "entered body <- boilerplate/test-rule" in result.stdout and line[:40] in result.stdout
     assert "1 of 2 documents changed (0 added, 0 gone); 0 lines left the body, 1 entered it" in result.stdout
     assert "entered the body, by old reason:   test-rule 1" in result.stdout
+    # ... and it says where the page of the change is, which shows the line and its old reason.
+    assert result.stdout.rstrip().endswith(f"review page: {site}/index.html")
+    assert "1 of 2 documents changed" in (site / "index.html").read_text(encoding="utf-8")
+    assert "boilerplate/test-rule → kept" in (site / "docs" / "000001.html").read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.document import Line
 from pipeline.stages.extract import extract_html, split_dump
 from pipeline.config import Limits
 from pipeline.io.files import assign_output_stems, output_stem, read_document, sniff_format
@@ -88,9 +89,9 @@ def test_full_cascade_runs_only_when_fast_mode_finds_too_little(monkeypatch: pyt
     calls: list[bool] = []
 
     def blocks(found: str) -> object:
-        def fake(tree: object, url: object, fast: bool) -> list[tuple[str, str]]:
+        def fake(tree: object, url: object, fast: bool) -> list[Line]:
             calls.append(fast)
-            return [("p", found if fast else story.strip())]
+            return [Line(0, found if fast else story.strip())]
         return fake
 
     monkeypatch.setattr(extract, "_trafilatura_blocks", blocks(story[:400]))  # about a third of the page: kept
@@ -113,7 +114,7 @@ def test_fallback_breaks_lines_at_blocks_and_skips_comments_and_scripts() -> Non
     html = ("<html><head><title>T</title></head><body><div>Menu <span>one</span><ul><li>First</li><li>Second"
             "</li></ul>after the list<!-- a comment --></div><script>var x = 1;</script><p>Closing "
             "<b>words</b></p>tail</body></html>")
-    assert [text for _, text in _blocks_from_soup(html)] == ["Menu one", "First", "Second", "after the list",
+    assert [line.text for line in _blocks_from_soup(html)] == ["Menu one", "First", "Second", "after the list",
                                                             "Closing words", "tail"]
 
 
@@ -123,7 +124,7 @@ def test_fallback_reads_a_page_nested_thousands_deep() -> None:
     from pipeline.stages.extract import _blocks_from_soup
 
     html = "<html><body>" + "<div>" * 20_000 + "Deep text." + "</div>" * 20_000 + "<p>After.</p></body></html>"
-    assert [text for _, text in _blocks_from_soup(html)] == ["Deep text.", "After."]
+    assert [line.text for line in _blocks_from_soup(html)] == ["Deep text.", "After."]
 
 
 def test_text_beside_and_after_blocks_is_kept() -> None:
@@ -134,7 +135,7 @@ def test_text_beside_and_after_blocks_is_kept() -> None:
 
     body = etree.fromstring("<body><head>Tour dates</head>Loose paragraph text.<p>FL<lb/>June 3</p>"
                             "<list><item>Item one</item></list>Tail after the list.</body>")
-    assert _blocks_from_trafilatura(body) == [
+    assert [(line.kind, line.text) for line in _blocks_from_trafilatura(body)] == [
         ("h", "Tour dates"), ("p", "Loose paragraph text."), ("p", "FL June 3"), ("li", "Item one"),
         ("p", "Tail after the list."),
     ]

@@ -1,12 +1,13 @@
-"""`pipeline report` in a real headless browser: it loads, filters work, Arabic renders right to left.
+"""`pipeline report` in a real headless browser: it loads, filters work, Arabic renders right to left;
+and the site of a change (`pipeline report OLD NEW`) shows the moved line and its old -> new reason.
 
 The browser is Debian's chromium driven by Playwright (pinned in the ``test``
 extra). A machine without chromium gets it from apt (``apt-get update`` and
 ``apt-get install -y chromium fonts-dejavu-core``, as root); where that is not
 possible the test is skipped on a developer's machine and FAILS in CI
 (``CI=true``), so a green CI always means the page was really rendered. The
-screenshot (an Arabic and an English document) is saved under
-``tests/artifacts/``.
+screenshots (an Arabic and an English document; the Arabic document's page of
+a change) are saved under ``tests/artifacts/``.
 """
 
 from __future__ import annotations
@@ -189,4 +190,96 @@ def test_report_loads_filters_and_renders_arabic_right_to_left(browser, page_pat
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 10_000
+    page.close()
+
+
+CHANGE_SCREENSHOT = ARTIFACTS / "change.png"
+
+
+class EagerRule:
+    """The change under review: a rule that also removes a body line of each document."""
+
+    name, version = "boilerplate", "test-eager"
+    WORDS = ("finance minister", "وزير المالية")
+
+    def process(self, doc: Document) -> Document:
+        for line in doc.lines:
+            if any(word in line.text for word in self.WORDS):
+                line.remove(self.name, "eager-rule")
+        return doc
+
+
+@pytest.fixture()
+def change_site(tmp_path: Path) -> Path:
+    raw, old, new = tmp_path / "raw", tmp_path / "old", tmp_path / "new"
+    (raw / "ar").mkdir(parents=True)
+    (raw / "en").mkdir()
+    (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
+    (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
+    run(raw, old, stages=test_stages(Config()), workers=0)
+    stages = test_stages(Config())
+    run(raw, new, stages=[*stages[:5], EagerRule(), *stages[5:]], workers=0)
+    site = tmp_path / "site"
+    assert cli_main(["report", str(old), str(new), "--out", str(site)]) == 0
+    return site
+
+
+def test_change_site_shows_the_moved_line_with_its_reason_side_by_side(browser, change_site: Path) -> None:
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((change_site / "index.html").as_uri())
+    assert "2 of 2 documents changed" in page.locator("h1").inner_text()
+    assert page.locator("tr[data-direction=left]").inner_text().split("\t") == ["left the body", "eager-rule", "2"]
+
+    # From the index to the Arabic document: the moved line, highlighted, old and new decision.
+    page.click("text=ar/budget")
+    moved = page.locator("tr.moved")
+    assert moved.count() == 1
+    assert moved.locator("td.w").inner_text() == "kept → boilerplate/eager-rule"
+    assert "وزير المالية" in moved.locator("td.t").first.inner_text()
+    background = page.evaluate("getComputedStyle(document.querySelector('tr.moved td.t')).backgroundColor")
+    assert background == "rgb(255, 243, 196)"
+    # Both sides right to left, each hugging the right edge of its column.
+    sides = page.evaluate("""[...document.querySelectorAll('tr.moved td.t')].map(cell => {
+        const range = document.createRange(); range.selectNodeContents(cell);
+        const text = range.getBoundingClientRect(), box = cell.getBoundingClientRect();
+        return {dir: getComputedStyle(cell).direction, right: box.right - text.right};})""")
+    assert [side["dir"] for side in sides] == ["rtl", "rtl"] and all(side["right"] < 12 for side in sides)
+    # "only changed lines" hides the unchanged ones; the moved one stays.
+    assert page.locator("tr.same:visible").count() == 3
+    page.check("#only")
+    assert page.locator("tr.same:visible").count() == 0 and moved.is_visible()
+    page.uncheck("#only")
+    assert errors == []
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(CHANGE_SCREENSHOT), full_page=True)
+    assert CHANGE_SCREENSHOT.stat().st_size > 10_000
+    page.close()
+
+
+def test_a_paged_report_opens_from_its_index_page_by_page(browser, tmp_path: Path) -> None:
+    from pipeline.review.report import write_report
+
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    (raw / "ar").mkdir(parents=True)
+    (raw / "en").mkdir()
+    (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
+    (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
+    run(raw, clean, stages=test_stages(Config()), workers=0)
+    out = tmp_path / "report.html"
+    assert write_report(clean, out, raw, per_page=1) == (2, 2)
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(out.as_uri())
+    assert page.locator("table.pages tbody tr").count() == 2
+    page.click("text=page 1")
+    assert page.locator("section.doc").count() == 1 and page.locator("#shown").inner_text() == "1 documents, 4 lines shown"
+    assert page.locator("section.doc").get_attribute("id") == "ar/budget"
+    page.click("a[rel=next]")
+    assert page.locator("section.doc").get_attribute("id") == "en/budget"
+    page.click("text=index")
+    assert page.url == out.as_uri() and errors == []
     page.close()

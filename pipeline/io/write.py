@@ -2,10 +2,11 @@
 
 For a document whose output stem is ``news/a`` this writes ``news/a.txt`` (the
 body: kept lines, one per line, a blank line between, a trailing newline; no
-title) and ``news/a.json`` (the sidecar). The sidecar is written last, so a
-sidecar on disk always describes a complete body; each file goes to a
-temporary name first and is renamed into place, so an interrupted run never
-leaves half a file. Sidecars have sorted keys, rounded scores, UTF-8 text, no
+title; or the same lines as Markdown, :mod:`pipeline.io.markdown`) and
+``news/a.json`` (the sidecar). The sidecar is written last, so a sidecar on
+disk always describes a complete body; each file goes to a temporary name
+first and is renamed into place, so an interrupted run never leaves half a
+file. Sidecars have sorted keys, rounded scores, UTF-8 text, no
 timestamps and no absolute paths, so that two runs are byte-identical and a
 diff shows only what changed.
 """
@@ -27,6 +28,7 @@ from typing import Any, ClassVar
 import orjson
 
 from pipeline.document import Document
+from pipeline.io.markdown import render_markdown
 from pipeline.version import __version__
 
 #: Metadata fields every sidecar has (null when unknown), in the user's words.
@@ -49,8 +51,12 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def sidecar(doc: Document, version: str) -> dict[str, Any]:
-    """Everything decided about ``doc``, as a JSON-ready dict."""
+def sidecar(doc: Document, version: str, body_format: str = "text") -> dict[str, Any]:
+    """Everything decided about ``doc``, as a JSON-ready dict.
+
+    A Markdown body is named under ``body_format`` (so the review tools read it as Markdown); a text
+    body, the default, is not, so the sidecars of text runs stay as they were. Line numbers and
+    ``removed`` are the same for either body."""
     removed = [
         {"line": line.number, "text": line.text, "stage": line.stage, "reason": line.reason}
         for line in doc.removed_lines()
@@ -75,6 +81,8 @@ def sidecar(doc: Document, version: str) -> dict[str, Any]:
         "failure": doc.failure.as_dict() if doc.failure else None,
         "pipeline_version": version,
     }
+    if body_format != "text":
+        data["body_format"] = body_format
     for name in METADATA_FIELDS:
         data[name] = doc.metadata.get(name) or None
     extra = {key: value for key, value in doc.metadata.items() if key not in METADATA_FIELDS}
@@ -291,10 +299,18 @@ def output_paths(root: Path, stem: str) -> tuple[Path, Path]:
     return base.with_name(base.name + ".txt"), base.with_name(base.name + ".json")
 
 
-def render_outputs(doc: Document, version: str) -> tuple[str, str]:
+def body_text(doc: Document, body_format: str = "text") -> str:
+    """The body of ``doc`` in ``body_format`` (``text`` or ``markdown``); empty for a failed document."""
+    if doc.failure:
+        return ""
+    if body_format == "markdown":
+        return render_markdown(doc.lines, from_dump=doc.format != "html")
+    return doc.body
+
+
+def render_outputs(doc: Document, version: str, body_format: str = "text") -> tuple[str, str]:
     """The body (empty for a failed document) and the sidecar text of ``doc``."""
-    body = "" if doc.failure else doc.body
-    return body, sidecar_json(sidecar(doc, version))
+    return body_text(doc, body_format), sidecar_json(sidecar(doc, version, body_format))
 
 
 def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> tuple[Path, Path]:
@@ -311,9 +327,10 @@ def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable:
     return body_path, sidecar_path
 
 
-def write_outputs(doc: Document, root: Path, version: str, durable: bool = True) -> tuple[Path, Path]:
+def write_outputs(doc: Document, root: Path, version: str, durable: bool = True,
+                  body_format: str = "text") -> tuple[Path, Path]:
     """Write body and sidecar below ``root``; a failed document gets only a sidecar."""
-    body, sidecar_text = render_outputs(doc, version)
+    body, sidecar_text = render_outputs(doc, version, body_format)
     return write_rendered(root, doc.output or doc.id, body, sidecar_text, durable)
 
 
@@ -321,9 +338,9 @@ def write_outputs(doc: Document, root: Path, version: str, durable: bool = True)
 JSONL_OUTPUT = "documents.jsonl"
 
 
-def jsonl_record(doc: Document, version: str) -> str:
-    """One line of ``documents.jsonl``: ``{"id", "metadata", "text"}``, sorted keys."""
-    record = {"id": doc.id, "text": "" if doc.failure else doc.body, "metadata": sidecar(doc, version)}
+def jsonl_record(doc: Document, version: str, body_format: str = "text") -> str:
+    """One line of ``documents.jsonl``: ``{"id", "metadata", "text"}``, sorted keys (``text`` in ``body_format``)."""
+    record = {"id": doc.id, "text": body_text(doc, body_format), "metadata": sidecar(doc, version, body_format)}
     return json_text(record) + "\n"
 
 
@@ -427,13 +444,14 @@ class Sink:
 
     root: Path
     output_format: str = "files"
+    body_format: str = "text"
     name: ClassVar[str] = "write"
 
     def render(self, doc: Document) -> Rendered:
         stem = doc.output or doc.id
         if self.output_format == "jsonl":
-            return Rendered(stem, record=jsonl_record(doc, __version__))
-        body, sidecar_text = render_outputs(doc, __version__)
+            return Rendered(stem, record=jsonl_record(doc, __version__, self.body_format))
+        body, sidecar_text = render_outputs(doc, __version__, self.body_format)
         return Rendered(stem, body, sidecar_text)
 
     def write(self, rendered: Rendered) -> None:

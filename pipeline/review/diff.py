@@ -91,7 +91,7 @@ class TreeDiff:
         return counts
 
 
-def _paired(old: list[LineRecord], new: list[LineRecord]) -> list[tuple[LineRecord | None, LineRecord | None]]:
+def paired_lines(old: list[LineRecord], new: list[LineRecord]) -> list[tuple[LineRecord | None, LineRecord | None]]:
     """Old and new lines paired by text, then by position inside each changed run."""
     keys_old = [line.text if line.text is not None else f"\0{line.number}" for line in old]
     keys_new = [line.text if line.text is not None else f"\0{line.number}" for line in new]
@@ -108,21 +108,24 @@ def _paired(old: list[LineRecord], new: list[LineRecord]) -> list[tuple[LineReco
     return pairs
 
 
+def line_change(before: LineRecord | None, after: LineRecord | None) -> LineChange | None:
+    """How a pair of :func:`paired_lines` changed, or None when it did not."""
+    if after is None:
+        return LineChange(LEFT if before.keep else GONE, before, None)  # type: ignore[union-attr]
+    if before is None:
+        return LineChange(ENTERED if after.keep else NEW, None, after)
+    if before.keep != after.keep:
+        return LineChange(LEFT if before.keep else ENTERED, before, after)
+    if not after.keep and (before.stage, before.reason) != (after.stage, after.reason):
+        return LineChange(REASON, before, after)
+    if before.text != after.text and None not in (before.text, after.text):
+        return LineChange(TEXT, before, after)
+    return None
+
+
 def line_changes(old: list[LineRecord], new: list[LineRecord]) -> list[LineChange]:
     """What changed line by line between two runs of one document."""
-    changes = []
-    for before, after in _paired(old, new):
-        if after is None:
-            changes.append(LineChange(LEFT if before.keep else GONE, before, None))  # type: ignore[union-attr]
-        elif before is None:
-            changes.append(LineChange(ENTERED if after.keep else NEW, None, after))
-        elif before.keep != after.keep:
-            changes.append(LineChange(LEFT if before.keep else ENTERED, before, after))
-        elif not after.keep and (before.stage, before.reason) != (after.stage, after.reason):
-            changes.append(LineChange(REASON, before, after))
-        elif before.text != after.text and None not in (before.text, after.text):
-            changes.append(LineChange(TEXT, before, after))
-    return changes
+    return [change for before, after in paired_lines(old, new) if (change := line_change(before, after))]
 
 
 def diff_documents(old: Output | None, new: Output | None) -> DocumentDiff:

@@ -12,6 +12,14 @@ report and the explain tools show::
     >>> [(line.number, line.keep, line.reason, line.text) for line in record.lines]
     [(1, False, 'navigation', 'Home | News'), (2, True, '', 'The minister said.')]
 
+A Markdown body (the sidecar says ``"body_format": "markdown"``) is read unit by unit, one per kept
+line, its markup taken off (:func:`pipeline.io.markdown.unit_texts`)::
+
+    >>> record = output_from("a", {"line_languages": {"en": [1, 2, 3]}, "body_format": "markdown"},
+    ...     "## Budget\\n\\n- Schools\\n- Roads\\n")
+    >>> [(line.number, line.text) for line in record.lines]
+    [(1, 'Budget'), (2, 'Schools'), (3, 'Roads')]
+
 A kept line whose text normalized to nothing has no paragraph in the body; when
 the body and the sidecar disagree on the number of kept lines, the kept lines'
 texts are left unknown (``None``) rather than guessed.
@@ -24,6 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pipeline.io.markdown import unit_texts
 
 #: The run summary a runner writes at the top of an output folder; not a document.
 RUN_SUMMARY = "_run.json"
@@ -90,7 +100,7 @@ def output_from(stem: str, sidecar: dict[str, Any], body: str) -> Output:
             lang_of[int(number)] = lang
     removed = {int(item["line"]): item for item in sidecar.get("removed") or []}
     kept_numbers = sorted(number for number in lang_of if number not in removed)
-    paragraphs = body_paragraphs(body)
+    paragraphs = unit_texts(body) if sidecar.get("body_format") == "markdown" else body_paragraphs(body)
     texts: list[str | None] = list(paragraphs) if len(paragraphs) == len(kept_numbers) else [None] * len(kept_numbers)
     kept = dict(zip(kept_numbers, texts))
     lines = []

@@ -1,5 +1,7 @@
 """``pipeline report CLEAN_DIR [--raw RAW_DIR] [--out FILE]``: a static HTML review page.
 
+(``pipeline report OLD NEW --out DIR`` reviews a change instead: :mod:`pipeline.review.change`.)
+
 One self-contained file (inline CSS and JavaScript, no network): per document,
 a table of its lines with each one's decision (kept, or removed with stage and
 reason, colour-coded by reason) and language, and, when the raw folder is
@@ -13,31 +15,41 @@ direction::
     >>> 'data-reason="navigation"' in row and 'dir="auto"' in row
     True
 
-The page is deterministic: the same folders give the same bytes.
+A run of more than :data:`DOCS_PER_PAGE` documents (or :data:`PAGE_BYTES` of page) is paged: ``FILE`` is then an index of
+pages (each document range with its counts), the pages are ``<FILE stem>-pages/page-NNNN.html``,
+each with the same filters over its own documents, so a 100,000-document run opens page by page
+instead of as one file no browser loads. Outputs are read a page at a time. The pages are
+deterministic: the same folders give the same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
-import hashlib
-import html
 import sys
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.review.outputs import LineRecord, Output, iter_outputs, load_run_summary
 from pipeline.io.files import CONTAINER_SUFFIXES, InputTooLarge, gunzip_limited
+from pipeline.review.html import badge, direction, document, escape, page_file, pager, reason_colour
+from pipeline.review.outputs import LineRecord, Output, iter_outputs, load_output, load_run_summary, output_stems
 
-#: Languages written right to left: their lines get ``dir="rtl"``.
-RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug", "he", "yi", "dv"})
 #: The filter value of kept lines (reasons are kebab-case, so this cannot clash).
 KEPT = "(kept)"
 #: Raw bytes shown per document; a longer raw file is cut, with a note.
 MAX_RAW_BYTES = 256 * 1024
 #: Default page, next to where the command runs (never inside the output folder).
 DEFAULT_OUT = Path("report.html")
+#: Documents per page of a paged report, and characters of HTML per page (whichever is reached
+#: first; a raw HTML input shown with ``--raw`` is up to :data:`MAX_RAW_BYTES` on its own). Measured
+#: with tests/measure_report_scale.py on 100,000 documents made of clean/'s (2 shared cores): a
+#: page of 200 documents is 1.9 MB and loads in headless Chromium in 0.53-0.92 s (the first page a
+#: fresh browser opens is the slowest), under the 2 s a reviewer waits, and the run makes 500 pages
+#: in 34 s; a page cut at 3,000,000 characters (3.2 MB, 320 documents) loads in 0.72-1.07 s.
+DOCS_PER_PAGE = 200
+PAGE_BYTES = 3_000_000
 
 CSS = """
 body{font:14px/1.45 system-ui,"Noto Sans","Noto Naskh Arabic","DejaVu Sans",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
@@ -68,6 +80,8 @@ div.raw{font-size:12px;background:#f6f6f6;padding:4px;max-height:30em;overflow:a
 div.raw tr.kept td+td{background:#eefbea}
 div.raw tr.removed td+td{color:#6b6b6b;text-decoration:line-through}
 #shown{color:#555;font-size:12px}
+nav.pager{font-size:13px;margin:4px 0}
+table.pages td{border-top:1px solid #eee}
 """
 
 JS = """
@@ -91,26 +105,7 @@ document.addEventListener('DOMContentLoaded',applyFilters);
 """
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def direction(lang: str) -> str:
-    """``rtl`` for right-to-left languages; ``auto`` lets the browser decide from the text."""
-    return "rtl" if lang in RTL_LANGUAGES else "auto"
-
-
-def reason_colour(reason: str) -> str:
-    """A stable colour per reason (a hash, so the same reason looks the same on every page)."""
-    hue = int(hashlib.sha256(reason.encode()).hexdigest()[:4], 16) % 360
-    return f"hsl({hue},55%,38%)"
-
-
-def badge(line: LineRecord) -> str:
-    if line.keep:
-        return '<span class="badge kept">kept</span>'
-    return (f'<span class="badge" style="background:{reason_colour(line.reason)}">{_e(line.reason)}</span> '
-            f'<small>{_e(line.stage)}</small>')
+_e = escape
 
 
 def line_row(line: LineRecord) -> str:
@@ -214,9 +209,8 @@ def _checkboxes(name: str, counts: Counter, label: str) -> str:
             f'<button type="button" onclick="setAll(\'{name}\',false)">none</button></legend>{boxes}</fieldset>')
 
 
-def build_report(clean_root: Path, raw_root: Path | None = None) -> str:
-    """The review page of an output folder, as one HTML string."""
-    outputs = list(iter_outputs(clean_root))
+def _counts(outputs: Iterable[Output]) -> tuple[Counter, Counter]:
+    """Rows per filter value: reasons (kept lines as :data:`KEPT`, failures by reason) and languages."""
     reasons: Counter = Counter()
     langs: Counter = Counter()
     for output in outputs:
@@ -231,34 +225,122 @@ def build_report(clean_root: Path, raw_root: Path | None = None) -> str:
         if output.lines and output.sidecar.get("failure"):
             reasons[output.sidecar["failure"].get("reason", output.status)] += 1
             langs[output.sidecar.get("language") or "und"] += 1
+    return reasons, langs
+
+
+def report_page(outputs: list[Output], sections: list[str], name: str, heading: str, nav: str = "") -> str:
+    """One page of documents (their :func:`document_section` each) with its filters (``nav``: links
+    to the index and the other pages)."""
+    reasons, langs = _counts(outputs)
+    return document(f"Review: {name}", CSS,
+                    f"<header><h1>Review of {_e(name)}: {_e(heading)}</h1>{nav}<div class=\"filters\">"
+                    f"{_checkboxes('reason', reasons, 'Reason')}{_checkboxes('lang', langs, 'Language')}"
+                    f"<span id=\"shown\"></span></div></header><main>{''.join(sections)}</main>", JS)
+
+
+def _run_heading(clean_root: Path, documents: int) -> str:
     summary = load_run_summary(clean_root) or {}
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("outcomes") or {}).items()))
-    heading = f"{len(outputs)} documents" + (f" ({outcomes})" if outcomes else "")
-    sections = "".join(document_section(output, raw_root) for output in outputs)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Review: {_e(clean_root.name)}</title><style>{CSS}</style><script>{JS}</script></head><body>"
-            f"<header><h1>Review of {_e(clean_root.name)}: {_e(heading)}</h1><div class=\"filters\">"
-            f"{_checkboxes('reason', reasons, 'Reason')}{_checkboxes('lang', langs, 'Language')}"
-            f"<span id=\"shown\"></span></div></header><main>{sections}</main></body></html>\n")
+    return f"{documents} documents" + (f" ({outcomes})" if outcomes else "")
+
+
+def build_report(clean_root: Path, raw_root: Path | None = None) -> str:
+    """The review page of an output folder, every document on one page, as one HTML string."""
+    outputs = list(iter_outputs(clean_root))
+    sections = [document_section(output, raw_root) for output in outputs]
+    return report_page(outputs, sections, clean_root.name, _run_heading(clean_root, len(outputs)))
+
+
+def pages_folder(out: Path) -> Path:
+    """Where the pages of a paged report ``out`` go: ``report.html`` -> ``report-pages/``."""
+    return out.with_name(out.stem + "-pages")
+
+
+def _page_index_row(number: int, folder: str, outputs: list[Output]) -> str:
+    kept = sum(line.keep for output in outputs for line in output.lines)
+    removed = sum(not line.keep for output in outputs for line in output.lines)
+    failed = sum(output.status not in ("ok", "unchanged") for output in outputs)
+    return (f'<tr><td><a href="{_e(folder)}/{page_file(number)}">page {number}</a></td>'
+            f'<td dir="auto">{_e(outputs[0].stem)}</td><td dir="auto">{_e(outputs[-1].stem)}</td>'
+            f'<td>{len(outputs)}</td><td>{kept}</td><td>{removed}</td><td>{failed}</td></tr>')
+
+
+def _pages_of_sections(clean_root: Path, stems: list[str], raw_root: Path | None, per_page: int,
+                       page_bytes: int) -> Iterator[tuple[list[Output], list[str], bool]]:
+    """``(outputs, sections, more pages follow)`` of each page: up to ``per_page`` documents and
+    ``page_bytes`` characters of sections (a page has at least one document)."""
+    outputs: list[Output] = []
+    sections: list[str] = []
+    size = 0
+    for stem in stems:
+        output = load_output(clean_root, stem)
+        section = document_section(output, raw_root)
+        if outputs and (len(outputs) >= per_page or size + len(section) > page_bytes):
+            yield outputs, sections, True
+            outputs, sections, size = [], [], 0
+        outputs.append(output)
+        sections.append(section)
+        size += len(section)
+    if outputs or not stems:
+        yield outputs, sections, False
+
+
+def write_report(clean_root: Path, out: Path, raw_root: Path | None = None, per_page: int = DOCS_PER_PAGE,
+                 page_bytes: int = PAGE_BYTES) -> tuple[int, int]:
+    """Write the report of ``clean_root`` to ``out``: one page, or an index of pages (see the module
+    docstring), reading a page of outputs at a time; returns ``(documents, pages)``."""
+    stems = output_stems(clean_root)
+    heading = _run_heading(clean_root, len(stems))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = pages_folder(out)
+    rows, first = [], 1
+    for number, (outputs, sections, more) in enumerate(_pages_of_sections(clean_root, stems, raw_root, per_page,
+                                                                          page_bytes), start=1):
+        if number == 1 and not more:  # everything fits one page: the report is that page
+            out.write_text(report_page(outputs, sections, clean_root.name, heading), encoding="utf-8")
+            return len(stems), 1
+        if number == 1:
+            folder.mkdir(exist_ok=True)
+            for stale in folder.glob("page-*.html"):  # an earlier report's pages, and only those
+                stale.unlink()
+        title = f"documents {first}-{first + len(outputs) - 1} of {heading}"
+        page = report_page(outputs, sections, clean_root.name, title, pager(number, None, f"../{out.name}", more))
+        (folder / page_file(number)).write_text(page, encoding="utf-8")
+        rows.append(_page_index_row(number, folder.name, outputs))
+        first += len(outputs)
+    index = document(f"Review: {clean_root.name}", CSS,
+                     f"<header><h1>Review of {_e(clean_root.name)}: {_e(heading)}</h1>"
+                     f"<div class=\"meta\">{len(rows)} pages of up to {per_page} documents</div></header><main>"
+                     "<table class=\"pages\"><thead><tr><th>page</th><th>first</th><th>last</th><th>documents</th>"
+                     f"<th>lines kept</th><th>removed</th><th>without body</th></tr></thead><tbody>{''.join(rows)}"
+                     "</tbody></table></main>")
+    out.write_text(index, encoding="utf-8")
+    return len(stems), len(rows)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("clean", type=Path, help="output folder of a run")
+    parser.add_argument("clean", type=Path, help="output folder of a run (with NEW: the old run)")
+    parser.add_argument("new", type=Path, nargs="?", default=None,
+                        help="output folder of a new run: write a review site of the change OLD -> NEW instead")
     parser.add_argument("--raw", type=Path, default=None, help="the run's input folder, to show the raw lines too")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"the page to write (default {DEFAULT_OUT})")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"the page to write (default {DEFAULT_OUT}); with NEW the site's folder "
+                             "(default review-out)")
 
 
 def main(args: argparse.Namespace) -> int:
-    if not args.clean.is_dir():
-        print(f"pipeline report: not a folder: {args.clean}", file=sys.stderr)
-        return 2
-    if args.raw is not None and not args.raw.is_dir():
-        print(f"pipeline report: not a folder: {args.raw}", file=sys.stderr)
-        return 2
-    page = build_report(args.clean, args.raw)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(page, encoding="utf-8")
-    documents = page.count('<section class="doc"')
-    print(f"wrote {args.out} ({documents} documents)")
+    for folder in (args.clean, args.new, args.raw):
+        if folder is not None and not folder.is_dir():
+            print(f"pipeline report: not a folder: {folder}", file=sys.stderr)
+            return 2
+    if args.new is not None:
+        from pipeline.review.change import DEFAULT_SITE, write_change_site
+
+        out = args.out or DEFAULT_SITE
+        changed, documents = write_change_site(args.clean, args.new, out)
+        print(f"wrote {out / 'index.html'} ({changed} of {documents} documents changed)")
+        return 0
+    out = args.out or DEFAULT_OUT
+    documents, pages = write_report(args.clean, out, args.raw)
+    print(f"wrote {out} ({documents} documents" + (f", {pages} pages in {pages_folder(out)})" if pages > 1 else ")"))
     return 0

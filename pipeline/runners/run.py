@@ -217,7 +217,7 @@ def run(input_dir: str | Path, output_dir: str | Path, *, stages: Sequence[Stage
     workers = (os.cpu_count() or 1) if workers is None else workers
     steps = Steps(FileSource(input_dir, config.limits, config.follow_symlinks),
                   tuple(default_stages(config) if stages is None else stages),
-                  SitePass() if config.site_pass else None, Sink(output_dir, config.output_format))
+                  SitePass() if config.site_pass else None, Sink(output_dir, config.output_format, config.body_format))
     make_output_folder(output_dir)
     with RunLock(output_dir):
         plan = RunPlan(output_dir, config, steps.sink, remote=engine != "local")

@@ -22,14 +22,15 @@ import trafilatura
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from lxml import etree
 
-from pipeline.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Document, Line
+from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Document, Line
 from pipeline.html.declared import declared_metadata, htmldate_date, searched_author
 from pipeline.html.evidence import INVISIBLE, date_evidence, first_dateline, has_full_date, page_evidence, squash
 from pipeline.text.bylines import near_headline_author
 from pipeline.text.dates import url_date
+from pipeline.text.structure import dump_cells
 
 #: Elements of trafilatura's output tree and the line kind each becomes.
-_BLOCK_KINDS = {"p": PARAGRAPH, "head": HEADING, "item": LIST_ITEM, "row": TABLE_ROW, "quote": PARAGRAPH, "code": PARAGRAPH}
+_BLOCK_KINDS = {"p": PARAGRAPH, "head": HEADING, "item": LIST_ITEM, "row": TABLE_ROW, "quote": QUOTE, "code": CODE}
 #: Tags the fallback treats as blocks, and the kind each becomes.
 _FALLBACK_BLOCKS = {"p": PARAGRAPH, "li": LIST_ITEM, "tr": TABLE_ROW, "pre": PARAGRAPH, "blockquote": PARAGRAPH,
                     **{f"h{i}": HEADING for i in range(1, 7)}}
@@ -62,40 +63,68 @@ def split_dump(text: str) -> list[Line]:
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if stripped:
-            lines.append(Line(number, stripped))
+            # Tab-separated fields are kept as cells (normalizing the text turns tabs into spaces).
+            lines.append(Line(number, stripped, cells=dump_cells(stripped) if "\t" in stripped else ()))
     return lines
 
 
-def _blocks_from_trafilatura(body: Any) -> list[tuple[str, str]]:
-    """(kind, text) for each block of trafilatura's output tree, in order.
+def _heading_level(element: Any) -> int:
+    """1-6 from trafilatura's ``rend="h2"``; 0 when it does not say."""
+    rend = element.get("rend") or ""
+    return int(rend[1]) if len(rend) == 2 and rend[0] == "h" and rend[1] in "123456" else 0
 
-    Text directly inside a container (``<body>``, ``<div>``, ``<list>`` ...) and the tail after a
-    block (``<head>Title</head>Paragraph text``, ``<lb/>`` runs) are paragraphs of their own; a
-    line break inside a block is a space.
+
+def _own_text(item: Any) -> str:
+    """The text of a list item without the lists nested in it (their items are lines of their own)."""
+    parts = [item.text or ""]
+    for child in item:
+        if child.tag != "list":
+            parts.extend(child.itertext())
+        parts.append(child.tail or "")
+    return squash("".join(parts))
+
+
+def _blocks_from_trafilatura(body: Any) -> list[Line]:
+    """One line (numbered later) for each block of trafilatura's output tree, in order, with its structure.
+
+    A heading keeps its level (``rend="h2"``), a list item its depth (1 at the top; the items of a
+    list inside an item are lines of their own, one level deeper) and whether its list is ordered
+    (``rend="ol"``), a table row its cells and whether they are all header cells (``role="head"``);
+    quotes and code are kinds of their own. Text directly inside a container (``<body>``, ``<div>``,
+    ``<list>`` ...) and the tail after a block (``<head>Title</head>Paragraph text``, ``<lb/>`` runs)
+    are paragraphs of their own; a line break inside a block is a space.
     """
-    blocks: list[tuple[str, str]] = []
+    blocks: list[Line] = []
 
     def loose(text: str | None) -> None:
         if text and text.strip():
-            blocks.append((PARAGRAPH, squash(text)))
+            blocks.append(Line(0, squash(text)))
 
-    def visit(element: Any) -> None:
+    def visit(element: Any, depth: int = 0, ordered: bool = False) -> None:
         loose(element.text)
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in ("list", "table", "div", "main", "body"):
-                visit(child)
+            if tag == "list":
+                visit(child, depth + 1, child.get("rend") == "ol")
+            elif tag in ("table", "div", "main", "body"):
+                visit(child, depth, ordered)
+            elif tag == "item":
+                blocks.append(Line(0, _own_text(child), LIST_ITEM, level=max(depth, 1), ordered=ordered))
+                for nested in (grandchild for grandchild in child if grandchild.tag == "list"):
+                    visit(nested, max(depth, 1) + 1, nested.get("rend") == "ol")
             elif tag == "row":
-                cells = [squash("".join(cell.itertext())) for cell in child]
-                blocks.append((TABLE_ROW, " | ".join(c for c in cells if c)))
+                cells = tuple(squash("".join(cell.itertext())) for cell in child if cell.tag == "cell")
+                header = bool(cells) and all(cell.get("role") == "head" for cell in child if cell.tag == "cell")
+                blocks.append(Line(0, " | ".join(c for c in cells if c), TABLE_ROW, cells=cells, header=header))
             elif tag:
-                blocks.append((_BLOCK_KINDS.get(tag, PARAGRAPH), squash("".join(child.itertext()))))
+                blocks.append(Line(0, squash("".join(child.itertext())), _BLOCK_KINDS.get(tag, PARAGRAPH),
+                                   level=_heading_level(child) if tag == "head" else 0))
             loose(child.tail)
 
     for line_break in body.iter("lb"):
         line_break.tail = " " + (line_break.tail or "")
     visit(body)
-    return [(kind, text) for kind, text in blocks if text]
+    return [block for block in blocks if block.text]
 
 
 def _soup_text_with_breaks(root: Any) -> str:
@@ -122,14 +151,14 @@ def _soup_text_with_breaks(root: Any) -> str:
     return "".join(parts)
 
 
-def _blocks_from_soup(html: str) -> list[tuple[str, str]]:
+def _blocks_from_soup(html: str) -> list[Line]:
     """Fallback: the page's visible text, one line per block-level element."""
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript", "template", "svg", "head"]):
         tag.decompose()
     root = soup.body or soup
     # Kinds are not known for runs of text between boundaries: call them paragraphs.
-    return [(PARAGRAPH, squash(part)) for part in _soup_text_with_breaks(root).split("\n") if part.strip()]
+    return [Line(0, squash(part)) for part in _soup_text_with_breaks(root).split("\n") if part.strip()]
 
 
 def visible_words(tree: Any) -> int:
@@ -140,7 +169,7 @@ def visible_words(tree: Any) -> int:
     return len(etree.tostring(body, method="text", encoding=str).split()) - hidden
 
 
-def _trafilatura_blocks(tree: Any, url: str | None, fast: bool) -> list[tuple[str, str]]:
+def _trafilatura_blocks(tree: Any, url: str | None, fast: bool) -> list[Line]:
     result = trafilatura.bare_extraction(
         tree, url=url, fast=fast, include_comments=False, deduplicate=False, with_metadata=False,
         include_tables=True, output_format="python",
@@ -160,7 +189,7 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
         if author := searched_author(tree):
             metadata["author"] = author
     blocks, extractor = _trafilatura_blocks(tree, url, fast=True), "trafilatura-fast"
-    if sum(len(text.split()) for _, text in blocks) < FAST_MIN_SHARE * visible_words(tree):
+    if sum(len(block.text.split()) for block in blocks) < FAST_MIN_SHARE * visible_words(tree):
         blocks, extractor = _trafilatura_blocks(tree, url, fast=False), "trafilatura"
     if not blocks:
         blocks, extractor = _blocks_from_soup(html), "beautifulsoup"
@@ -175,8 +204,10 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     return Extraction(lines, metadata, extractor if lines else "", page)
 
 
-def _lines(blocks: list[tuple[str, str]]) -> list[Line]:
-    return [Line(number, text, kind) for number, (kind, text) in enumerate(blocks, start=1)]
+def _lines(blocks: list[Line]) -> list[Line]:
+    for number, block in enumerate(blocks, start=1):
+        block.number = number
+    return blocks
 
 
 class Extract:

@@ -106,7 +106,7 @@ def search_key(text: str) -> str:
 
 
 class Normalize:
-    """Stage: normalize every line, kept or removed, so sidecars read the same.
+    """Stage: normalize every line, kept or removed, so sidecars read the same (a table row's cells too).
 
     With ``search_keys=True`` it also stores ``doc.metadata["search_key"]``, the
     :func:`search_key` of the body (kept lines joined by "\\n"); the body
@@ -121,6 +121,8 @@ class Normalize:
     def process(self, doc: Document) -> Document:
         for line, text in zip(doc.lines, normalize_lines([line.text for line in doc.lines])):
             line.text = text
+            if line.cells:
+                line.cells = tuple(normalize_lines(list(line.cells)))
             if not text:
                 # Only invisible characters (bidi marks, tatweel): nothing to show,
                 # but the line is accounted for.

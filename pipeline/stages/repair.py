@@ -409,6 +409,8 @@ class Repair:
                 steps += [{**step, "line": line.number} for step in line_steps]
             steps.insert(0, {"step": "per-line", "detail": "line count changed when repaired whole"})
         for line, part in zip(doc.lines, parts):
+            if line.cells and part != line.text:  # a repaired table row: its cells get the same repair
+                line.cells = tuple(repair_text(cell)[0] for cell in line.cells)
             line.text = part
         doc.repairs.extend(steps)
         return doc
