@@ -229,6 +229,13 @@ def _new_temporary(path: Path) -> tuple[int, str]:
             continue
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd`` (``os.write`` may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) -> None:
     """Write ``text`` (a string, or strings one after another) to ``path`` through a temporary file and a rename.
 
@@ -240,14 +247,13 @@ def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) ->
     tmp = None
     try:
         fd, tmp = _temporary_file(path)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                handle.writelines(text)
+        try:
+            for piece in (text,) if isinstance(text, str) else text:
+                _write_all(fd, piece.encode("utf-8"))
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException as error:
         if tmp is not None:
