@@ -246,8 +246,8 @@ def _rule_flags(texts: list[str], facts: LineScan) -> np.ndarray:
     flags = np.zeros(n, dtype=np.int64)
     folded_text = fold_arabic("\n".join(texts))
     folded = folded_text.split("\n")
-    if len(folded) != n or len(folded_text) != sum(map(len, texts)) + n - 1:
-        folded = [fold_arabic(text) for text in texts]  # a line break inside a line, or a fold that changed a length
+    if len(folded) != n:  # a line break inside a line: fold line by line
+        folded = [fold_arabic(text) for text in texts]
         folded_text = "\n".join(folded)
     folded = [line.strip() for line in folded]
     bits = facts["gate"].tolist()
