@@ -54,12 +54,13 @@ review: $(STAMP)
 	$(BIN)/pipeline clean $(RAW) "$$fresh/clean" >&2; [ $$? -le 1 ] || exit 2; \
 	$(BIN)/pipeline diff $(CLEAN) "$$fresh/clean"
 
-# `make fuzz`: FUZZ_COUNT generated and mutated hostile inputs through clean_document and the
-# runner; crashes are saved with reproducers under fuzz-out/ and make the target fail.
+# `make fuzz`: FUZZ_COUNT generated, mutated and format-aware hostile inputs per seed of FUZZ_SEEDS
+# (0..9, or 3,7,11) through the stages and the runner; crashes are saved with reproducers under
+# fuzz-out/seed-N/ and make the target fail. 10 seeds x 100,000 inputs is the 1,000,000-input run.
 FUZZ_COUNT ?= 100000
-FUZZ_SEED  ?= 0
+FUZZ_SEEDS ?= 0..9
 fuzz: $(STAMP)
-	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --out fuzz-out
+	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEEDS) --out fuzz-out
 
 distclean:
 	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out build *.egg-info $(VENV)

@@ -1,9 +1,11 @@
-"""A slice of ``make fuzz`` in every test run: generated and mutated hostile inputs, zero crashes.
+"""A slice of ``make fuzz`` in every test run: generated, mutated and format-aware hostile inputs, zero crashes.
 
-``make fuzz`` runs 100,000 inputs of seed 0; this runs the first
-:data:`COUNT` inputs of another seed (so CI and the full run cover different
-inputs) and one runner folder run, in two worker processes. A failure prints
-the inputs that crashed and the command that reproduces each.
+``make fuzz`` runs 100,000 inputs on each of seeds 0..9; this runs the first
+:data:`COUNT` inputs of a seed derived from the day (so CI covers new inputs
+every day), and one runner folder run, in two worker processes. The seed is
+printed in pytest's header (``fuzz slice: seed ...``) and in any failure, with
+the command that reproduces each crashing input; ``FUZZ_SLICE_SEED`` repeats a
+day's slice.
 """
 
 from __future__ import annotations
@@ -12,15 +14,27 @@ import os
 
 import pytest
 
-from pipeline.review.fuzz import fuzz, make_input, summary_line
+from pipeline.review.fuzz import day_seed, fuzz, make_input, summary_line
+from pipeline.review.fuzz_formats import FORMAT_MUTATIONS, dev_pages
 
-COUNT = int(os.environ.get("FUZZ_SLICE", "1500"))
-SEED = 20261121
+COUNT = int(os.environ.get("FUZZ_SLICE", "1200"))
+SEED = day_seed()
 
 
 def test_fuzz_inputs_are_reproducible_from_seed_and_index() -> None:
     assert make_input(SEED, 7, []) == make_input(SEED, 7, [])
     assert make_input(SEED, 7, []) != make_input(SEED, 8, [])
+
+
+def test_the_fuzzer_breaks_real_pages_in_every_input_format() -> None:
+    """Format-aware inputs: each of HTML structure, WARC headers, JSON Lines fields and gzip framing,
+    saved under the file name a run reads that format by."""
+    kinds: dict[str, set[str]] = {}
+    for index in range(400):
+        kind, name, _ = make_input(SEED, index, [], dev_pages())
+        kinds.setdefault(kind, set()).add(name.lower().rsplit(".gz", 1)[0].rsplit(".", 1)[-1])
+    assert {f"format:{name}" for name in FORMAT_MUTATIONS} <= set(kinds)
+    assert kinds["format:warc-headers"] == {"warc"} and kinds["format:jsonl-fields"] == {"jsonl"}
 
 
 def test_a_slice_of_the_fuzzer_finds_no_crash() -> None:
@@ -29,4 +43,4 @@ def test_a_slice_of_the_fuzzer_finds_no_crash() -> None:
     report = "\n".join(f"input {crash.index} ({crash.kind}): {crash.error}\n  reproduce: python -m "
                        f"pipeline.review.fuzz --seed {SEED} --only {crash.index}" for crash in result.crashes[:10])
     if result.crashes:
-        pytest.fail(f"{summary_line(result)}\n{report}", pytrace=False)
+        pytest.fail(f"seed {SEED}: {summary_line(result)}\n{report}", pytrace=False)
