@@ -248,6 +248,28 @@ PART_HASH_CHARS = 10
 RESERVED_STEMS = frozenset({"_run"})
 
 
+#: Control characters (Unicode category Cc: C0, DEL and C1), which no output name holds: a newline in
+#: a file name breaks every tool that lists names one a line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_control_characters(part: str) -> str:
+    """``part`` with each control character written as ``%XX``, plus a hash of the original.
+
+    The hash keeps apart names that differ only in a control character, and a name that was
+    written with ``%0A`` to begin with::
+
+        >>> escape_control_characters("new\nline")
+        'new%0Aline-58fb6729e5'
+        >>> escape_control_characters("plain name")
+        'plain name'
+    """
+    if not _CONTROL.search(part):
+        return part
+    digest = hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:PART_HASH_CHARS]
+    return _CONTROL.sub(lambda match: f"%{ord(match.group()):02X}", part) + f"-{digest}"
+
+
 def _short_part(part: str) -> str:
     """``part`` cut to :data:`MAX_PART_BYTES` bytes (on a character boundary) plus a hash of the whole."""
     data = part.encode("utf-8", "surrogatepass")
@@ -261,14 +283,15 @@ def _short_part(part: str) -> str:
 def safe_stem(stem: str) -> PurePosixPath:
     """A relative output stem that cannot climb out of the output folder.
 
-    ``..``, absolute paths, backslashes and NUL are dropped; a component too long
-    for a file system is shortened with a hash, and ``_run`` gets a ``_`` so no
-    document's sidecar is the run summary::
+    ``..``, absolute paths and backslashes are dropped; control characters (NUL,
+    newline, ...) are escaped (:func:`escape_control_characters`); a component
+    too long for a file system is shortened with a hash, and ``_run`` gets a
+    ``_`` so no document's sidecar is the run summary::
 
         >>> str(safe_stem("../../etc/passwd")), str(safe_stem("//abs/a\\x00b")), str(safe_stem("_run"))
-        ('etc/passwd', 'abs/ab', '_run_')
+        ('etc/passwd', 'abs/a%00b-59b271ae1b', '_run_')
     """
-    parts = [_short_part(part) for part in PurePosixPath(stem.replace("\\", "/").replace("\x00", "")).parts
+    parts = [_short_part(escape_control_characters(part)) for part in PurePosixPath(stem.replace("\\", "/")).parts
              if part.strip("/") not in ("", ".", "..")]  # "//" is a root too (POSIX allows a leading "//")
     if len(parts) == 1 and parts[0] in RESERVED_STEMS:
         parts[0] += "_"
