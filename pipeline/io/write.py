@@ -259,7 +259,7 @@ def escape_control_characters(part: str) -> str:
     The hash keeps apart names that differ only in a control character, and a name that was
     written with ``%0A`` to begin with::
 
-        >>> escape_control_characters("new\nline")
+        >>> escape_control_characters("new\\nline")
         'new%0Aline-58fb6729e5'
         >>> escape_control_characters("plain name")
         'plain name'
