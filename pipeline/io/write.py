@@ -47,6 +47,22 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+def written_body(doc: Document) -> str:
+    """The body a run writes for ``doc``: its kept lines, or nothing for a failed document."""
+    return "" if doc.failure else doc.body
+
+
+def body_digest(body: str) -> str | None:
+    """The sidecar's ``body_sha256``: sha256 of the body file's bytes, None when no body is written.
+
+    A body edited or cut without its sidecar no longer matches it (``pipeline diff`` reports it)::
+
+        >>> body_digest("The minister said.\\n")[:12], body_digest("")
+        ('14aa2657c009', None)
+    """
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
+
+
 def sidecar(doc: Document, version: str) -> dict[str, Any]:
     """Everything decided about ``doc``, as a JSON-ready dict."""
     removed = [
@@ -60,6 +76,7 @@ def sidecar(doc: Document, version: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "source": doc.source,
         "sha256": doc.sha256,
+        "body_sha256": body_digest(written_body(doc)),
         "format": doc.format,
         "encoding": doc.encoding or None,
         "repairs": doc.repairs,
@@ -306,8 +323,7 @@ def output_paths(root: Path, stem: str) -> tuple[Path, Path]:
 
 def render_outputs(doc: Document, version: str) -> tuple[str, str]:
     """The body (empty for a failed document) and the sidecar text of ``doc``."""
-    body = "" if doc.failure else doc.body
-    return body, sidecar_json(sidecar(doc, version))
+    return written_body(doc), sidecar_json(sidecar(doc, version))
 
 
 def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> tuple[Path, Path]:
@@ -336,7 +352,7 @@ JSONL_OUTPUT = "documents.jsonl"
 
 def jsonl_record(doc: Document, version: str) -> str:
     """One line of ``documents.jsonl``: ``{"id", "metadata", "text"}``, sorted keys."""
-    record = {"id": doc.id, "text": "" if doc.failure else doc.body, "metadata": sidecar(doc, version)}
+    record = {"id": doc.id, "text": written_body(doc), "metadata": sidecar(doc, version)}
     return json_text(record) + "\n"
 
 

@@ -317,7 +317,7 @@ def check_document(data: bytes, name: str, timeout: float = DEFAULT_TIMEOUT) -> 
     Returns each document's outcome (``ok`` or the failure's reason, e.g. ``timeout``; a container
     has one per record); raises on a crash.
     """
-    from pipeline.io.write import sidecar, sidecar_json
+    from pipeline.io.write import sidecar, sidecar_json, written_body
     from pipeline.runners.tasks import clean_batch
     from pipeline.version import __version__
 
@@ -325,7 +325,7 @@ def check_document(data: bytes, name: str, timeout: float = DEFAULT_TIMEOUT) -> 
     for doc in clean_batch(read_input(data, name), _stages(), timeout):
         if doc.failure is not None and doc.failure.reason == "internal-error":
             raise AssertionError(f"internal-error in stage {doc.failure.stage}: {doc.failure.detail}")
-        body = "" if doc.failure else doc.body  # what a run writes: a failed document has no body
+        body = written_body(doc)
         if not unicodedata.is_normalized("NFC", body):
             raise AssertionError("body is not NFC")
         if not all(unicodedata.is_normalized("NFC", line.text) for line in doc.lines if not doc.failure):
