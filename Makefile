@@ -7,7 +7,7 @@ CLEAN  ?= clean
 EVAL   ?= ../shared/eval
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: clean test eval train bench review fuzz distclean venv
+.PHONY: clean test test-pythons eval train bench review fuzz distclean venv
 
 # Bootstrap the virtual environment from the pinned pyproject.toml (re-run when it changes).
 $(STAMP): pyproject.toml
@@ -23,6 +23,18 @@ clean: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# `make test-pythons`: the test suite under every Python of PYTHONS found on this machine, each in its
+# own .venv-<name> (built from pyproject.toml like .venv); a Python that is absent, or older than the
+# 3.11 that pyproject.toml requires, is skipped with a line saying so. Fails if any found one fails.
+PYTHONS ?= python3.11 python3.12 python3.13
+test-pythons:
+	@status=0; for py in $(PYTHONS); do \
+	  if ! $$py -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
+	    echo "$$py: not found (or older than 3.11), skipped"; continue; fi; \
+	  echo "$$py: $$($$py -c 'import platform; print(platform.python_version())')"; \
+	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$py || status=1; \
+	done; exit $$status
 
 # `make eval`: the pipeline and the reference baselines on the corpora in $(EVAL), one table per
 # corpus and track, also written to eval-out/eval.json (inputs, outputs and caches stay in eval-out/).
@@ -63,4 +75,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEEDS) --out fuzz-out
 
 distclean:
-	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out build *.egg-info $(VENV)
+	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out build *.egg-info $(VENV) .venv-python3*
