@@ -11,10 +11,11 @@ day's slice.
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 
-from pipeline.review.fuzz import day_seed, fuzz, make_input, summary_line
+from pipeline.review.fuzz import day_seed, fuzz, load_seeds, make_input, summary_line
 from pipeline.review.fuzz_formats import FORMAT_MUTATIONS, dev_pages
 
 COUNT = int(os.environ.get("FUZZ_SLICE", "1200"))
@@ -44,3 +45,12 @@ def test_a_slice_of_the_fuzzer_finds_no_crash() -> None:
                        f"pipeline.review.fuzz --seed {SEED} --only {crash.index}" for crash in result.crashes[:10])
     if result.crashes:
         pytest.fail(f"seed {SEED}: {summary_line(result)}\n{report}", pytrace=False)
+
+
+
+def test_a_later_run_continues_a_seed_where_an_earlier_one_stopped() -> None:
+    """``--start 10000 --count 10000`` runs inputs 10000..19999: a long run can be done in pieces."""
+    later = fuzz(6, SEED, folder_every=0, first=40)
+    kinds = [make_input(SEED, index, load_seeds(), dev_pages())[0] for index in range(40, 46)]
+    assert later.inputs == 6
+    assert later.kinds == Counter(kind if kind.startswith("format:") else kind.split(":")[0] for kind in kinds)

@@ -25,12 +25,13 @@ readable. Crashes are saved under ``--out`` as ``crash-<index>.bin`` with a
 ``.txt`` holding the traceback and the command that reproduces it::
 
     $ python -m pipeline.review.fuzz --count 2000 --seed 0..1
-    seed 0: 2000 inputs (+ 1 folder runs), 0 crashes, 0 timeouts, 3 slow (> 2 s); 90.1 inputs/s on 2 worker(s)
-    seed 1: ...
-    all 2 seeds: 4000 inputs (+ 2 folder runs), 0 crashes, 0 timeouts, 5 slow (> 2 s); 89.7 inputs/s
+    seed 0, inputs 0..1999: 2000 inputs (+ 1 folder runs), 0 crashes, 0 timeouts, 3 slow (> 2 s); 52.0 inputs/s on 2 worker(s)
+    seed 1, inputs 0..1999: ...
+    all 2 seeds: 4000 inputs (+ 2 folder runs), 0 crashes, 0 timeouts, 5 slow (> 2 s); 51.8 inputs/s
 
-``--seed`` takes several seeds (``0..9``, ``3,7,11``); each runs ``--count`` inputs and saves its
-crashes under ``--out``/``seed-N``. The exit status is 1 when anything crashed.
+``--seed`` takes several seeds (``0..9``, ``3,7,11``); each runs ``--count`` inputs (from index
+``--start``, so a later run continues where one stopped) and saves its crashes under
+``--out``/``seed-N``. The exit status is 1 when anything crashed.
 """
 
 from __future__ import annotations
@@ -510,9 +511,11 @@ def run_batch(args: tuple[int, int, int, float, int]) -> BatchResult:
 
 
 def fuzz(count: int, seed: int = 0, workers: int = 1, timeout: float = DEFAULT_TIMEOUT,
-         folder_every: int = DEFAULT_FOLDER_EVERY, progress: Callable[[BatchResult], None] | None = None) -> BatchResult:
-    """Run inputs ``0 .. count-1`` of ``seed``; the result does not depend on ``workers``."""
-    jobs = [(seed, start, min(count, start + BATCH), timeout, folder_every) for start in range(0, count, BATCH)]
+         folder_every: int = DEFAULT_FOLDER_EVERY, progress: Callable[[BatchResult], None] | None = None,
+         first: int = 0) -> BatchResult:
+    """Run inputs ``first .. first+count-1`` of ``seed``; the result does not depend on ``workers``."""
+    stop = first + count
+    jobs = [(seed, start, min(stop, start + BATCH), timeout, folder_every) for start in range(first, stop, BATCH)]
     total = BatchResult()
     if workers <= 1:
         results = map(run_batch, jobs)
@@ -592,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=100_000, help="inputs to run per seed (default 100000)")
     parser.add_argument("--seed", type=parse_seeds, default=[0], dest="seeds",
                         help="seeds: 0, 0..9 or 3,7,11 (each runs --count inputs)")
+    parser.add_argument("--start", type=int, default=0,
+                        help="first input index (continue seeds where an earlier run of --count inputs stopped)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help="seconds per input (the runner's per-document limit; past it: outcome timeout)")
@@ -623,16 +628,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\rseed {seed}: {summary_line(total)}  [{time.monotonic() - started:.0f} s]", end="",
                   file=sys.stderr, flush=True)
 
-        result = fuzz(args.count, seed, args.workers, args.timeout, args.folder_every, progress)
+        result = fuzz(args.count, seed, args.workers, args.timeout, args.folder_every, progress, args.start)
         elapsed = time.monotonic() - started
         seconds += elapsed
         print(file=sys.stderr)
         out = args.out / f"seed-{seed}" if len(args.seeds) > 1 else args.out
         save_crashes(result, out, seed)
-        summary = {**summary_dict(result, seed), "seconds": round(elapsed, 1), "workers": args.workers}
+        summary = {**summary_dict(result, seed), "first_input": args.start, "seconds": round(elapsed, 1),
+                   "workers": args.workers}
         (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"seed {seed}: {summary_line(result)}; {result.inputs / elapsed:.1f} inputs/s on {args.workers} "
-              f"worker(s)", flush=True)
+        print(f"seed {seed}, inputs {args.start}..{args.start + args.count - 1}: {summary_line(result)}; "
+              f"{result.inputs / elapsed:.1f} inputs/s on {args.workers} worker(s)", flush=True)
         for crash in result.crashes[:20]:
             print(f"  input {crash.index} ({crash.kind}): {crash.error}")
         if result.crashes:
