@@ -185,3 +185,15 @@ def test_a_record_without_target_uri_does_not_lose_the_rest_of_the_file(tmp_path
     assert len(docs) == 3 and all(doc.failure is None for doc in docs)
     assert [doc.metadata.get("url") for doc in docs] == ["http://a.example/1", None, "http://a.example/3"]
     assert b"a.example/3" in docs[2].raw
+
+
+def test_a_record_with_a_wrong_content_length_prints_nothing_of_the_page(tmp_path: Path, capfd) -> None:
+    """warcio used to write "WARNING: Record not followed by newline" and the next bytes of the page
+    (hundreds of characters of markup per record) to the run's stderr."""
+    body = b"<html><body><p>" + b"The committee met on Tuesday to discuss the new budget. " * 20 + b"</p></body></html>"
+    payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: http://e.com/a\r\n"
+              b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % (len(payload) // 2))
+    (tmp_path / "crawl.warc").write_bytes(record + payload + b"\r\n\r\n")
+    docs = list(iter_records(tmp_path / "crawl.warc", "crawl.warc"))
+    assert docs and "committee" not in capfd.readouterr().err
