@@ -24,16 +24,20 @@ clean: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# `make test-pythons`: the test suite under every Python of PYTHONS found on this machine, each in its
-# own .venv-<name> (built from pyproject.toml like .venv); a Python that is absent, or older than the
-# 3.11 that pyproject.toml requires, is skipped with a line saying so. Fails if any found one fails.
+# `make test-pythons`: the test suite under every Python of PYTHONS found on this machine (on PATH,
+# or installed by pyenv but not selected), each in its own .venv-<name> (built from pyproject.toml
+# like .venv); a Python that is absent, or older than the 3.11 that pyproject.toml requires, is
+# skipped with a line saying so. Fails if any found one fails.
 PYTHONS ?= python3.11 python3.12 python3.13
 test-pythons:
 	@status=0; for py in $(PYTHONS); do \
-	  if ! $$py -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
+	  exe=$$(command -v $$py 2>/dev/null); \
+	  if ! "$$exe" -c '' >/dev/null 2>&1; then \
+	    exe=$$(ls -d $$(pyenv root 2>/dev/null)/versions/*/bin/$$py 2>/dev/null | tail -n 1); fi; \
+	  if ! "$$exe" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
 	    echo "$$py: not found (or older than 3.11), skipped"; continue; fi; \
-	  echo "$$py: $$($$py -c 'import platform; print(platform.python_version())')"; \
-	  $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$py || status=1; \
+	  echo "$$py: $$("$$exe" -c 'import platform; print(platform.python_version())') ($$exe)"; \
+	  $(MAKE) --no-print-directory test PYTHON="$$exe" VENV=.venv-$$py || status=1; \
 	done; exit $$status
 
 # `make eval`: the pipeline and the reference baselines on the corpora in $(EVAL), one table per
