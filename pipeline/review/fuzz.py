@@ -428,7 +428,7 @@ def hostile_warc(rng: random.Random) -> bytes:
 
 def gzip_bomb(size: int) -> bytes:
     """``size`` zero bytes, gzipped: a few KB that decompress to ``size`` bytes."""
-    return gzip.compress(b"\0" * size, compresslevel=9)
+    return gzip.compress(b"\0" * size, compresslevel=9, mtime=0)
 
 
 def build_folder(folder: Path, seed: int, number: int, seeds: list[bytes]) -> int:
@@ -439,8 +439,8 @@ def build_folder(folder: Path, seed: int, number: int, seeds: list[bytes]) -> in
         files.append((name, make_input(seed, rng.randrange(10**9), seeds)[2][:FOLDER_MAX_INPUT]))
     files += [(b"bomb.txt.gz", gzip_bomb(FOLDER_MAX_DECOMPRESSED * 4)), (b"broken.html.gz", gzip_bomb(10_000)[:-20]),
               (b"notgzip.txt.gz", b"\x1f\x8b plain"), (b"big.txt", b"A line of text.\n" * (FOLDER_MAX_INPUT // 16 + 1)),
-              (b"records.jsonl", hostile_jsonl(rng)), (b"records.jsonl.gz", gzip.compress(hostile_jsonl(rng))),
-              (b"crawl.warc", hostile_warc(rng)), (b"crawl.warc.gz", gzip.compress(hostile_warc(rng))),
+              (b"records.jsonl", hostile_jsonl(rng)), (b"records.jsonl.gz", gzip.compress(hostile_jsonl(rng), mtime=0)),
+              (b"crawl.warc", hostile_warc(rng)), (b"crawl.warc.gz", gzip.compress(hostile_warc(rng), mtime=0)),
               (b"deep/er/still/" + b"d" * 200 + b"/doc.txt", b"Nested folders.\n")]
     written = 0
     for name, data in rng.sample(files, k=min(len(files), FOLDER_FILES)):

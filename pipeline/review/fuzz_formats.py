@@ -50,6 +50,8 @@ DEV_PAGE_FOLDERS = ("arabic-dev/pages", "scrapinghub/html", "wcxb-dev/html", "si
 DEV_PAGES_PER_FOLDER = 12
 #: Nesting depths and attribute sizes of the structure mutations.
 MAX_DEPTH, MAX_ATTRIBUTE_BYTES, MAX_ATTRIBUTES = 20_000, 1_000_000, 10_000
+#: Mutations go at tags in a page's first this many bytes (finding every tag of a large page is slow).
+TAG_SCAN_BYTES = 200_000
 
 _CLOSING_TAG = re.compile(rb"</[a-zA-Z][a-zA-Z0-9]*\s*>")
 _OPENING_TAG_END = re.compile(rb"<[a-zA-Z][a-zA-Z0-9]*(?=[\s>/])")
@@ -73,15 +75,24 @@ def dev_pages(root: Path = EVAL_ROOT) -> tuple[bytes, ...]:
 # ---------------------------------------------------------------------------- HTML structure
 
 
+def _random_tag(rng: random.Random, data: bytes) -> tuple[int, int]:
+    """Where a random opening tag among the first :data:`TAG_SCAN_BYTES` starts and where its name
+    ends (a random position twice when there is none)."""
+    tags = list(_OPENING_TAG_END.finditer(data, 0, TAG_SCAN_BYTES))
+    if not tags:
+        at = rng.randint(0, len(data))
+        return at, at
+    return rng.choice(tags).span()
+
+
 def _at_tag(rng: random.Random, data: bytes) -> int:
-    """A position just after the name of a random opening tag (or a random position)."""
-    starts = [match.end() for match in _OPENING_TAG_END.finditer(data, 0, 200_000)]
-    return rng.choice(starts) if starts else rng.randint(0, len(data))
+    """A position just after the name of a random opening tag: where an attribute can go."""
+    return _random_tag(rng, data)[1]
 
 
 def _tag_boundary(rng: random.Random, data: bytes) -> int:
-    starts = [match.start() for match in _OPENING_TAG_END.finditer(data, 0, 200_000)]
-    return rng.choice(starts) if starts else rng.randint(0, len(data))
+    """A position just before a random opening tag: where markup can go."""
+    return _random_tag(rng, data)[0]
 
 
 def unclosed_tags(rng: random.Random, data: bytes) -> bytes:
@@ -195,7 +206,7 @@ def gzip_framed(rng: random.Random, data: bytes) -> bytes:
     elif roll < 0.7:
         out += rng.choice((b"\0" * rng.randint(1, 512), rng.randbytes(rng.randint(1, 64)), b"\x1f\x8b"))
     elif roll < 0.75:
-        out = gzip.compress(b"") + out
+        out = gzip.compress(b"", mtime=0) + out
     elif roll < 0.85:
         start = rng.randint(0, len(out))
         out = out[:start] + bytes([out[start] ^ 0xFF]) + out[start + 1:] if start < len(out) else out
