@@ -90,6 +90,15 @@ def test_jsonl_records_with_text_or_html(tmp_path: Path, gz: bool) -> None:
         None, None, "bad-record", "bad-record", "bad-record", None]
 
 
+def test_a_jsonl_line_nested_too_deep_fails_alone(tmp_path: Path) -> None:
+    """Found by make fuzz (jsonl-fields): a line of 100,000 "[" made the decoder raise RecursionError,
+    and the whole file became one bad-container failure, losing the records after it."""
+    (tmp_path / "deep.jsonl").write_text("[" * 100_000 + "\n" + json.dumps({"id": "after", "text": BODY}) + "\n",
+                                         encoding="utf-8")
+    docs = list(iter_records(tmp_path / "deep.jsonl", "deep.jsonl"))
+    assert [doc.failure.reason if doc.failure else doc.id for doc in docs] == ["bad-record", "deep.jsonl#after"]
+
+
 def test_an_over_long_jsonl_line_is_a_recorded_failure(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "text": "x" * 5000}, {"id": "small", "text": "fine text"}])
     docs = list(iter_records(tmp_path / "big.jsonl", "big.jsonl", Limits(max_input_bytes=1000)))

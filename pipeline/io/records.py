@@ -163,6 +163,8 @@ def _jsonl_document(line: bytes, rel: str, number: int, namer: RecordNamer) -> D
         record = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
         record = error
+    except RecursionError:  # arrays or objects nested deeper than the decoder goes: this line only
+        record = ValueError("nested too deep to read")
     if not isinstance(record, dict):
         doc = _record_document(rel, f"line-{number}", number, namer)
         detail = str(record) if isinstance(record, Exception) else "a JSON line must be an object"
