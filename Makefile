@@ -64,7 +64,8 @@ bench: $(STAMP)
 # `make review`: what the code in this tree would change in the committed $(CLEAN): a fresh run of
 # $(RAW) into a temporary folder, then `pipeline diff` (lines that entered or left the body, with old
 # and new reasons, changed metadata, a summary). Like diff(1) it exits 1 when they differ, so a
-# reviewer sees the change and a script learns that $(CLEAN) is not current; 2 when a run cannot start.
+# reviewer sees the change and a script learns that $(CLEAN) is not current; 2 when a run cannot start
+# or a body in either folder disagrees with its sidecar (edited without it: named as an error).
 review: $(STAMP)
 	@fresh=$$(mktemp -d); trap 'rm -rf "$$fresh"' EXIT; \
 	$(BIN)/pipeline clean $(RAW) "$$fresh/clean" >&2; [ $$? -le 1 ] || exit 2; \
