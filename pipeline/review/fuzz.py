@@ -52,8 +52,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.review.fuzz_formats import FORMAT_MUTATIONS, FORMAT_WEIGHTS, dev_pages
+
+if TYPE_CHECKING:
+    from pipeline.document import Document
 
 #: Seconds one input may take: past it the runner's time limit records reason ``timeout`` (an
 #: outcome, not a crash, as in a run; stricter than a run's default so slow inputs show up).
@@ -295,7 +299,7 @@ def _stages() -> tuple:
     return tuple(default_stages())
 
 
-def read_input(data: bytes, name: str) -> list:
+def read_input(data: bytes, name: str) -> list[Document]:
     """The documents of one input, read as a run reads a file of that name: a page or dump as it is;
     ``.gz`` files, WARC and JSON Lines through the file reader (decompression, records)."""
     from pipeline.config import Limits
