@@ -7,7 +7,7 @@ CLEAN  ?= clean
 EVAL   ?= ../shared/eval
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: clean test eval train bench review fuzz distclean venv
+.PHONY: clean test test-pythons eval train bench review fuzz distclean venv
 
 # Bootstrap the virtual environment from the pinned pyproject.toml (re-run when it changes).
 $(STAMP): pyproject.toml
@@ -23,6 +23,22 @@ clean: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# `make test-pythons`: the test suite under every Python of PYTHONS found on this machine (on PATH,
+# or installed by pyenv but not selected), each in its own .venv-<name> (built from pyproject.toml
+# like .venv); a Python that is absent, or older than the 3.11 that pyproject.toml requires, is
+# skipped with a line saying so. Fails if any found one fails.
+PYTHONS ?= python3.11 python3.12 python3.13
+test-pythons:
+	@status=0; for py in $(PYTHONS); do \
+	  exe=$$(command -v $$py 2>/dev/null); \
+	  if ! "$$exe" -c '' >/dev/null 2>&1; then \
+	    exe=$$(ls -d $$(pyenv root 2>/dev/null)/versions/*/bin/$$py 2>/dev/null | tail -n 1); fi; \
+	  if ! "$$exe" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
+	    echo "$$py: not found (or older than 3.11), skipped"; continue; fi; \
+	  echo "$$py: $$("$$exe" -c 'import platform; print(platform.python_version())') ($$exe)"; \
+	  $(MAKE) --no-print-directory test PYTHON="$$exe" VENV=.venv-$$py || status=1; \
+	done; exit $$status
 
 # `make eval`: the pipeline and the reference baselines on the corpora in $(EVAL), one table per
 # corpus and track, also written to eval-out/eval.json (inputs, outputs and caches stay in eval-out/).
@@ -50,7 +66,8 @@ bench: $(STAMP)
 # and new reasons, changed metadata, a summary) and the same change as a site to open in a browser,
 # $(REVIEW)/index.html (`pipeline report OLD NEW`: the changed documents, old and new side by side),
 # whose path it prints last. Like diff(1) it exits 1 when they differ, so a reviewer sees the change
-# and a script learns that $(CLEAN) is not current; 2 when a run cannot start.
+# and a script learns that $(CLEAN) is not current; 2 when a run cannot start or a body in either
+# folder disagrees with its sidecar (edited without it: named as an error).
 REVIEW ?= review-out
 review: $(STAMP)
 	@fresh=$$(mktemp -d); trap 'rm -rf "$$fresh"' EXIT; \
@@ -59,12 +76,13 @@ review: $(STAMP)
 	$(BIN)/pipeline report $(CLEAN) "$$fresh/clean" --out "$(REVIEW)" >&2 || exit 2; \
 	echo "review page: $(REVIEW)/index.html"; exit $$status
 
-# `make fuzz`: FUZZ_COUNT generated and mutated hostile inputs through clean_document and the
-# runner; crashes are saved with reproducers under fuzz-out/ and make the target fail.
+# `make fuzz`: FUZZ_COUNT generated, mutated and format-aware hostile inputs per seed of FUZZ_SEEDS
+# (0..9, or 3,7,11) through the stages and the runner; crashes are saved with reproducers under
+# fuzz-out/seed-N/ and make the target fail. 10 seeds x 100,000 inputs is the 1,000,000-input run.
 FUZZ_COUNT ?= 100000
-FUZZ_SEED  ?= 0
+FUZZ_SEEDS ?= 0..9
 fuzz: $(STAMP)
-	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --out fuzz-out
+	$(BIN)/python -m pipeline.review.fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEEDS) --out fuzz-out
 
 distclean:
-	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out $(REVIEW) build *.egg-info $(VENV)
+	rm -rf $(CLEAN)/* eval-out bench-out fuzz-out $(REVIEW) build *.egg-info $(VENV) .venv-python3*

@@ -28,3 +28,10 @@ def fresh_clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("clean")
     run(ROOT / "raw", out, workers=2)
     return out
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """The seed of the day's fuzz slice (tests/test_fuzz_slice.py), so a failure can be repeated."""
+    from pipeline.review.fuzz import day_seed
+
+    return f"fuzz slice: seed {day_seed()} (FUZZ_SLICE_SEED={day_seed()} repeats it)"

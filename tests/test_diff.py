@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.cli import main as cli_main
 from pipeline.document import Document
+from pipeline.io.write import body_digest
 from pipeline.review.diff import ENTERED, LEFT, REASON, diff_trees, format_tree
 from pipeline import run
 from pipeline.config import Config
@@ -89,8 +90,10 @@ def move_line_out_of_body(root: Path, stem: str, reason: str) -> str:
                                                        "reason": reason}], key=lambda item: item["line"])
     sidecar["lines"]["kept"] -= 1
     sidecar["lines"]["removed"] += 1
+    body = "\n\n".join(paragraphs[1:]) + "\n"
+    sidecar["body_sha256"] = body_digest(body)
     sidecar_path.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    body_path.write_text("\n\n".join(paragraphs[1:]) + "\n", encoding="utf-8")
+    body_path.write_text(body, encoding="utf-8")
     return paragraphs[0]
 
 
@@ -181,3 +184,24 @@ def test_make_review_shows_a_rule_change_against_the_committed_folder(raw: Path,
     assert result.stdout.rstrip().endswith(f"review page: {site}/index.html")
     assert "1 of 2 documents changed" in (site / "index.html").read_text(encoding="utf-8")
     assert "boilerplate/test-rule → kept" in (site / "docs" / "000001.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", ["truncated", "edited", "removed"])
+def test_a_body_changed_without_its_sidecar_is_an_error_by_name(runs: tuple[Path, Path], tmp_path: Path, capsys,
+                                                                edit: str) -> None:
+    """Such a body used to be reported as "0 of 2 documents changed" (its lines' texts left unknown)."""
+    old, _ = runs
+    edited = tmp_path / "edited"
+    shutil.copytree(old, edited)
+    body = edited / "en" / "budget.txt"
+    text = body.read_text(encoding="utf-8")
+    if edit == "truncated":
+        body.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif edit == "edited":
+        body.write_text(text.replace("Tuesday", "Monday"), encoding="utf-8")  # the same paragraphs, one word changed
+    else:
+        body.unlink()
+    assert cli_main(["diff", str(old), str(edited)]) == 2
+    captured = capsys.readouterr()
+    assert f"pipeline diff: error: {edited / 'en' / 'budget'}:" in captured.err
+    assert "0 of 2 documents changed" in captured.out and "1 document not compared" in captured.out

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import doctest
 import importlib
-import pkgutil
+from pathlib import Path
 
 import pytest
 
 import pipeline
 
-MODULES = sorted(name for _, name, _ in pkgutil.walk_packages(pipeline.__path__, "pipeline.")
-                 if not name.endswith("__main__"))
+PACKAGE = Path(pipeline.__file__).resolve().parent
+#: Every module of the package, found by file, so folders without ``__init__.py`` (``pipeline.io``,
+#: ``pipeline.boilerplate``: namespace packages, which ``pkgutil.walk_packages`` passes over) count too.
+MODULES = sorted(
+    ".".join(("pipeline", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+    for path in PACKAGE.rglob("*.py") if path.name != "__main__.py")
 
 
 @pytest.mark.parametrize("name", MODULES)

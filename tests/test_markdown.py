@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -158,6 +159,10 @@ def test_markdown_run_keeps_the_sidecar_line_numbers_and_the_review_tools_read_i
         before = json.loads((text / f"{stem}.json").read_text(encoding="utf-8"))
         after = json.loads((markdown / f"{stem}.json").read_text(encoding="utf-8"))
         assert after.pop("body_format") == "markdown" and "body_format" not in before
+        # Each sidecar names its own body by digest; everything else is the same.
+        for folder, data in ((text, before), (markdown, after)):
+            body = folder / f"{stem}.txt"
+            assert data.pop("body_sha256") == hashlib.sha256(body.read_bytes()).hexdigest()
         assert after == before  # line numbers, removed lines and their reasons: all the same
         old, new = load_output(text, stem), load_output(markdown, stem)
         assert [(l.number, l.keep, l.reason) for l in old.lines] == [(l.number, l.keep, l.reason) for l in new.lines]

@@ -90,6 +90,15 @@ def test_jsonl_records_with_text_or_html(tmp_path: Path, gz: bool) -> None:
         None, None, "bad-record", "bad-record", "bad-record", None]
 
 
+def test_a_jsonl_line_nested_too_deep_fails_alone(tmp_path: Path) -> None:
+    """Found by make fuzz (jsonl-fields): a line of 100,000 "[" made the decoder raise RecursionError,
+    and the whole file became one bad-container failure, losing the records after it."""
+    (tmp_path / "deep.jsonl").write_text("[" * 100_000 + "\n" + json.dumps({"id": "after", "text": BODY}) + "\n",
+                                         encoding="utf-8")
+    docs = list(iter_records(tmp_path / "deep.jsonl", "deep.jsonl"))
+    assert [doc.failure.reason if doc.failure else doc.id for doc in docs] == ["bad-record", "deep.jsonl#after"]
+
+
 def test_an_over_long_jsonl_line_is_a_recorded_failure(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "text": "x" * 5000}, {"id": "small", "text": "fine text"}])
     docs = list(iter_records(tmp_path / "big.jsonl", "big.jsonl", Limits(max_input_bytes=1000)))
@@ -185,3 +194,15 @@ def test_a_record_without_target_uri_does_not_lose_the_rest_of_the_file(tmp_path
     assert len(docs) == 3 and all(doc.failure is None for doc in docs)
     assert [doc.metadata.get("url") for doc in docs] == ["http://a.example/1", None, "http://a.example/3"]
     assert b"a.example/3" in docs[2].raw
+
+
+def test_a_record_with_a_wrong_content_length_prints_nothing_of_the_page(tmp_path: Path, capfd) -> None:
+    """warcio used to write "WARNING: Record not followed by newline" and the next bytes of the page
+    (hundreds of characters of markup per record) to the run's stderr."""
+    body = b"<html><body><p>" + b"The committee met on Tuesday to discuss the new budget. " * 20 + b"</p></body></html>"
+    payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: http://e.com/a\r\n"
+              b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % (len(payload) // 2))
+    (tmp_path / "crawl.warc").write_bytes(record + payload + b"\r\n\r\n")
+    docs = list(iter_records(tmp_path / "crawl.warc", "crawl.warc"))
+    assert docs and "committee" not in capfd.readouterr().err

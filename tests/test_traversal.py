@@ -120,3 +120,21 @@ def test_the_report_reads_raw_files_only_below_the_raw_folder(tmp_path: Path) ->
     assert read_raw(raw, "a.txt", "utf-8") == ("inside\n", False)
     for source in ("../secret.txt", str(tmp_path / "secret.txt"), "a.txt/../../secret.txt", "a\x00.txt"):
         assert read_raw(raw, source, "utf-8") is None
+
+
+def test_output_names_hold_no_control_characters_and_stay_apart(tmp_path: Path) -> None:
+    """``new<newline>line.txt`` used to give an output file whose name held a newline."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    (raw / "dir\nname").mkdir(parents=True)
+    names = ["new\nline.txt", "new%0Aline.txt", "newline.txt", "bell\x07.txt", "tab\t.html", "esc\x1b[2J.txt",
+             "c1\x85.txt", "dir\nname/a.txt"]
+    for name in names:
+        (raw / name).write_text(ARTICLE, encoding="utf-8")
+    summary = run(raw, out, workers=1)
+    written = [os.path.relpath(os.path.join(folder, name), out) for folder, dirs, files in os.walk(out)
+               for name in dirs + files]
+    assert not [name for name in written if any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in name)]
+    sources = sorted(json.loads((out / name).read_text(encoding="utf-8"))["source"]
+                     for name in written if name.endswith(".json") and name != "_run.json")
+    assert summary.documents == len(names) and sources == sorted(names), "each name keeps its own outputs"
+    assert "new%0Aline-" in " ".join(written), "a control character is written as %XX"

@@ -28,6 +28,7 @@ over the size limit) become that record's failure, and the next record is read.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
@@ -162,6 +163,8 @@ def _jsonl_document(line: bytes, rel: str, number: int, namer: RecordNamer) -> D
         record = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
         record = error
+    except RecursionError:  # arrays or objects nested deeper than the decoder goes: this line only
+        record = ValueError("nested too deep to read")
     if not isinstance(record, dict):
         doc = _record_document(rel, f"line-{number}", number, namer)
         detail = str(record) if isinstance(record, Exception) else "a JSON line must be an object"
@@ -182,6 +185,19 @@ def _jsonl_document(line: bytes, rel: str, number: int, namer: RecordNamer) -> D
     return doc
 
 
+@functools.lru_cache(maxsize=1)
+def quiet_archive_iterator() -> type:
+    """warcio's ``ArchiveIterator`` without its warning on a record whose ``Content-Length`` is wrong.
+
+    warcio writes that warning to stderr with the bytes that follow the record (a piece of a page),
+    once per such record; a run's terminal shows the run, not pieces of a crawl, and the records
+    are read all the same.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    return type("QuietArchiveIterator", (ArchiveIterator,), {"INC_RECORD": ""})  # the text warcio writes
+
+
 def iter_warc(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Document]:
     """Documents of a WARC file: 2xx ``response`` records with an HTTP payload.
 
@@ -189,13 +205,12 @@ def iter_warc(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Docum
     the whole file at a response record without a ``WARC-Target-URI``; a record
     whose payload is not HTTP (``dns:``, ``file:``) is reported, not dropped.
     """
-    from warcio.archiveiterator import ArchiveIterator
     from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
 
     http_parser = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"])
     namer = RecordNamer(container_folder(rel))
     with path.open("rb") as stream:
-        for position, record in enumerate(ArchiveIterator(stream, no_record_parse=True), start=1):
+        for position, record in enumerate(quiet_archive_iterator()(stream, no_record_parse=True), start=1):
             if record.rec_type != "response":
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI") or ""

@@ -51,8 +51,20 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def sidecar(doc: Document, version: str, body_format: str = "text") -> dict[str, Any]:
-    """Everything decided about ``doc``, as a JSON-ready dict.
+def body_digest(body: str) -> str | None:
+    """The sidecar's ``body_sha256``: sha256 of the body file's bytes, None when no body is written.
+
+    A body edited or cut without its sidecar no longer matches it (``pipeline diff`` reports it)::
+
+        >>> body_digest("The minister said.\\n")[:12], body_digest("")
+        ('14aa2657c009', None)
+    """
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
+
+
+def sidecar(doc: Document, version: str, body_format: str = "text", body: str | None = None) -> dict[str, Any]:
+    """Everything decided about ``doc``, as a JSON-ready dict (``body``: the body written, when the
+    caller has it already; its digest is the sidecar's ``body_sha256``).
 
     A Markdown body is named under ``body_format`` (so the review tools read it as Markdown); a text
     body, the default, is not, so the sidecars of text runs stay as they were. Line numbers and
@@ -68,6 +80,7 @@ def sidecar(doc: Document, version: str, body_format: str = "text") -> dict[str,
     data: dict[str, Any] = {
         "source": doc.source,
         "sha256": doc.sha256,
+        "body_sha256": body_digest(body_text(doc, body_format) if body is None else body),
         "format": doc.format,
         "encoding": doc.encoding or None,
         "repairs": doc.repairs,
@@ -272,6 +285,28 @@ PART_HASH_CHARS = 10
 RESERVED_STEMS = frozenset({"_run"})
 
 
+#: Control characters (Unicode category Cc: C0, DEL and C1), which no output name holds: a newline in
+#: a file name breaks every tool that lists names one a line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_control_characters(part: str) -> str:
+    """``part`` with each control character written as ``%XX``, plus a hash of the original.
+
+    The hash keeps apart names that differ only in a control character, and a name that was
+    written with ``%0A`` to begin with::
+
+        >>> escape_control_characters("new\\nline")
+        'new%0Aline-58fb6729e5'
+        >>> escape_control_characters("plain name")
+        'plain name'
+    """
+    if not _CONTROL.search(part):
+        return part
+    digest = hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:PART_HASH_CHARS]
+    return _CONTROL.sub(lambda match: f"%{ord(match.group()):02X}", part) + f"-{digest}"
+
+
 def _short_part(part: str) -> str:
     """``part`` cut to :data:`MAX_PART_BYTES` bytes (on a character boundary) plus a hash of the whole."""
     data = part.encode("utf-8", "surrogatepass")
@@ -285,14 +320,15 @@ def _short_part(part: str) -> str:
 def safe_stem(stem: str) -> PurePosixPath:
     """A relative output stem that cannot climb out of the output folder.
 
-    ``..``, absolute paths, backslashes and NUL are dropped; a component too long
-    for a file system is shortened with a hash, and ``_run`` gets a ``_`` so no
-    document's sidecar is the run summary::
+    ``..``, absolute paths and backslashes are dropped; control characters (NUL,
+    newline, ...) are escaped (:func:`escape_control_characters`); a component
+    too long for a file system is shortened with a hash, and ``_run`` gets a
+    ``_`` so no document's sidecar is the run summary::
 
         >>> str(safe_stem("../../etc/passwd")), str(safe_stem("//abs/a\\x00b")), str(safe_stem("_run"))
-        ('etc/passwd', 'abs/ab', '_run_')
+        ('etc/passwd', 'abs/a%00b-59b271ae1b', '_run_')
     """
-    parts = [_short_part(part) for part in PurePosixPath(stem.replace("\\", "/").replace("\x00", "")).parts
+    parts = [_short_part(escape_control_characters(part)) for part in PurePosixPath(stem.replace("\\", "/")).parts
              if part.strip("/") not in ("", ".", "..")]  # "//" is a root too (POSIX allows a leading "//")
     if len(parts) == 1 and parts[0] in RESERVED_STEMS:
         parts[0] += "_"
@@ -316,7 +352,8 @@ def body_text(doc: Document, body_format: str = "text") -> str:
 
 def render_outputs(doc: Document, version: str, body_format: str = "text") -> tuple[str, str]:
     """The body (empty for a failed document) and the sidecar text of ``doc``."""
-    return body_text(doc, body_format), sidecar_json(sidecar(doc, version, body_format))
+    body = body_text(doc, body_format)
+    return body, sidecar_json(sidecar(doc, version, body_format, body))
 
 
 def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> tuple[Path, Path]:
@@ -346,7 +383,8 @@ JSONL_OUTPUT = "documents.jsonl"
 
 def jsonl_record(doc: Document, version: str, body_format: str = "text") -> str:
     """One line of ``documents.jsonl``: ``{"id", "metadata", "text"}``, sorted keys (``text`` in ``body_format``)."""
-    record = {"id": doc.id, "text": body_text(doc, body_format), "metadata": sidecar(doc, version, body_format)}
+    body = body_text(doc, body_format)
+    record = {"id": doc.id, "text": body, "metadata": sidecar(doc, version, body_format, body)}
     return json_text(record) + "\n"
 
 

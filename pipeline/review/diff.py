@@ -19,6 +19,10 @@ Lines are paired by text (a sequence alignment, so lines that appear or
 vanish because extraction changed do not shift the rest), and by position
 within a run of changed lines. The exit status is 0 when the folders agree,
 1 when they differ, 2 when a folder cannot be read, like ``diff(1)``.
+
+A document whose body file and sidecar disagree (a body edited or cut without
+its sidecar; :func:`pipeline.review.outputs.body_disagreement`) cannot be
+compared: it is named as an error and the exit status is 2.
 """
 
 from __future__ import annotations
@@ -75,6 +79,8 @@ class DocumentDiff:
 class TreeDiff:
     documents: int = 0
     changed: list[DocumentDiff] = field(default_factory=list)
+    #: Documents that cannot be compared: their folder, stem and how body and sidecar disagree.
+    errors: list[tuple[Path, str, str]] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         return sum(1 for doc in self.changed for change in doc.lines if change.kind == kind)
@@ -151,6 +157,10 @@ def diff_trees(old_root: Path, new_root: Path) -> TreeDiff:
         tree.documents += 1
         old = load_output(old_root, stem) if stem in old_stems else None
         new = load_output(new_root, stem) if stem in new_stems else None
+        broken = [(root, output) for root, output in ((old_root, old), (new_root, new)) if output and output.disagreement]
+        if broken:
+            tree.errors += [(root, stem, output.disagreement) for root, output in broken]
+            continue
         if result := diff_documents(old, new):
             tree.changed.append(result)
     return tree
@@ -213,6 +223,9 @@ def format_summary(tree: TreeDiff) -> list[str]:
     left, entered = tree.count(LEFT), tree.count(ENTERED)
     out = [f"{len(tree.changed)} of {_plural(tree.documents, 'document')} changed ({added} added, {gone} gone); "
            f"{_plural(left, 'line')} left the body, {entered} entered it"]
+    if tree.errors:
+        out.append(f"  {_plural(len({stem for _, stem, _ in tree.errors}), 'document')} not compared: body and "
+                   "sidecar disagree (listed as errors)")
     if left:
         out.append(_reason_row("left the body, by new reason:", tree.reasons(LEFT)))
     if entered:
@@ -253,4 +266,6 @@ def main(args: argparse.Namespace) -> int:
         print(f"pipeline diff: {error}", file=sys.stderr)
         return TROUBLE
     sys.stdout.write(format_tree(tree, args.max_lines))
-    return DIFFERENT if tree.changed else SAME
+    for root, stem, disagreement in tree.errors:
+        print(f"pipeline diff: error: {root / stem}: {disagreement}", file=sys.stderr)
+    return TROUBLE if tree.errors else DIFFERENT if tree.changed else SAME

@@ -1,12 +1,14 @@
 """A fuzzer for the pipeline: ``python -m pipeline.review.fuzz --count 100000 --seed 0``.
 
 Every input is made from ``(seed, index)`` alone, so a run is reproducible and
-any one input can be made again (``--only INDEX``). Half the inputs are
+any one input can be made again (``--only INDEX``). Of the inputs, 40% are
 generated (random bytes, random Unicode in many encodings, news-like dumps,
 nested and truncated HTML, deep nesting, huge lines, mixed encodings, control
-characters); the other half are mutations (bit flips, cuts, splices,
-insertions of hostile tokens, re-encodings) of the sample documents in
-``raw/`` and of generated ones.
+characters); 35% are mutations (bit flips, cuts, splices, insertions of
+hostile tokens, re-encodings) of the sample documents in ``raw/`` and of
+generated ones; the rest are format-aware mutations of real development pages
+(:mod:`pipeline.review.fuzz_formats`: HTML structure, WARC headers, JSON Lines
+fields, gzip framing), read as a run reads a file of that kind.
 
 Each input is cleaned as a run cleans it (the stages under the runner's
 per-document time limit, ``--timeout``: a slower input is recorded with
@@ -22,10 +24,14 @@ must finish, write only inside its output folder, and leave every sidecar
 readable. Crashes are saved under ``--out`` as ``crash-<index>.bin`` with a
 ``.txt`` holding the traceback and the command that reproduces it::
 
-    $ python -m pipeline.review.fuzz --count 2000 --seed 0
-    2000 inputs (+ 1 folder runs), 0 crashes, 0 timeouts, 3 slow (> 2 s)
+    $ python -m pipeline.review.fuzz --count 2000 --seed 0..1
+    seed 0, inputs 0..1999: 2000 inputs (+ 1 folder runs), 0 crashes, 0 timeouts, 3 slow (> 2 s); 52.0 inputs/s on 2 worker(s)
+    seed 1, inputs 0..1999: ...
+    all 2 seeds: 4000 inputs (+ 2 folder runs), 0 crashes, 0 timeouts, 5 slow (> 2 s); 51.8 inputs/s
 
-The exit status is 1 when anything crashed.
+``--seed`` takes several seeds (``0..9``, ``3,7,11``); each runs ``--count`` inputs (from index
+``--start``, so a later run continues where one stopped) and saves its crashes under
+``--out``/``seed-N``. The exit status is 1 when anything crashed.
 """
 
 from __future__ import annotations
@@ -46,6 +52,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.review.fuzz_formats import FORMAT_MUTATIONS, FORMAT_WEIGHTS, dev_pages
+
+if TYPE_CHECKING:
+    from pipeline.document import Document
 
 #: Seconds one input may take: past it the runner's time limit records reason ``timeout`` (an
 #: outcome, not a crash, as in a run; stricter than a run's default so slow inputs show up).
@@ -64,6 +76,11 @@ FOLDER_MAX_DECOMPRESSED = 1024 * 1024
 #: Inputs handed to a worker process at a time.
 BATCH = 250
 RAW_SAMPLES = Path(__file__).resolve().parents[2] / "raw"
+#: Shares of the inputs that are generated and that are mutations of samples; the rest are
+#: format-aware mutations of real pages (:mod:`pipeline.review.fuzz_formats`).
+GENERATED_SHARE, MUTATED_SHARE = 0.4, 0.35
+#: The limits single inputs are read with when they go through the file reader (``.gz``, WARC, JSON Lines).
+INPUT_MAX_BYTES = 4 * 1024 * 1024
 
 ENGLISH = ("The committee met on Tuesday to discuss the new budget, and its members agreed that the plan "
            "needed more work before the vote.", "Home | News | Sport | Weather", "Share on Facebook",
@@ -246,20 +263,29 @@ def load_seeds(root: Path = RAW_SAMPLES) -> list[bytes]:
     return seeds
 
 
-def make_input(seed: int, index: int, seeds: list[bytes]) -> tuple[str, str, bytes]:
-    """``(kind, file name, bytes)`` of input ``index``: the same for the same seed, whatever else runs."""
+def make_input(seed: int, index: int, seeds: list[bytes], pages: tuple[bytes, ...] = ()) -> tuple[str, str, bytes]:
+    """``(kind, file name, bytes)`` of input ``index``: the same for the same seed, whatever else runs.
+
+    ``pages`` are the real pages the format-aware mutations start from (:func:`fuzz_formats.dev_pages`);
+    without them they start from ``seeds`` or a generated page.
+    """
     rng = random.Random(f"{seed}:{index}")
-    if rng.random() < 0.5:
+    roll = rng.random()
+    if roll < GENERATED_SHARE:
         kind = rng.choices(sorted(GENERATORS), weights=[GENERATOR_WEIGHTS[k] for k in sorted(GENERATORS)])[0]
-        data = GENERATORS[kind](rng)
-    else:
+        return kind, rng.choice(("doc.txt", "doc.html", "doc.htm", "doc.xhtml")), GENERATORS[kind](rng)
+    if roll < GENERATED_SHARE + MUTATED_SHARE:
         base = rng.choice(seeds) if seeds and rng.random() < 0.6 else GENERATORS["html-page" if rng.random() < 0.5 else "news-dump"](rng)
         names = [rng.choice(sorted(MUTATORS)) for _ in range(rng.randint(1, 3))]
         data = base
         for name in names:
             data = MUTATORS[name](rng, data)
-        kind = "mutate:" + "+".join(names)
-    return kind, rng.choice(("doc.txt", "doc.html", "doc.htm", "doc.xhtml")), data
+        return "mutate:" + "+".join(names), rng.choice(("doc.txt", "doc.html", "doc.htm", "doc.xhtml")), data
+    formats = sorted(FORMAT_MUTATIONS)
+    kind = rng.choices(formats, weights=[FORMAT_WEIGHTS[k] for k in formats])[0]
+    page = rng.choice(pages) if pages else rng.choice(seeds) if seeds and rng.random() < 0.5 else gen_html_page(rng)
+    name, data = FORMAT_MUTATIONS[kind](rng, page)
+    return "format:" + kind, name, data
 
 
 # ---------------------------------------------------------------------------- checks
@@ -273,31 +299,49 @@ def _stages() -> tuple:
     return tuple(default_stages())
 
 
-def check_document(data: bytes, name: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+def read_input(data: bytes, name: str) -> list[Document]:
+    """The documents of one input, read as a run reads a file of that name: a page or dump as it is;
+    ``.gz`` files, WARC and JSON Lines through the file reader (decompression, records)."""
+    from pipeline.config import Limits
+    from pipeline.document import Document
+    from pipeline.io.files import InputFile, is_container, load_bytes, output_stem
+    from pipeline.io.source import FileSource
+
+    if not (is_container(name) or name.lower().endswith(".gz")):
+        return [load_bytes(Document(id=name, source=name), data)]
+    with tempfile.TemporaryDirectory(prefix="fuzz-input-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        source = FileSource(Path(tmp), Limits(max_input_bytes=INPUT_MAX_BYTES, max_decompressed_bytes=INPUT_MAX_BYTES))
+        return list(source.read(InputFile(name, path, output_stem(name))))
+
+
+def check_document(data: bytes, name: str, timeout: float = DEFAULT_TIMEOUT) -> list[str]:
     """Clean one input as a run would (with its per-document time limit) and check the invariants.
 
-    Returns the outcome (``ok`` or the failure's reason, e.g. ``timeout``); raises on a crash.
+    Returns each document's outcome (``ok`` or the failure's reason, e.g. ``timeout``; a container
+    has one per record); raises on a crash.
     """
-    from pipeline.document import Document
-    from pipeline.io.files import load_bytes
-    from pipeline.io.write import sidecar, sidecar_json
+    from pipeline.io.write import body_text, sidecar, sidecar_json
     from pipeline.runners.tasks import clean_batch
     from pipeline.version import __version__
 
-    doc = clean_batch([load_bytes(Document(id=name, source=name), data)], _stages(), timeout)[0]
-    if doc.failure is not None and doc.failure.reason == "internal-error":
-        raise AssertionError(f"internal-error in stage {doc.failure.stage}: {doc.failure.detail}")
-    body = "" if doc.failure else doc.body  # what a run writes: a failed document has no body
-    if not unicodedata.is_normalized("NFC", body):
-        raise AssertionError("body is not NFC")
-    if not all(unicodedata.is_normalized("NFC", line.text) for line in doc.lines if not doc.failure):
-        raise AssertionError("a line is not NFC")
-    if len(doc.kept_lines()) + len(doc.removed_lines()) != len(doc.lines):
-        raise AssertionError("kept + removed != lines")
-    if any(not line.keep and not (line.stage and line.reason) for line in doc.lines):
-        raise AssertionError("a removed line has no stage or reason")
-    json.loads(sidecar_json(sidecar(doc, __version__)).encode("utf-8"))
-    return doc.failure.reason if doc.failure else "ok"
+    outcomes = []
+    for doc in clean_batch(read_input(data, name), _stages(), timeout):
+        if doc.failure is not None and doc.failure.reason == "internal-error":
+            raise AssertionError(f"internal-error in stage {doc.failure.stage}: {doc.failure.detail}")
+        body = body_text(doc)
+        if not unicodedata.is_normalized("NFC", body):
+            raise AssertionError("body is not NFC")
+        if not all(unicodedata.is_normalized("NFC", line.text) for line in doc.lines if not doc.failure):
+            raise AssertionError("a line is not NFC")
+        if len(doc.kept_lines()) + len(doc.removed_lines()) != len(doc.lines):
+            raise AssertionError("kept + removed != lines")
+        if any(not line.keep and not (line.stage and line.reason) for line in doc.lines):
+            raise AssertionError("a removed line has no stage or reason")
+        json.loads(sidecar_json(sidecar(doc, __version__)).encode("utf-8"))
+        outcomes.append(doc.failure.reason if doc.failure else "ok")
+    return outcomes
 
 
 @dataclass
@@ -330,12 +374,12 @@ class BatchResult:
 
 
 def run_input(seed: int, index: int, seeds: list[bytes], timeout: float, result: BatchResult) -> None:
-    kind, name, data = make_input(seed, index, seeds)
+    kind, name, data = make_input(seed, index, seeds, dev_pages())
     result.inputs += 1
-    result.kinds[kind.split(":")[0]] += 1
+    result.kinds[kind if kind.startswith("format:") else kind.split(":")[0]] += 1
     started = time.perf_counter()
     try:
-        result.outcomes[check_document(data, name, timeout)] += 1
+        result.outcomes.update(check_document(data, name, timeout))
     except BaseException as error:  # noqa: BLE001 - every exception is a finding (Ctrl-C stops the run)
         if isinstance(error, KeyboardInterrupt):
             raise
@@ -388,7 +432,7 @@ def hostile_warc(rng: random.Random) -> bytes:
 
 def gzip_bomb(size: int) -> bytes:
     """``size`` zero bytes, gzipped: a few KB that decompress to ``size`` bytes."""
-    return gzip.compress(b"\0" * size, compresslevel=9)
+    return gzip.compress(b"\0" * size, compresslevel=9, mtime=0)
 
 
 def build_folder(folder: Path, seed: int, number: int, seeds: list[bytes]) -> int:
@@ -399,8 +443,8 @@ def build_folder(folder: Path, seed: int, number: int, seeds: list[bytes]) -> in
         files.append((name, make_input(seed, rng.randrange(10**9), seeds)[2][:FOLDER_MAX_INPUT]))
     files += [(b"bomb.txt.gz", gzip_bomb(FOLDER_MAX_DECOMPRESSED * 4)), (b"broken.html.gz", gzip_bomb(10_000)[:-20]),
               (b"notgzip.txt.gz", b"\x1f\x8b plain"), (b"big.txt", b"A line of text.\n" * (FOLDER_MAX_INPUT // 16 + 1)),
-              (b"records.jsonl", hostile_jsonl(rng)), (b"records.jsonl.gz", gzip.compress(hostile_jsonl(rng))),
-              (b"crawl.warc", hostile_warc(rng)), (b"crawl.warc.gz", gzip.compress(hostile_warc(rng))),
+              (b"records.jsonl", hostile_jsonl(rng)), (b"records.jsonl.gz", gzip.compress(hostile_jsonl(rng), mtime=0)),
+              (b"crawl.warc", hostile_warc(rng)), (b"crawl.warc.gz", gzip.compress(hostile_warc(rng), mtime=0)),
               (b"deep/er/still/" + b"d" * 200 + b"/doc.txt", b"Nested folders.\n")]
     written = 0
     for name, data in rng.sample(files, k=min(len(files), FOLDER_FILES)):
@@ -471,9 +515,11 @@ def run_batch(args: tuple[int, int, int, float, int]) -> BatchResult:
 
 
 def fuzz(count: int, seed: int = 0, workers: int = 1, timeout: float = DEFAULT_TIMEOUT,
-         folder_every: int = DEFAULT_FOLDER_EVERY, progress: Callable[[BatchResult], None] | None = None) -> BatchResult:
-    """Run inputs ``0 .. count-1`` of ``seed``; the result does not depend on ``workers``."""
-    jobs = [(seed, start, min(count, start + BATCH), timeout, folder_every) for start in range(0, count, BATCH)]
+         folder_every: int = DEFAULT_FOLDER_EVERY, progress: Callable[[BatchResult], None] | None = None,
+         first: int = 0) -> BatchResult:
+    """Run inputs ``first .. first+count-1`` of ``seed``; the result does not depend on ``workers``."""
+    stop = first + count
+    jobs = [(seed, start, min(stop, start + BATCH), timeout, folder_every) for start in range(first, stop, BATCH)]
     total = BatchResult()
     if workers <= 1:
         results = map(run_batch, jobs)
@@ -521,10 +567,40 @@ def summary_line(result: BatchResult) -> str:
             f"{result.outcomes['timeout']} timeouts, {len(result.slow)} slow (> {SLOW_SECONDS:g} s)")
 
 
+def day_seed(environ: dict[str, str] = os.environ) -> int:  # type: ignore[assignment]
+    """The seed of the day's CI slice: ``FUZZ_SLICE_SEED`` if set, else today's UTC date as a number.
+
+    >>> day_seed({"FUZZ_SLICE_SEED": "7"})
+    7
+    """
+    import datetime
+
+    return int(environ.get("FUZZ_SLICE_SEED") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d"))
+
+
+def parse_seeds(text: str) -> list[int]:
+    """Seeds written as ``0..9`` (a range, both ends included), ``3,7,11`` or a mix.
+
+    >>> parse_seeds("0..3,7")
+    [0, 1, 2, 3, 7]
+    """
+    seeds: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        first, dots, last = part.partition("..")
+        try:
+            seeds += list(range(int(first), int(last) + 1)) if dots else [int(first)]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a seed list: {text!r} (write 0..9 or 3,7,11)") from None
+    return seeds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.review.fuzz", description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000, help="inputs to run (default 100000)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--count", type=int, default=100_000, help="inputs to run per seed (default 100000)")
+    parser.add_argument("--seed", type=parse_seeds, default=[0], dest="seeds",
+                        help="seeds: 0, 0..9 or 3,7,11 (each runs --count inputs)")
+    parser.add_argument("--start", type=int, default=0,
+                        help="first input index (continue seeds where an earlier run of --count inputs stopped)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help="seconds per input (the runner's per-document limit; past it: outcome timeout)")
@@ -537,31 +613,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.only is not None or args.only_folder is not None:
         result = BatchResult()
         seeds = load_seeds()
-        if args.only is not None:
-            run_input(args.seed, args.only, seeds, args.timeout, result)
-        else:
-            run_folder(args.seed, args.only_folder, seeds, result)
+        for seed in args.seeds:
+            if args.only is not None:
+                run_input(seed, args.only, seeds, args.timeout, result)
+            else:
+                run_folder(seed, args.only_folder, seeds, result)
         for crash in result.crashes:
             print(crash.trace or crash.error)
         print(summary_line(result))
         return 1 if result.crashes else 0
 
-    started = time.monotonic()
+    crashed = False
+    totals, seconds = BatchResult(), 0.0
+    for seed in args.seeds:
+        started = time.monotonic()
 
-    def progress(total: BatchResult) -> None:
-        print(f"\r{summary_line(total)}  [{time.monotonic() - started:.0f} s]", end="", file=sys.stderr, flush=True)
+        def progress(total: BatchResult) -> None:
+            print(f"\rseed {seed}: {summary_line(total)}  [{time.monotonic() - started:.0f} s]", end="",
+                  file=sys.stderr, flush=True)
 
-    result = fuzz(args.count, args.seed, args.workers, args.timeout, args.folder_every, progress)
-    print(file=sys.stderr)
-    save_crashes(result, args.out, args.seed)
-    (args.out / "summary.json").write_text(json.dumps(summary_dict(result, args.seed), indent=2, sort_keys=True) + "\n",
-                                           encoding="utf-8")
-    print(summary_line(result))
-    for crash in result.crashes[:20]:
-        print(f"  input {crash.index} ({crash.kind}): {crash.error}")
-    if result.crashes:
-        print(f"reproducers in {args.out}/")
-    return 1 if result.crashes else 0
+        result = fuzz(args.count, seed, args.workers, args.timeout, args.folder_every, progress, args.start)
+        elapsed = time.monotonic() - started
+        seconds += elapsed
+        print(file=sys.stderr)
+        out = args.out / f"seed-{seed}" if len(args.seeds) > 1 else args.out
+        save_crashes(result, out, seed)
+        summary = {**summary_dict(result, seed), "first_input": args.start, "seconds": round(elapsed, 1),
+                   "workers": args.workers}
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"seed {seed}, inputs {args.start}..{args.start + args.count - 1}: {summary_line(result)}; "
+              f"{result.inputs / elapsed:.1f} inputs/s on {args.workers} worker(s)", flush=True)
+        for crash in result.crashes[:20]:
+            print(f"  input {crash.index} ({crash.kind}): {crash.error}")
+        if result.crashes:
+            print(f"reproducers in {out}/")
+            crashed = True
+        totals.merge(result)
+    if len(args.seeds) > 1:
+        print(f"all {len(args.seeds)} seeds: {summary_line(totals)}; {totals.inputs / seconds:.1f} inputs/s")
+    return 1 if crashed else 0
 
 
 if __name__ == "__main__":

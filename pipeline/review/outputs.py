@@ -23,6 +23,11 @@ line, its markup taken off (:func:`pipeline.io.markdown.unit_texts`)::
 A kept line whose text normalized to nothing has no paragraph in the body; when
 the body and the sidecar disagree on the number of kept lines, the kept lines'
 texts are left unknown (``None``) rather than guessed.
+
+A sidecar names its body by hash (``body_sha256``), so a body edited, cut or
+removed without its sidecar is told apart from one the run wrote:
+:attr:`Output.disagreement` says how they differ (empty when they agree, and
+for sidecars written before the hash).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.io.markdown import unit_texts
+from pipeline.io.write import body_digest
 
 #: The run summary a runner writes at the top of an output folder; not a document.
 RUN_SUMMARY = "_run.json"
@@ -67,6 +73,8 @@ class Output:
     sidecar: dict[str, Any]
     lines: list[LineRecord] = field(default_factory=list)
     body: str = ""
+    #: How the body file and the sidecar disagree ("" when they agree).
+    disagreement: str = ""
 
     @property
     def status(self) -> str:
@@ -118,8 +126,28 @@ def load_output(root: Path, stem: str) -> Output:
     """The document ``stem`` (e.g. ``news/a``) of the output folder ``root``."""
     sidecar = json.loads((root / f"{stem}.json").read_text(encoding="utf-8"))
     body_path = root / f"{stem}.txt"
-    body = body_path.read_text(encoding="utf-8") if body_path.is_file() else ""
-    return output_from(stem, sidecar, body)
+    body = body_path.read_bytes().decode("utf-8") if body_path.is_file() else ""
+    output = output_from(stem, sidecar, body)
+    output.disagreement = body_disagreement(sidecar, body, body_path.is_file())
+    return output
+
+
+def body_disagreement(sidecar: dict[str, Any], body: str, body_file: bool) -> str:
+    """How a body file and its sidecar disagree, in a reader's words; "" when they agree.
+
+    >>> body_disagreement({"body_sha256": None}, "", False)
+    ''
+    >>> body_disagreement({"body_sha256": body_digest("Text.\\n")}, "Text, edited.\\n", True)
+    'the body file does not match its sidecar (edited or cut without it)'
+    """
+    if "body_sha256" not in sidecar:
+        return ""  # written before sidecars named their body: nothing to check against
+    expected = sidecar["body_sha256"]
+    if expected is None:
+        return "a body file the sidecar does not have" if body_file else ""
+    if not body_file:
+        return "the body file is missing"
+    return "" if body_digest(body) == expected else "the body file does not match its sidecar (edited or cut without it)"
 
 
 def output_stems(root: Path) -> list[str]:

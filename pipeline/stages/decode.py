@@ -8,6 +8,11 @@ The order is the one browsers and trafilatura users expect:
 4. charset-normalizer over the whole document (never per line: short lines
    are too little evidence, and a two-word line comes back as big5).
 
+Then the characters XML cannot hold (NUL, other control characters, lone
+surrogates; :mod:`pipeline.text.xml_safe`) are removed or mapped, so that no
+parser after this stage raises on them; a document that had any records the
+step ``xml-invalid-characters`` in its ``repairs``.
+
 The chosen encoding and how it was chosen travel on the document::
 
     >>> decode_bytes("مرحبا بالعالم".encode("cp1256") * 20)[1:]
@@ -22,6 +27,7 @@ import re
 from charset_normalizer import from_bytes
 
 from pipeline.document import Document
+from pipeline.text.xml_safe import drop_xml_invalid_characters
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -105,6 +111,9 @@ class Decode:
             doc.fail(self.name, "binary-content", str(error))
             return doc
         doc.encoding = {"name": encoding, "method": method}
+        text, dropped = drop_xml_invalid_characters(text, markup=is_html)
+        if dropped:
+            doc.repairs.append({"step": "xml-invalid-characters", "detail": f"{dropped} removed or replaced"})
         if is_html:
             doc.html = text
         else:
