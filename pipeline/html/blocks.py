@@ -76,6 +76,8 @@ _WHITESPACE = re.compile(r"\s+")
 #: Names of the DOM features, in column order (:attr:`Blocks.X`).
 DOM_NAMES = (
     *(f"class:{name}" for name in TOKEN_CLASSES), *(f"in:{tag}" for tag in CONTEXT_TAGS),
+    *(f"near:{name}" for name in TOKEN_CLASSES),
+    "under-top", "top-distance", "top-share",
     "class-tokens", "depth", "list-depth", "link-density", "links", "caption", "loose", "heading-level",
     "cells", "header-row", "block-position", "element-position", "words-before-share",
     "container-words", "container-blocks", "container-word-share", "outer-words", "outer-word-share",
@@ -133,7 +135,7 @@ class _Open:
         self.tag, self.kind, self.level, self.ordered, self.header = tag, kind, level, ordered, header
         self.parts: list[str] = []
         #: The context of the segment's first text: (flags, depth, its block, that block's container, the
-        #: container's container), the last three as element serial numbers.
+        #: container's container (those three as element serial numbers), its element's ancestor chain).
         self.context: tuple | None = None
         self.link_chars = 0
         self.links = 0
@@ -158,12 +160,12 @@ class _Walk:
         text = _WHITESPACE.sub(" ", text).strip()
         if not text or block.context is None:
             return
-        flags, depth, serial, parent, outer = block.context
+        flags, depth, serial, parent, outer, chain = block.context
         loose = block.tag == ""
         self.lines.append(Line(len(self.lines) + 1, text, kind, level=block.level if kind in (HEADING, LIST_ITEM) else 0,
                                ordered=block.ordered if kind == LIST_ITEM else False, cells=cells, header=header))
         self.rows.append((flags, depth, serial, parent, outer, min(block.link_chars, len(text)) / len(text), block.links,
-                          block.tag in _CAPTIONS, loose, len(cells)))
+                          block.tag in _CAPTIONS, loose, len(cells), chain))
 
     def flush(self, block: _Open) -> None:
         """Emit the text read so far of ``block`` (a segment: the block goes on after a nested one)."""
@@ -265,7 +267,8 @@ def segment(html: str) -> Blocks:
         return _finish(walk)
     # Stack items: (node, flags, depth, (nearest three block or boundary ancestors), list depth, ordered,
     # inside <thead>); (None, tag, inside <thead>) marks leaving an element.
-    stack: list[tuple] = [(root, 0, 0, (0, 0, 0), 0, False, False)]
+    # The ancestor chain of an element is (serial, own token bits, depth, the parent's chain).
+    stack: list[tuple] = [(root, 0, 0, (0, 0, 0), 0, False, False, None)]
     while stack:
         item = stack.pop()
         node = item[0]
@@ -276,18 +279,20 @@ def segment(html: str) -> Blocks:
             value = node.text_content
             if value:
                 flags, depth, boxes = item[1], item[2], item[3]
-                walk.text(value, (flags, depth, boxes[0], boxes[1], boxes[2]), flags)
+                walk.text(value, (flags, depth, boxes[0], boxes[1], boxes[2], item[7]), flags)
             continue
         if not node.is_element_node:
             continue
         tag = node.tag or ""
         if tag in SKIPPED:
             continue
-        flags, depth, boxes, list_depth, ordered, in_head = item[1:]
+        flags, depth, boxes, list_depth, ordered, in_head, chain = item[1:]
         walk.serial += 1
         attributes = node.attributes
         marks = " ".join(value for value in (attributes.get("class"), attributes.get("id")) if value)
-        flags |= (token_flags(marks) if marks else 0) | _CONTEXT_BIT.get(tag, 0)
+        own = token_flags(marks) if marks else 0
+        flags |= own | _CONTEXT_BIT.get(tag, 0)
+        chain = (walk.serial, own, depth, chain)
         if tag == "a":
             flags |= _LINK
         if attributes and _hidden(attributes):
@@ -305,8 +310,57 @@ def segment(html: str) -> Blocks:
             children.append(child)
             child = child.next
         for child in reversed(children):
-            stack.append((child, flags, depth + 1, boxes, list_depth, ordered, in_head))
+            stack.append((child, flags, depth + 1, boxes, list_depth, ordered, in_head, chain))
     return _finish(walk)
+
+
+#: A block of at least this many words, not mostly link text, is prose: its words vote for the
+#: elements around it as the article's container (readability's idea: its parent gets them all,
+#: its grandparent half).
+PROSE_WORDS, PROSE_MAX_LINK_DENSITY = 10, 0.5
+#: Ancestor distances are capped here (levels).
+FAR_LEVELS = 10
+
+
+def _ancestry(chains: list, words: np.ndarray, link_density: np.ndarray, containers: np.ndarray,
+              outers: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per block: 1 / (1 + levels up to the nearest ancestor of each token class) (0 when none), whether
+    it is inside the page's top container (:data:`PROSE_WORDS`), how many levels below it, and the share
+    of the page's prose words the top container got (``containers``/``outers``: each block's container
+    and the container's container, as element serial numbers)."""
+    n = len(chains)
+    near = np.zeros((n, len(TOKEN_CLASSES)))
+    votes: dict[int, float] = {}
+    ancestors: list[dict[int, int]] = []
+    for i, chain in enumerate(chains):
+        seen: dict[int, int] = {}
+        levels, found = 0, 0
+        node = chain
+        while node is not None:
+            serial, own, _, parent = node
+            seen[serial] = levels
+            fresh = own & ~found
+            while fresh:
+                bit = fresh & -fresh
+                near[i, bit.bit_length() - 1] = 1.0 / (1.0 + min(levels, FAR_LEVELS))
+                fresh ^= bit
+            found |= own
+            node, levels = parent, levels + 1
+        ancestors.append(seen)
+        if words[i] >= PROSE_WORDS and link_density[i] <= PROSE_MAX_LINK_DENSITY:
+            votes[containers[i]] = votes.get(containers[i], 0.0) + words[i]
+            votes[outers[i]] = votes.get(outers[i], 0.0) + words[i] / 2
+    under = np.zeros(n)
+    distance = np.full(n, float(FAR_LEVELS))
+    share = 0.0
+    if votes:
+        top = max(votes, key=lambda serial: (votes[serial], -serial))
+        prose = max(float(words[(words >= PROSE_WORDS) & (link_density <= PROSE_MAX_LINK_DENSITY)].sum()), 1.0)
+        share = min(votes[top] / prose, 1.0)
+        for i, seen in enumerate(ancestors):
+            if top in seen:
+                under[i], distance[i] = 1.0, min(seen[top], FAR_LEVELS)
+    return near, under, distance, np.full(n, share)
 
 
 def _finish(walk: _Walk) -> Blocks:
@@ -331,8 +385,11 @@ def _finish(walk: _Walk) -> Blocks:
     outer_words = by_group(outer, words)
     own_tokens = np.asarray([bin(row[0] & ((1 << len(TOKEN_CLASSES)) - 1)).count("1") for row in rows], dtype=np.float64)
     kinds = [line.kind for line in walk.lines]
+    near, under_top, top_distance, top_share = _ancestry([row[10] for row in rows], words,
+                                                         np.asarray([row[5] for row in rows]), container.tolist(),
+                                                         outer.tolist())
     columns = [
-        *(bits[:, i] for i in range(_FLAG_BITS)), own_tokens,
+        *(bits[:, i] for i in range(_FLAG_BITS)), *near.T, under_top, top_distance, top_share, own_tokens,
         np.log1p([row[1] for row in rows]),
         np.asarray([line.level if line.kind == LIST_ITEM else 0 for line in walk.lines], dtype=np.float64),
         np.asarray([row[5] for row in rows]), np.log1p([row[6] for row in rows]),
