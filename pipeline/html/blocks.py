@@ -33,7 +33,7 @@ of this kind costs 2.40 ms a page on selectolax, 9.79 ms on resiliparse, 5.01 ms
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -99,6 +99,9 @@ class Blocks:
 
     lines: list[Line]
     X: np.ndarray
+    #: Each block's container and its container's container, as element serial numbers (n, 2): blocks
+    #: of one container tend to share a fate (a classifier's second stage averages over them).
+    groups: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
 
     def column(self, name: str) -> np.ndarray:
         """One DOM feature of every block."""
@@ -368,7 +371,7 @@ def _finish(walk: _Walk) -> Blocks:
     n = len(walk.lines)
     X = np.zeros((n, len(DOM_NAMES)))
     if not n:
-        return Blocks([], X)
+        return Blocks([], X, np.zeros((0, 2), dtype=np.int64))
     rows = walk.rows
     flags = np.asarray([row[0] for row in rows], dtype=np.int64)
     bits = (flags[:, None] >> np.arange(_FLAG_BITS)) & 1
@@ -404,4 +407,4 @@ def _finish(walk: _Walk) -> Blocks:
     ]
     for index, values in enumerate(columns):
         X[:, index] = values
-    return Blocks(walk.lines, X)
+    return Blocks(walk.lines, X, np.column_stack([container, outer]))

@@ -92,12 +92,13 @@ def block_features(lines, dom: np.ndarray) -> np.ndarray:
     return np.hstack([batch_features(batch), dom])
 
 
-def load_pages(root: Path, cache: Path) -> tuple[list[TrainingDoc], list[int], list[list]]:
-    """The blocks of every scrapinghub and wcxb-dev page as training documents, their folds, and the
-    current extractor's lines of each page (the fallback)."""
+def load_pages(root: Path, cache: Path) -> tuple[list[TrainingDoc], list[int], list[list], list[np.ndarray]]:
+    """The blocks of every scrapinghub and wcxb-dev page as training documents, their folds, the
+    current extractor's lines of each page (the fallback) and the blocks' containers
+    (:attr:`pipeline.html.blocks.Blocks.groups`)."""
     from pipeline.evaluation import corpora
 
-    docs, folds, fallback = [], [], []
+    docs, folds, fallback, groups = [], [], [], []
     for page in [*corpora.scrapinghub(root), *corpora.wcxb(root, dumps=False)]:
         if not page.html or not page.truth:
             continue
@@ -108,8 +109,9 @@ def load_pages(root: Path, cache: Path) -> tuple[list[TrainingDoc], list[int], l
         docs.append(doc)
         folds.append(site_fold(site_of(page.url, page.id)))
         fallback.append(_html_lines(page, cache))
+        groups.append(blocks.groups)
     balance_corpora(docs)
-    return docs, folds, fallback
+    return docs, folds, fallback, groups
 
 
 def balance_corpora(docs: list[TrainingDoc]) -> None:
@@ -124,8 +126,35 @@ def balance_corpora(docs: list[TrainingDoc]) -> None:
         doc.weights = doc.weights * (largest / counts[doc.corpus])
 
 
-def cross_validate(docs: list[TrainingDoc], folds: list[int], rounds: tuple[int, int] = (FIRST_ROUNDS, SECOND_ROUNDS)
-                   ) -> tuple[list[np.ndarray], list[Forest]]:
+#: Names of the second stage's block features beyond the line model's (:func:`group_scores`).
+GROUP_NAMES = ("score-container-mean", "score-outer-mean")
+
+
+def group_scores(scores: np.ndarray, words: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The word-weighted mean first-stage score of each block's container and of its container's
+    container (an article's paragraphs share a parent; so do a comment thread's), weighted by
+    log(1 + words) as the line model's score context is.
+
+        >>> group_scores(np.array([1.0, 0.0, 0.5]), np.array([3.0, 1.0, 2.0]), np.array([[1, 9], [1, 9], [2, 9]])).round(2)
+        array([[0.67, 0.61],
+               [0.67, 0.61],
+               [0.5 , 0.61]])
+    """
+    out = np.zeros((len(scores), len(GROUP_NAMES)))
+    weight = np.log1p(words) + 1e-3
+    for column in range(min(groups.shape[1], len(GROUP_NAMES))) if len(scores) else ():
+        _, inverse = np.unique(groups[:, column], return_inverse=True)
+        out[:, column] = (np.bincount(inverse, weights=scores * weight) / np.bincount(inverse, weights=weight))[inverse]
+    return out
+
+
+def second_rows(doc: TrainingDoc, first: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The second stage's rows: the line model's (features, score context) and :func:`group_scores`."""
+    return np.hstack([_stack(doc, first), group_scores(first, np.expm1(doc.X[:, FEATURE_NAMES.index("words")]), groups)])
+
+
+def cross_validate(docs: list[TrainingDoc], folds: list[int], groups: list[np.ndarray],
+                   rounds: tuple[int, int] = (FIRST_ROUNDS, SECOND_ROUNDS)) -> tuple[list[np.ndarray], list[Forest]]:
     """Out-of-fold second-stage scores of every page (folds by site), walked by the exported trees;
     and the last fold's two forests (for timing)."""
     fold_of = np.asarray(folds)
@@ -136,7 +165,7 @@ def cross_validate(docs: list[TrainingDoc], folds: list[int], rounds: tuple[int,
         for i in np.flatnonzero(fold_of == fold):
             first[i] = forest.predict(docs[i].X)
         log(f"  first stage, fold {fold + 1}/{FOLDS}")
-    stacked = [_stack(doc, scores) for doc, scores in zip(docs, first)]
+    stacked = [second_rows(doc, scores, group) for doc, scores, group in zip(docs, first, groups)]
     second: list[np.ndarray] = [np.zeros(0)] * len(docs)
     forests: list[Forest] = []
     for fold in range(FOLDS):
@@ -266,8 +295,6 @@ def pages_per_second(htmls: list[str], forests: list[Forest], threshold: float) 
     ``trafilatura.extract`` on the same pages, one after the other in this process."""
     import trafilatura
 
-    from pipeline.boilerplate.features import context_of_scores
-
     first, second = forests
     start = time.perf_counter()
     for html in htmls:
@@ -275,9 +302,8 @@ def pages_per_second(htmls: list[str], forests: list[Forest], threshold: float) 
         if not blocks.lines:
             continue
         X = block_features(blocks.lines, blocks.X)
-        scores = first.predict(X)
-        words = np.expm1(X[:, FEATURE_NAMES.index("words")])
-        final = second.predict(np.hstack([X, context_of_scores(scores, words)]))
+        doc = TrainingDoc("", "", blocks.lines, np.zeros(0), np.zeros(0), True, None, X)
+        final = second.predict(second_rows(doc, first.predict(X), blocks.groups))
         removals(X[:, :len(FEATURE_NAMES)], final, html_thresholds(X[:, :len(FEATURE_NAMES)], threshold))
     ours = time.perf_counter() - start
     start = time.perf_counter()
@@ -300,11 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpora not found: {args.eval_root}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    docs, folds, fallback = load_pages(args.eval_root, args.cache)
+    docs, folds, fallback, groups = load_pages(args.eval_root, args.cache)
     rows = sum(len(doc.lines) for doc in docs)
     log(f"{len(docs)} pages, {rows} blocks, {len(BLOCK_FEATURE_NAMES)} features, "
         f"{len(set(folds))} folds ({time.perf_counter() - start:.0f} s)")
-    scores, forests = cross_validate(docs, folds)
+    scores, forests = cross_validate(docs, folds, groups)
     found = outcomes(docs, scores, fallback)
     report: dict = {"pages": len(docs), "blocks": rows, "features": len(BLOCK_FEATURE_NAMES), "folds": FOLDS,
                     "reference": REFERENCE}
