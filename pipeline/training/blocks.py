@@ -321,6 +321,11 @@ def choose_setting(found: Outcomes, index: np.ndarray, fallback: bool = True) ->
     return max(grid, key=key)
 
 
+def _shown(setting: tuple[int, int, float]) -> tuple[float, int, float | None]:
+    """A setting as reported: (threshold, min words, max outside share, None for "never": valid JSON)."""
+    return float(THRESHOLDS[setting[0]]), setting[1], setting[2] if np.isfinite(setting[2]) else None
+
+
 def nested_scores(found: Outcomes, folds: list[int], fallback: bool = True) -> tuple[dict[str, float], float, list]:
     """Out-of-fold F1 per corpus with the setting of each fold chosen on the other folds' pages, the
     share of pages that fell back, and the settings chosen."""
@@ -329,7 +334,7 @@ def nested_scores(found: Outcomes, folds: list[int], fallback: bool = True) -> t
     fell_total, settings = 0, []
     for fold in range(FOLDS):
         setting = choose_setting(found, np.flatnonzero(fold_of != fold), fallback)
-        settings.append((float(THRESHOLDS[setting[0]]), setting[1], setting[2]))
+        settings.append(_shown(setting))
         fell = falls_back(found, setting)
         for i in np.flatnonzero(fold_of == fold).tolist():
             chosen_matches[i] = found.fallback[i] if fell[i] else found.model[i][setting[0]]
@@ -403,12 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     # What would ship: the fallback only if it helps out of fold, its settings then chosen on all pages.
     use_fallback = nested[True] > nested[False]
     final = choose_setting(found, np.arange(len(docs)), use_fallback)
-    report["chosen_on_all_pages"] = [float(THRESHOLDS[final[0]]), final[1], final[2]]
+    report["chosen_on_all_pages"] = list(_shown(final))
     print(f"to ship ({'with' if use_fallback else 'without'} the fallback, settings chosen on all pages; their "
           f"in-sample score is not reported): {report['chosen_on_all_pages']}")
     for corpus, figures in REFERENCE.items():
         print(f"{corpus}: " + ", ".join(f"{name} {value:.3f}" for name, value in figures.items()))
-    threshold = THRESHOLDS[final[0]]
+    threshold = float(THRESHOLDS[final[0]])
     forests = fit_final(docs, groups, first_oof)
     report["arabic"] = arabic_check(args.eval_root, forests, threshold, args.cache)
     print(f"Arabic pages (never trained on), final model at threshold {threshold}: {report['arabic']}")
@@ -424,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{speed['trafilatura_pages_per_s']:.1f} ({speed['speedup']:.2f}x) on {speed['pages']} pages; ms/page: "
               f"parse+segment {ms['segment']:.2f}, features+model {ms['classify']:.2f}, trafilatura {ms['trafilatura']:.2f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(report, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
     return 0
 
 
