@@ -116,7 +116,13 @@ def shingle_scores(pairs: Iterable[tuple[str, str]]) -> Score:
     reference (tp + fn > 0); precision and recall are 1.0 when fp = fn = 0;
     F1 is the harmonic mean of the two averages.
     """
-    matches = [shingle_match(true, pred) for true, pred in pairs]
+    return shingle_totals([shingle_match(true, pred) for true, pred in pairs])
+
+
+def shingle_totals(matches: Iterable[tuple[float, float, float]]) -> Score:
+    """:func:`shingle_scores` of per-page :func:`shingle_match` triples already computed (a trainer
+    comparing many settings matches each page once per setting, not once per comparison)."""
+    matches = list(matches)
     precision = _mean([shingle_precision(*m) for m in matches if m[0] + m[1] > 0])
     recall = _mean([shingle_recall(*m) for m in matches if m[0] + m[2] > 0])
     return Score(precision, recall, _f1(precision, recall), len(matches))

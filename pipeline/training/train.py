@@ -96,7 +96,7 @@ class TrainingDoc:
 
 # --------------------------------------------------------------------------- documents
 
-def _html_lines(page, cache: Path) -> list[Line]:
+def html_lines(page, cache: Path) -> list[Line]:
     from pipeline.stages.extract import extract_html
 
     try:
@@ -144,12 +144,12 @@ def load_documents(eval_root: Path, seeds_dir: Path, gold_dir: Path, cache: Path
         if page.dump:
             docs.append(_from_reference(page.corpus, page.id, split_dump(page.dump), page.truth, False))
         if page.html:
-            docs.append(_from_reference(f"{page.corpus}-html", page.id, _html_lines(page, cache), page.truth, True))
+            docs.append(_from_reference(f"{page.corpus}-html", page.id, html_lines(page, cache), page.truth, True))
         if page.truth and (clean := _clean_body(page.corpus, page.id, page.truth)):
             docs.append(clean)
     for page in corpora.arabic_dev(eval_root):
         if page.html and page.truth:
-            docs.append(_from_reference(f"{page.corpus}-html", page.id, _html_lines(page, cache), page.truth, True))
+            docs.append(_from_reference(f"{page.corpus}-html", page.id, html_lines(page, cache), page.truth, True))
     for record in [*corpora.arabic_dev_dumps(eval_root), *corpora.seeds(seeds_dir, gold_dir),
                    *corpora.sites_dev(eval_root)]:
         docs.append(_from_gold(record))
@@ -172,18 +172,18 @@ def sample_weights(doc: TrainingDoc) -> np.ndarray:
     return weight * (len(doc.lines) / max(weight.sum(), 1e-9)) ** 0.5
 
 
-def _fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int):
+def fit_stage(X: np.ndarray, y: np.ndarray, w: np.ndarray, rounds: int):
     import lightgbm
 
     return lightgbm.train(PARAMS, lightgbm.Dataset(X, y, weight=w, free_raw_data=True), rounds)
 
 
-def _stack(doc: TrainingDoc, first_scores: np.ndarray) -> np.ndarray:
+def stacked_features(doc: TrainingDoc, first_scores: np.ndarray) -> np.ndarray:
     words = np.expm1(doc.X[:, FEATURE_NAMES.index("words")])
     return np.hstack([doc.X, context_of_scores(first_scores, words)])
 
 
-def _matrix(docs: list[TrainingDoc], parts: list[np.ndarray]):
+def training_matrix(docs: list[TrainingDoc], parts: list[np.ndarray]):
     keep = [doc.weights > 0 for doc in docs]
     X = np.vstack([part[mask] for part, mask in zip(parts, keep)])
     y = np.concatenate([doc.labels[mask] for doc, mask in zip(docs, keep)])
@@ -197,16 +197,16 @@ def cross_validate(docs: list[TrainingDoc], log=print) -> tuple[list[np.ndarray]
     first_oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
     for fold in range(FOLDS):
         train = [doc for doc in docs if doc.fold != fold and not doc.corpus.endswith("-clean")]
-        booster = _fit(*_matrix(train, [doc.X for doc in train]), FIRST_ROUNDS)
+        booster = fit_stage(*training_matrix(train, [doc.X for doc in train]), FIRST_ROUNDS)
         for i, doc in enumerate(docs):
             if doc.fold == fold:
                 first_oof[i] = booster.predict(doc.X)
         log(f"  first stage, fold {fold + 1}/{FOLDS}")
-    stacked = [_stack(doc, scores) for doc, scores in zip(docs, first_oof)]
+    stacked = [stacked_features(doc, scores) for doc, scores in zip(docs, first_oof)]
     second_oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
     for fold in range(FOLDS):
         index = [i for i, doc in enumerate(docs) if doc.fold != fold and not doc.corpus.endswith("-clean")]
-        booster = _fit(*_matrix([docs[i] for i in index], [stacked[i] for i in index]), SECOND_ROUNDS)
+        booster = fit_stage(*training_matrix([docs[i] for i in index], [stacked[i] for i in index]), SECOND_ROUNDS)
         for i, doc in enumerate(docs):
             if doc.fold == fold:
                 second_oof[i] = booster.predict(stacked[i])
@@ -409,7 +409,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _line_matrix(docs: list[TrainingDoc]):
-    return _matrix(docs, [doc.X for doc in docs])
+    return training_matrix(docs, [doc.X for doc in docs])
 
 
 def main(args: argparse.Namespace) -> int:
@@ -437,10 +437,10 @@ def main(args: argparse.Namespace) -> int:
     import lightgbm
 
     log("final model")
-    first = _fit(*_line_matrix(scraped), FIRST_ROUNDS)
+    first = fit_stage(*_line_matrix(scraped), FIRST_ROUNDS)
     oof_of = dict(zip(map(id, docs), first_oof))
-    stacked = [_stack(doc, oof_of[id(doc)]) for doc in scraped]
-    second = _fit(*_matrix(scraped, stacked), SECOND_ROUNDS)
+    stacked = [stacked_features(doc, oof_of[id(doc)]) for doc in scraped]
+    second = fit_stage(*training_matrix(scraped, stacked), SECOND_ROUNDS)
     page = lightgbm.train(PAGE_PARAMS, lightgbm.Dataset(page_X, page_y), PAGE_ROUNDS)
     kept = gate_kept(docs, second_oof, threshold, html_threshold, clean_scores, whole, soft, soft_keep)
     cv = {}
