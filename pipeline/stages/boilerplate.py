@@ -207,8 +207,9 @@ GATE_HEAD_MAX_WORDS = 10
 
 def has_page_furniture(X: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Per document: does it show what an article already clean never has? A line a sure rule
-    removes (a comment form, a copyright line, a share bar) anywhere, or a dateline, a byline or any
-    vocabulary rule's short line in its first :data:`GATE_HEAD_LINES` lines. Such a page is a scraped one,
+    removes (a comment form, a copyright line, a share bar) anywhere, or a dateline, a byline, a
+    "Home | News" line of separated links or any vocabulary rule's line among the short lines of its
+    first :data:`GATE_HEAD_LINES` lines. Such a page is a scraped one,
     whatever the page gate's score (a headline over a dateline over paragraphs looks clean to it).
     """
     found = np.zeros(len(starts) - 1, dtype=bool)
@@ -218,7 +219,7 @@ def has_page_furniture(X: np.ndarray, starts: np.ndarray) -> np.ndarray:
     head = (seg.index - seg.first) < GATE_HEAD_LINES
     short = np.expm1(X[:, _COLUMN["words"]]) <= GATE_HEAD_MAX_WORDS + 0.5
     marked = ((X[:, _COLUMN["date-like"]] > 0) | (X[:, _COLUMN["byline-like"]] > 0)
-              | (X[:, _RULE_COLUMNS] > 0).any(axis=1))
+              | (X[:, _COLUMN["separators"]] > 0) | (X[:, _RULE_COLUMNS] > 0).any(axis=1))
     flags = (X[:, _SURE] > 0) | (head & short & marked)
     np.logical_or.at(found, seg.doc, flags)
     return found
