@@ -68,3 +68,13 @@ def test_the_pages_the_fuzzer_found_are_cleaned(path: Path) -> None:
     doc = clean_document(path.read_bytes(), path=path.name)
     assert doc.failure is None, doc.failure
     assert doc.body and "xml-invalid-characters" in steps(doc)
+
+
+def test_a_page_htmldate_cannot_clean_gets_no_date_and_goes_on() -> None:
+    """make fuzz, seed 2, input 34799: htmldate's cleaning dropped an <svg> whose parent <svg> it had
+    already dropped, and lxml's drop_tree raised AssertionError, which failed the page as internal-error."""
+    from trafilatura.utils import load_html
+
+    from pipeline.html.declared import htmldate_date
+
+    assert htmldate_date(load_html('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN"><svg><svg>')) is None
