@@ -224,3 +224,12 @@ def test_an_author_field_loses_the_date_run_into_it_and_goes_when_it_names_nobod
     assert author_of("Supermove; February 8") == "Supermove"
     assert author_of("Theresa May") == "Theresa May"
     assert author_of("AM") is None and author_of("Dec") is None and author_of("-") is None
+
+
+def test_a_line_far_longer_than_a_site_line_is_not_split_for_a_site_name() -> None:
+    # make fuzz, seed 8, input 34691: a 424,000-character line with long runs of spaces took over 10 s
+    # in the site-name split (and timed out); a site line is short, so a long line names no site.
+    from pipeline.stages.metadata import _site_from
+
+    assert _site_from("Alwaght | News & Analysis", date_found=False) == "Alwaght"
+    assert _site_from("Alwaght | News" + " " * 2000 + ".", date_found=False) is None

@@ -62,8 +62,16 @@ def first_body_index(texts: list[str]) -> int:
     return len(texts)
 
 
+#: A line that names the site ("Alwaght | News & Analysis", "20 Jan 2019 — Outlook") is short; a longer
+#: one is not looked at (splitting a huge line with long runs of spaces on ``_SITE_SPLIT`` takes time
+#: quadratic in the runs: a 424,000-character fuzz line took over 10 s, make fuzz seed 8 input 34691).
+SITE_LINE_MAX_CHARS = 200
+
+
 def _site_from(text: str, date_found: bool) -> str | None:
     """``Alwaght | News & Analysis`` -> ``Alwaght``; ``20 Jan 2019 — Outlook`` -> ``Outlook``."""
+    if len(text) > SITE_LINE_MAX_CHARS:
+        return None
     parts = [part.strip() for part in _SITE_SPLIT.split(text) if part.strip()]
     if len(parts) != 2:
         return None
