@@ -10,7 +10,6 @@ it), printing the seconds from navigation to the load event and the largest page
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -20,6 +19,9 @@ from pathlib import Path
 from pipeline.review.change import write_change_site
 from pipeline.review.outputs import output_stems
 from pipeline.review.report import pages_folder, write_report
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_diff import move_line_out_of_body  # noqa: E402 - the test's own edit of a sidecar pair
 
 #: Every CHANGE_EVERY-th document of the new run has a line moved out of its body.
 CHANGE_EVERY = 20
@@ -38,27 +40,11 @@ def make_runs(clean: Path, count: int, old: Path, new: Path) -> None:
             for suffix in (".json", ".txt"):
                 os.link(clean / f"{stem}{suffix}", root / f"{target}{suffix}")
         if number % CHANGE_EVERY == 0:
-            move_first_body_line(new, target)
-
-
-def move_first_body_line(root: Path, stem: str) -> None:
-    """Rewrite a document of ``root`` as if a new rule had removed its first body line."""
-    sidecar_path, body_path = root / f"{stem}.json", root / f"{stem}.txt"
-    sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
-    paragraphs = body_path.read_text(encoding="utf-8").rstrip("\n").split("\n\n")
-    removed = {item["line"] for item in sidecar["removed"]}
-    number = min(n for numbers in sidecar["line_languages"].values() for n in numbers if n not in removed)
-    sidecar["removed"] = sorted([*sidecar["removed"], {"line": number, "text": paragraphs[0], "stage": "boilerplate",
-                                                       "reason": "new-rule"}], key=lambda item: item["line"])
-    for path in (sidecar_path, body_path):
-        path.unlink()  # a hard link: the old run's file must not change
-    sidecar_path.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    body_path.write_text("\n\n".join(paragraphs[1:]) + "\n", encoding="utf-8")
+            move_line_out_of_body(new, target, "new-rule")
 
 
 def load_times(paths: list[Path]) -> list[tuple[str, float, int]]:
     """``(page, seconds to the load event, bytes)`` of each page in headless Chromium."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from playwright.sync_api import sync_playwright
     from test_report_browser import CHROMIUM_ARGS, VIEWPORT, ensure_chromium
 

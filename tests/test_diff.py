@@ -92,6 +92,8 @@ def move_line_out_of_body(root: Path, stem: str, reason: str) -> str:
     sidecar["lines"]["removed"] += 1
     body = "\n\n".join(paragraphs[1:]) + "\n"
     sidecar["body_sha256"] = body_digest(body)
+    for path in (sidecar_path, body_path):
+        path.unlink()  # the pair may be hard links to another run's files, which must not change
     sidecar_path.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     body_path.write_text(body, encoding="utf-8")
     return paragraphs[0]

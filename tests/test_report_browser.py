@@ -112,14 +112,20 @@ def browser():
         launched.close()
 
 
-@pytest.fixture()
-def page_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def clean_two_budgets(tmp_path: Path) -> tuple[Path, Path]:
+    """An Arabic and an English dump in ``raw/``, cleaned into ``clean/``."""
     raw, clean = tmp_path / "raw", tmp_path / "clean"
     (raw / "ar").mkdir(parents=True)
     (raw / "en").mkdir()
     (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
     (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
     run(raw, clean, stages=test_stages(Config()), workers=0)
+    return raw, clean
+
+
+@pytest.fixture()
+def page_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    raw, clean = clean_two_budgets(tmp_path)
     out = tmp_path / "report.html"
     assert cli_main(["report", str(clean), "--raw", str(raw), "--out", str(out)]) == 0
     return out
@@ -262,12 +268,7 @@ def test_change_site_shows_the_moved_line_with_its_reason_side_by_side(browser, 
 def test_a_paged_report_opens_from_its_index_page_by_page(browser, tmp_path: Path) -> None:
     from pipeline.review.report import write_report
 
-    raw, clean = tmp_path / "raw", tmp_path / "clean"
-    (raw / "ar").mkdir(parents=True)
-    (raw / "en").mkdir()
-    (raw / "ar" / "budget.txt").write_text(ARABIC, encoding="utf-8")
-    (raw / "en" / "budget.txt").write_text(ENGLISH, encoding="utf-8")
-    run(raw, clean, stages=test_stages(Config()), workers=0)
+    raw, clean = clean_two_budgets(tmp_path)
     out = tmp_path / "report.html"
     assert write_report(clean, out, raw, per_page=1) == (2, 2)
     page = browser.new_page(viewport=VIEWPORT)
