@@ -339,7 +339,7 @@ def check_document(data: bytes, name: str, timeout: float = DEFAULT_TIMEOUT) -> 
             raise AssertionError("kept + removed != lines")
         if any(not line.keep and not (line.stage and line.reason) for line in doc.lines):
             raise AssertionError("a removed line has no stage or reason")
-        json.loads(sidecar_json(sidecar(doc, __version__)).encode("utf-8"))
+        json.loads(sidecar_json(sidecar(doc, __version__, body=body)).encode("utf-8"))
         outcomes.append(doc.failure.reason if doc.failure else "ok")
     return outcomes
 
