@@ -48,10 +48,13 @@ eval: $(STAMP)
 # `make train`: rebuild pipeline/resources/line-model.json from the corpora in $(EVAL): grouped
 # cross-validation by page (out-of-fold scores printed per corpus), then the final model. Then the
 # dump title ranker, pipeline/resources/title-model.json (after the line model: it sees its kept lines),
-# cross-validated by site the same way.
+# cross-validated by site the same way. Then the HTML block model, pipeline/resources/block-model.json
+# (blocks of the scrapinghub and wcxb-dev pages, cross-validated by site; the pages/s comparison with
+# trafilatura is `make bench`'s).
 train: $(STAMP)
 	$(BIN)/pipeline train $(EVAL)
 	$(BIN)/python -m pipeline.training.titles $(EVAL)
+	$(BIN)/python -m pipeline.training.blocks $(EVAL) --no-speed
 
 # `make bench`: docs/s and MB/s per core, per-stage time, trafilatura alone on the same pages,
 # 1 vs 2 workers, peak RSS per worker at BENCH_DOCS and BENCH_SCALE_DOCS documents, and the time of

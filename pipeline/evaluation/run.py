@@ -208,6 +208,7 @@ class Output:
     body: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     status: str = "ok"
+    extractor: str = ""  # the pipeline's HTML extractor of the page (its sidecar's trace)
 
 
 def _author(value: Any) -> str | None:
@@ -238,7 +239,8 @@ def run_pipeline(suite: Suite, inputs: Path, outputs: Path, workers: int) -> dic
         status = sidecar.get("status", "missing")
         if status == "ok" and sidecar.get("language") not in Config().languages:
             status = SKIPPED  # what the pipeline's default configuration would have done
-        results[item.rel] = Output(body, meta, status)
+        extractor = next((note.get("extractor", "") for note in sidecar.get("trace", []) if "extractor" in note), "")
+        results[item.rel] = Output(body, meta, status, extractor)
     return results
 
 
@@ -301,11 +303,19 @@ def _skipped_note(outputs: list[Output]) -> str:
     return ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
 
 
+def _fallback_note(outputs: list[Output]) -> str:
+    """How many HTML pages the block model was unsure of and left to trafilatura (or beautifulsoup)."""
+    extracted = [output.extractor for output in outputs if output.extractor and output.extractor != "none"]
+    fell = sum(extractor != "blocks" for extractor in extracted)
+    return f"{fell} of {len(extracted)} fell back to trafilatura" if extracted else ""
+
+
 def score_suite(suite: Suite, system: str, outputs: list[Output]) -> list[Row]:
     """The rows of one system on one suite (its score, then metadata accuracy where references exist)."""
     base = {"corpus": suite.corpus, "track": suite.track, "system": system, "pages": len(outputs),
             "readme": README_FIGURES.get((suite.corpus, suite.track, system)),
-            "target": TARGETS.get(suite.corpus, ""), "note": _skipped_note(outputs)}
+            "target": TARGETS.get(suite.corpus, ""),
+            "note": "; ".join(note for note in (_skipped_note(outputs), _fallback_note(outputs)) if note)}
     pairs = [(item.truth, output.body) for item, output in zip(suite.items, outputs)]
     rows: list[Row] = []
     if suite.kind in (SHINGLES, WORDS, TOKENS):

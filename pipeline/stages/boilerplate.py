@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.boilerplate.decisions import html_thresholds, removals
 from pipeline.boilerplate.features import (
     FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, line_features, page_features,
 )
@@ -78,62 +79,6 @@ def stage_scores(X: np.ndarray, model: LineModel,
     second = [model.second.predict(np.hstack([X[start:stop], context[start:stop]]))
               for start, stop in row_blocks(len(X))]
     return (np.concatenate(second) if second else np.zeros(0)), leaves, first
-
-
-#: A run of at least this many bulleted lines is one list, and a list shares one fate ...
-LIST_MIN_ITEMS = 3
-#: ... once at least this share of its items is removed, the rest go too (one long teaser in a
-#: headline list reads like prose on its own, not among its siblings).
-LIST_REMOVED_SHARE = 2 / 3
-#: A label ("Related Content", "الأكثر قراءة") has at most this many words; the headline-shaped lines
-#: right under it, up to the next long line, are its list.
-LABEL_MAX_WORDS = 5
-HEADLINE_MAX_WORDS = 15
-
-
-def _lists_share_a_fate(X: np.ndarray, remove: np.ndarray, seg: Segments) -> np.ndarray:
-    """Items of a mostly removed bulleted list, and headlines right under a label: removed as a list."""
-    n = len(remove)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    bullet = X[:, _COLUMN["bullet"]] > 0
-    words = np.expm1(X[:, _COLUMN["words"]])
-    # Runs of equal bullet flags within a document; a bulleted run of enough items that is mostly removed goes whole.
-    change = np.ones(n, dtype=bool)
-    change[1:] = (bullet[1:] != bullet[:-1]) | (seg.first[1:] == seg.index[1:])
-    run = np.cumsum(change) - 1
-    length = np.bincount(run)
-    removed = np.bincount(run, remove.astype(np.float64))
-    extra = bullet & (length[run] >= LIST_MIN_ITEMS) & (removed[run] / length[run] >= LIST_REMOVED_SHARE)
-    # Headlines under a label: every line between the label and it is a headline that is not a label.
-    label = (X[:, _COLUMN["rule:related-links"]] + X[:, _COLUMN["rule:section-label"]] > 0) & (words <= LABEL_MAX_WORDS)
-    follower = (words <= HEADLINE_MAX_WORDS) & (X[:, _COLUMN["sentence-end"]] == 0) & ~label
-    index = np.arange(n)
-    last_stop = np.maximum.accumulate(np.where(follower, -1, index))
-    before = np.concatenate(([-1], last_stop[:-1]))
-    extra |= follower & (before >= seg.first) & label[np.maximum(before, 0)]
-    return extra & ~remove
-
-
-def removals(X: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray,
-             starts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Which lines go (model, sure rules, lists), and which of them go only as part of a list.
-
-    ``threshold`` is one keep-threshold, or one per line (:func:`html_thresholds`); ``starts`` says
-    where each document of a batch starts (one document when not given).
-    """
-    seg = Segments(np.array([0, len(X)], dtype=np.int64) if starts is None else starts)
-    remove = (scores < threshold) | (X[:, _SURE] > 0)
-    as_list = _lists_share_a_fate(X, remove, seg)
-    return remove | as_list, as_list
-
-
-def html_thresholds(X: np.ndarray, threshold: float) -> np.ndarray:
-    """Per-line keep-thresholds on HTML lines: a line any vocabulary rule names goes whatever the
-    model says; the others are kept from ``threshold`` up (the extractor has dropped the menus, so a
-    "Read more: ..." or "Related: ..." line left in its output is the article's own furniture).
-    """
-    return np.where((X[:, _RULE_COLUMNS] > 0).any(axis=1), np.inf, threshold)
 
 
 def thresholds(X: np.ndarray, model: LineModel) -> np.ndarray:
@@ -282,8 +227,10 @@ class Boilerplate:
         return self.process_batch([doc])[0]
 
     def process_batch(self, docs: list[Document]) -> list[Document]:
-        verdicts = classify_batch([doc.lines for doc in docs], [doc.format == "html" for doc in docs])
-        for doc, verdict in zip(docs, verdicts):
+        # The block model has already decided every block of the HTML pages it classified.
+        todo = [doc for doc in docs if not doc.page.get("blocks_classified")]
+        verdicts = classify_batch([doc.lines for doc in todo], [doc.format == "html" for doc in todo])
+        for doc, verdict in zip(todo, verdicts):
             if verdict.passed:
                 doc.page["already_clean"] = True
                 doc.note(self.name, already_clean=verdict.already_clean)

@@ -1,13 +1,19 @@
 """Extract: a document's content as numbered lines.
 
 Text dumps are split into lines, keeping each line's 1-based source number and
-dropping blank lines (they carry no decision). HTML pages go through
-trafilatura (comments excluded, no deduplication; fast mode first, the full
-cascade when fast mode finds too little, see :data:`FAST_MIN_SHARE`), with
-beautifulsoup4 + lxml as the fallback when trafilatura finds no article; each
-paragraph, heading, list item or table row becomes one line. The metadata the
-markup declares and the evidence around the headline are read from the same
-parsed page (:mod:`pipeline.html`)::
+dropping blank lines (they carry no decision). An HTML page is parsed once by
+selectolax and segmented into blocks (:mod:`pipeline.html.blocks`: paragraphs,
+headings, list items, table rows, captions, quotes, pre), which the block model
+classifies with their DOM evidence (:mod:`pipeline.html.classify`); every block
+becomes a line, and a block the model removes says why (``extract:
+model:dom:in:nav``). A page the model is unsure of (nothing kept, see
+:class:`~pipeline.html.classify.BlockModel`) falls back to trafilatura
+(comments excluded, no deduplication; fast mode first, the full cascade when
+fast mode finds too little, see :data:`FAST_MIN_SHARE`), with beautifulsoup4 +
+lxml when trafilatura finds no article, and its lines go to the line model.
+The metadata the markup declares and the evidence around the headline are read
+from lxml's parse of the page (:mod:`pipeline.html.declared`,
+:mod:`pipeline.html.evidence`)::
 
     >>> [(l.number, l.text) for l in split_dump("Menu\\n\\n  Body text.  \\n")]
     [(1, 'Menu'), (3, 'Body text.')]
@@ -23,6 +29,8 @@ from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from lxml import etree
 
 from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Document, Line
+from pipeline.html.blocks import Blocks, segment
+from pipeline.html.classify import PageVerdict, classify_pages
 from pipeline.html.declared import declared_metadata, htmldate_date, searched_author
 from pipeline.html.evidence import INVISIBLE, date_evidence, first_dateline, has_full_date, page_evidence, squash
 from pipeline.text.bylines import near_headline_author
@@ -177,22 +185,21 @@ def _trafilatura_blocks(tree: Any, url: str | None, fast: bool) -> list[Line]:
     return _blocks_from_trafilatura(result.body) if result is not None and result.body is not None else []
 
 
-def extract_html(html: str, url: str | None = None) -> Extraction:
-    """The article of an HTML page as lines, with the metadata its markup declares."""
-    tree = trafilatura.load_html(html)
-    if tree is None:
-        return Extraction(_lines(_blocks_from_soup(html)), {}, "beautifulsoup")
+def html_metadata(tree: Any, url: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The metadata a parsed page declares, and the layout evidence around its headline.
+
+    trafilatura reads the declared fields (:func:`pipeline.html.declared.declared_metadata`); the
+    page's own headline, byline and dateline are read off the markup
+    (:mod:`pipeline.html.evidence`). The slower searches run only when they are needed: trafilatura's
+    author XPath for a page that declares no author and prints none near its headline, htmldate (then
+    the first dateline) for a page without a better date.
+    """
     metadata = declared_metadata(tree, url)
     page = page_evidence(tree)
     page.update(date_evidence(tree))
     if not metadata.get("author") and not near_headline_author(page.get("near_headline", [])):
         if author := searched_author(tree):
             metadata["author"] = author
-    blocks, extractor = _trafilatura_blocks(tree, url, fast=True), "trafilatura-fast"
-    if sum(len(block.text.split()) for block in blocks) < FAST_MIN_SHARE * visible_words(tree):
-        blocks, extractor = _trafilatura_blocks(tree, url, fast=False), "trafilatura"
-    if not blocks:
-        blocks, extractor = _blocks_from_soup(html), "beautifulsoup"
     if not (url_date(metadata.get("url")) or page.get("published") or page.get("json_ld_published")
             or has_full_date(page.get("near_headline", []))):
         # None of the better dates (pipeline.stages.metadata.publication_date): htmldate's, else the first dateline.
@@ -200,8 +207,51 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
             metadata["date"] = date
         elif dateline := first_dateline(tree):
             page["first_dateline"] = dateline
+    return metadata, page
+
+
+def trafilatura_lines(tree: Any, html: str, url: str | None = None) -> tuple[list[Line], str]:
+    """The article of a parsed page as trafilatura extracts it (fast mode, then its full cascade when
+    fast mode finds too little, :data:`FAST_MIN_SHARE`; beautifulsoup's text when it finds nothing),
+    and the name of the extractor that found it."""
+    blocks, extractor = _trafilatura_blocks(tree, url, fast=True), "trafilatura-fast"
+    if sum(len(block.text.split()) for block in blocks) < FAST_MIN_SHARE * visible_words(tree):
+        blocks, extractor = _trafilatura_blocks(tree, url, fast=False), "trafilatura"
+    if not blocks:
+        blocks, extractor = _blocks_from_soup(html), "beautifulsoup"
     lines = _lines(blocks)
-    return Extraction(lines, metadata, extractor if lines else "", page)
+    return lines, extractor if lines else ""
+
+
+def extract_html(html: str, url: str | None = None) -> Extraction:
+    """The article of an HTML page as trafilatura extracts it, as lines, with the metadata its markup
+    declares: the fallback extractor of :class:`Extract`, and another ingest job's way to trafilatura's
+    lines for the line model."""
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return Extraction(_lines(_blocks_from_soup(html)), {}, "beautifulsoup")
+    metadata, page = html_metadata(tree, url)
+    lines, extractor = trafilatura_lines(tree, html, url)
+    return Extraction(lines, metadata, extractor, page)
+
+
+def extract_blocks(html: str, page: Blocks, verdict: PageVerdict, url: str | None = None) -> Extraction:
+    """The article of an HTML page as the block model decided it (every block a line, the removed
+    ones with their reasons), or trafilatura's when the model is unsure of the page
+    (:class:`pipeline.html.classify.BlockModel`)."""
+    tree = trafilatura.load_html(html)
+    if tree is None:  # nothing lxml can read: the blocks selectolax found, if any
+        metadata, evidence = {}, {}
+    else:
+        metadata, evidence = html_metadata(tree, url)
+    if verdict.unsure and tree is not None:
+        lines, extractor = trafilatura_lines(tree, html, url)
+        if lines:
+            return Extraction(lines, metadata, extractor, evidence)
+    for line, reason in zip(page.lines, verdict.reasons):
+        if reason:
+            line.remove(Extract.name, reason)
+    return Extraction(page.lines, metadata, "blocks" if page.lines else "", evidence)
 
 
 def _lines(blocks: list[Line]) -> list[Line]:
@@ -211,19 +261,34 @@ def _lines(blocks: list[Line]) -> list[Line]:
 
 
 class Extract:
-    """Stage: ``doc.text``/``doc.html`` to ``doc.lines``; HTML metadata to ``doc.metadata``."""
+    """Stage: ``doc.text``/``doc.html`` to ``doc.lines``; HTML metadata to ``doc.metadata``.
 
-    name, version = "extract", "1"
+    The HTML pages of a batch are segmented into blocks and classified together
+    (:func:`pipeline.html.classify.classify_pages`); a page the block model decided is marked
+    ``doc.page["blocks_classified"]``, and the boilerplate stage leaves its lines as they are. A page
+    it falls back on goes on as trafilatura's lines, for the line model.
+    """
+
+    name, version = "extract", "2"
 
     def process(self, doc: Document) -> Document:
-        if doc.format == "html":
-            extraction = extract_html(doc.html, url=doc.metadata.get("url"))
-            doc.lines = extraction.lines
-            doc.metadata.update(extraction.metadata)
-            doc.page.update(extraction.page)
-            doc.note(self.name, extractor=extraction.extractor or "none")
-        else:
-            doc.lines = split_dump(doc.text)
-        if not doc.lines:
-            doc.fail(self.name, "no-text", "nothing readable was found in the document")
-        return doc
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        pages = [doc for doc in docs if doc.format == "html"]
+        segments = [segment(doc.html) for doc in pages]
+        verdicts = dict(zip(map(id, pages), zip(segments, classify_pages(segments))))
+        for doc in docs:
+            if doc.format == "html":
+                extraction = extract_blocks(doc.html, *verdicts[id(doc)], url=doc.metadata.get("url"))
+                doc.lines = extraction.lines
+                doc.metadata.update(extraction.metadata)
+                doc.page.update(extraction.page)
+                if extraction.extractor == "blocks":
+                    doc.page["blocks_classified"] = True
+                doc.note(self.name, extractor=extraction.extractor or "none")
+            else:
+                doc.lines = split_dump(doc.text)
+            if not doc.lines:
+                doc.fail(self.name, "no-text", "nothing readable was found in the document")
+        return docs

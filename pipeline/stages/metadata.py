@@ -272,8 +272,11 @@ def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]
     if not known.get("author") and (author := near_headline_author(near)):
         found["author"] = author
     titles = {text for text in (title, known.get("title")) if text}
-    for index, line in enumerate(lines[:HEAD_SLACK_LINES]):
-        if line.text.strip() in titles:
+    # The head of the page: its first lines, and its first kept lines (the block extractor's lines
+    # start with the menus it removed, so the headline can stand below them).
+    kept = [index for index, line in enumerate(lines) if line.keep][:HEAD_SLACK_LINES]
+    for index in sorted(set(range(min(HEAD_SLACK_LINES, len(lines)))) | set(kept)):
+        if lines[index].text.strip() in titles:
             found["meta_lines"][index] = "title"
     return found
 

@@ -1,4 +1,4 @@
-"""``python -m pipeline.training.blocks EVAL``: the HTML block model, cross-validated by site (not yet shipped).
+"""``python -m pipeline.training.blocks EVAL``: the HTML block model, cross-validated by site, and written.
 
 What it measures, in order:
 
@@ -41,9 +41,12 @@ What it measures, in order:
    ``trafilatura.extract`` on the same pages in the same process, the two
    alternating page by page (the cores are shared), best of two passes.
 
-Nothing is written to ``pipeline/resources``: this is the measurement that
-decides whether the block model goes into the chain. The report is printed and
-written to ``eval-out/blocks-cv.json``.
+6. **The model.** Both stages refitted on every page, with the keep-threshold and
+   fallback settings chosen on all pages (the fallback only if it helped out of
+   fold), are written to ``pipeline/resources/block-model.json``
+   (:class:`pipeline.html.classify.BlockModel`; ``--cv-only``: not written),
+   which :mod:`pipeline.stages.extract` runs on every HTML page. The report is
+   printed and written to ``eval-out/blocks-cv.json``.
 """
 
 from __future__ import annotations
@@ -59,21 +62,19 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from pipeline.boilerplate.features import FEATURE_NAMES, LineBatch, batch_features
+from pipeline.boilerplate.features import FEATURE_NAMES
 from pipeline.boilerplate.model import Forest, forest_from_lightgbm
-from pipeline.html.blocks import DOM_NAMES, segment
-from pipeline.stages.boilerplate import html_thresholds, removals
-from pipeline.training import log
+from pipeline.html.blocks import DOM_NAMES, Blocks, segment
+from pipeline.html.classify import (BLOCK_FEATURE_NAMES, MODEL_RESOURCE, BlockModel, classify_pages, first_rows,
+                                    second_rows as block_second_rows)
+from pipeline.boilerplate.decisions import html_thresholds, removals
+from pipeline.training import log, write_model
 from pipeline.training.labels import label_lines
 from pipeline.training.train import (FIRST_ROUNDS, FOLDS, SECOND_ROUNDS, THRESHOLDS, TrainingDoc, fit_stage,
-                                     html_lines, stacked_features, training_matrix)
+                                     html_lines, training_matrix)
 
-#: Names of the block model's features: the line model's, then the DOM's.
-BLOCK_FEATURE_NAMES = FEATURE_NAMES + tuple(f"dom:{name}" for name in DOM_NAMES)
-#: Settings of the fallback tried: a page whose kept blocks hold fewer words than this takes the
-#: current extractor's lines (0: never).
-FALLBACK_MIN_WORDS = (0, 10, 25, 50, 100, 150)
 #: The figures the block model is measured against (``../shared/eval/README.md`` and ``pipeline train``).
+MODEL_PATH = Path(__file__).resolve().parent.parent / "resources" / MODEL_RESOURCE
 REFERENCE = {"scrapinghub-html": {"trafilatura": 0.960, "current chain": 0.963, "target": 0.968},
              "wcxb-dev-html": {"trafilatura": 0.937, "current chain": 0.937, "target": 0.942}}
 
@@ -93,11 +94,9 @@ def site_fold(site: str) -> int:
     return int(hashlib.sha256(site.encode()).hexdigest(), 16) % FOLDS
 
 
-def block_features(lines, dom: np.ndarray) -> np.ndarray:
-    """The block model's rows (:data:`BLOCK_FEATURE_NAMES`) of one page's blocks."""
-    batch = LineBatch.of([[line.text for line in lines]], [[line.kind for line in lines]],
-                         [[line.number for line in lines]], [True])
-    return np.hstack([batch_features(batch), dom])
+def block_features(blocks: Blocks) -> np.ndarray:
+    """The block model's rows (:data:`BLOCK_FEATURE_NAMES`) of one page's blocks, as the run computes them."""
+    return first_rows([blocks])[0]
 
 
 def load_pages(root: Path, cache: Path) -> tuple[list[TrainingDoc], list[int], list[list], list[np.ndarray]]:
@@ -113,7 +112,7 @@ def load_pages(root: Path, cache: Path) -> tuple[list[TrainingDoc], list[int], l
         blocks = segment(page.html)
         labels = np.asarray(label_lines([line.text for line in blocks.lines], page.truth), dtype=np.int64)
         doc = TrainingDoc(f"{page.corpus}-html", page.id, blocks.lines, labels, np.ones(len(blocks.lines)), True,
-                          page.truth, block_features(blocks.lines, blocks.X))
+                          page.truth, block_features(blocks))
         docs.append(doc)
         folds.append(site_fold(site_of(page.url, page.id)))
         fallback.append(html_lines(page, cache))
@@ -134,32 +133,9 @@ def balance_corpora(docs: list[TrainingDoc]) -> None:
         doc.weights = doc.weights * (largest / counts[doc.corpus])
 
 
-#: Names of the second stage's block features beyond the line model's (:func:`group_scores`).
-GROUP_NAMES = ("score-container-mean", "score-outer-mean")
-
-
-def group_scores(scores: np.ndarray, words: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """The word-weighted mean first-stage score of each block's container and of its container's
-    container (an article's paragraphs share a parent; so do a comment thread's), weighted by
-    log(1 + words) as the line model's score context is.
-
-        >>> group_scores(np.array([1.0, 0.0, 0.5]), np.array([3.0, 1.0, 2.0]), np.array([[1, 9], [1, 9], [2, 9]])).round(2)
-        array([[0.67, 0.61],
-               [0.67, 0.61],
-               [0.5 , 0.61]])
-    """
-    out = np.zeros((len(scores), len(GROUP_NAMES)))
-    weight = np.log1p(words) + 1e-3
-    for column in range(min(groups.shape[1], len(GROUP_NAMES))) if len(scores) else ():
-        _, inverse = np.unique(groups[:, column], return_inverse=True)
-        out[:, column] = (np.bincount(inverse, weights=scores * weight) / np.bincount(inverse, weights=weight))[inverse]
-    return out
-
-
 def second_rows(doc: TrainingDoc, first: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """The second stage's rows: the line model's (features, score context) and :func:`group_scores`."""
-    words = np.expm1(doc.X[:, FEATURE_NAMES.index("words")])
-    return np.hstack([stacked_features(doc, first), group_scores(first, words, groups)])
+    """One page's second-stage rows, as the run computes them (:func:`pipeline.html.classify.second_rows`)."""
+    return block_second_rows(doc.X, first, np.array([0, len(doc.X)], dtype=np.int64), groups)
 
 
 def cross_validate(docs: list[TrainingDoc], folds: list[int], groups: list[np.ndarray],
@@ -190,25 +166,22 @@ def cross_validate(docs: list[TrainingDoc], folds: list[int], groups: list[np.nd
 
 def fit_final(docs: list[TrainingDoc], groups: list[np.ndarray], first_oof: list[np.ndarray]) -> list[Forest]:
     """Both stages fitted on every page (the second on the out-of-fold first-stage scores, as it will
-    see unseen pages' scores), as exported trees: for the held-out Arabic pages and the timing."""
+    see unseen pages' scores), as exported trees: the shipped model."""
     first = forest_from_lightgbm(fit_stage(*training_matrix(docs, [doc.X for doc in docs]),
                                            FIRST_ROUNDS).dump_model())
     stacked = [second_rows(doc, scores, group) for doc, scores, group in zip(docs, first_oof, groups)]
     return [first, forest_from_lightgbm(fit_stage(*training_matrix(docs, stacked), SECOND_ROUNDS).dump_model())]
 
 
-def classify(html: str, forests: list[Forest], threshold: float) -> tuple[list, np.ndarray]:
-    """A page's blocks and which of them the block model keeps."""
+def classify(html: str, model: BlockModel) -> tuple[list, np.ndarray]:
+    """A page's blocks and which of them the block model keeps, as the run decides."""
     blocks = segment(html)
     if not blocks.lines:
         return [], np.zeros(0, dtype=bool)
-    X = block_features(blocks.lines, blocks.X)
-    doc = TrainingDoc("", "", blocks.lines, np.zeros(0), np.zeros(0), True, None, X)
-    final = forests[1].predict(second_rows(doc, forests[0].predict(X), blocks.groups))
-    return blocks.lines, kept_blocks(doc, final, threshold)
+    return blocks.lines, np.asarray([not reason for reason in classify_pages([blocks], model)[0].reasons])
 
 
-def arabic_check(root: Path, forests: list[Forest], threshold: float, cache: Path) -> dict[str, dict]:
+def arabic_check(root: Path, model: BlockModel, cache: Path) -> dict[str, dict]:
     """The Arabic dev pages (never trained on): token F1 on the CNN Arabic page, snippet hits on
     assabah's, for the block model and for the current extractor's lines."""
     from pipeline.evaluation import corpora, metrics
@@ -217,7 +190,7 @@ def arabic_check(root: Path, forests: list[Forest], threshold: float, cache: Pat
     for page in corpora.arabic_dev(root):
         if not page.html:
             continue
-        lines, kept = classify(page.html, forests, threshold)
+        lines, kept = classify(page.html, model)
         bodies = {"blocks": "\n".join(line.text for line, keep in zip(lines, kept) if keep),
                   "current extractor": "\n".join(line.text for line in html_lines(page, cache))}
         for name, body in bodies.items():
@@ -347,13 +320,13 @@ def nested_scores(found: Outcomes, folds: list[int], fallback: bool = True) -> t
     return result, fell_total / len(found.corpora), settings
 
 
-def pages_per_second(htmls: list[str], forests: list[Forest], threshold: float, passes: int = 2) -> dict[str, float]:
-    """pages/s of the block path (parse and segment, features, both stages and the decision) and of
+def pages_per_second(htmls: list[str], model: BlockModel, passes: int = 2) -> dict[str, float]:
+    """pages/s of the block path (parse and segment, features, both stages and the decision, as
+    :func:`pipeline.html.classify.classify_pages` runs them one page at a time) and of
     ``trafilatura.extract`` on the same pages in this process, best of ``passes``. The two alternate page
     by page, so that the load other processes put on shared cores falls on both alike."""
     import trafilatura
 
-    first, second = forests
     best = {"segment": float("inf"), "classify": float("inf"), "trafilatura": float("inf")}
     clock = time.perf_counter
     for _ in range(passes):
@@ -363,10 +336,7 @@ def pages_per_second(htmls: list[str], forests: list[Forest], threshold: float, 
             blocks = segment(html)
             middle = clock()
             if blocks.lines:
-                X = block_features(blocks.lines, blocks.X)
-                doc = TrainingDoc("", "", blocks.lines, np.zeros(0), np.zeros(0), True, None, X)
-                final = second.predict(second_rows(doc, first.predict(X), blocks.groups))
-                removals(X[:, :len(FEATURE_NAMES)], final, html_thresholds(X[:, :len(FEATURE_NAMES)], threshold))
+                classify_pages([blocks], model)
             end = clock()
             trafilatura.extract(html, include_comments=False, deduplicate=False, include_tables=True)
             spent["segment"] += middle - start
@@ -386,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the current extractor's lines of the pages are cached")
     parser.add_argument("--out", type=Path, default=Path("eval-out") / "blocks-cv.json")
     parser.add_argument("--no-speed", action="store_true", help="skip the pages/s comparison")
+    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where to write the model")
+    parser.add_argument("--cv-only", action="store_true", help="cross-validate and report; do not write a model")
     args = parser.parse_args(argv)
     if not args.eval_root.is_dir():
         print(f"corpora not found: {args.eval_root}", file=sys.stderr)
@@ -417,20 +389,25 @@ def main(argv: list[str] | None = None) -> int:
     for corpus, figures in REFERENCE.items():
         print(f"{corpus}: " + ", ".join(f"{name} {value:.3f}" for name, value in figures.items()))
     threshold = float(THRESHOLDS[final[0]])
-    forests = fit_final(docs, groups, first_oof)
-    report["arabic"] = arabic_check(args.eval_root, forests, threshold, args.cache)
+    first, second = fit_final(docs, groups, first_oof)
+    model = BlockModel(BLOCK_FEATURE_NAMES, first, second, threshold, int(final[1]), float(final[2]),
+                       info={"cv": {name: report[name] for name in ("blocks only", "blocks + fallback")},
+                             "pages": len(docs), "blocks": rows, "folds": FOLDS})
+    report["arabic"] = arabic_check(args.eval_root, model, args.cache)
     print(f"Arabic pages (never trained on), final model at threshold {threshold}: {report['arabic']}")
     if not args.no_speed:
         from pipeline.evaluation import corpora
 
         htmls = [page.html for page in [*corpora.scrapinghub(args.eval_root),
                                         *corpora.wcxb(args.eval_root, dumps=False)] if page.html]
-        report["speed"] = pages_per_second(htmls, forests, threshold)
+        report["speed"] = pages_per_second(htmls, model)
         speed = report["speed"]
         ms = speed["ms_per_page"]
         print(f"pages/s: blocks {speed['blocks_pages_per_s']:.1f}, trafilatura.extract "
               f"{speed['trafilatura_pages_per_s']:.1f} ({speed['speedup']:.2f}x) on {speed['pages']} pages; ms/page: "
               f"parse+segment {ms['segment']:.2f}, features+model {ms['classify']:.2f}, trafilatura {ms['trafilatura']:.2f}")
+    if not args.cv_only:
+        write_model(args.output, model.to_json())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8")
     return 0
