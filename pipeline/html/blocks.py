@@ -72,6 +72,8 @@ BOUNDARIES = frozenset({"div", "section", "article", "header", "footer", "nav", 
                         "table", "tbody", "thead", "tfoot", "form", "figure", "hr", "br", "body", "details",
                         "fieldset", "menu", "center", "label", "button", "input"})
 _CAPTIONS = frozenset({"figcaption", "caption"})
+_BOXES = frozenset(BLOCK_KINDS) | BOUNDARIES
+_CELLS = frozenset({"td", "th"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -90,7 +92,7 @@ _CONTEXT_BIT = {tag: 1 << (len(TOKEN_CLASSES) + bit) for bit, tag in enumerate(C
 _FLAG_BITS = len(TOKEN_CLASSES) + len(CONTEXT_TAGS)
 _HIDDEN, _LINK = _CONTEXT_BIT["hidden"], _CONTEXT_BIT["link"]
 _CLASS_CACHE: dict[str, int] = {}
-#: Distinct class/id words whose token classes are remembered (templates repeat them across pages).
+#: Distinct class/id words and values whose token classes are remembered (templates repeat them across pages).
 CLASS_CACHE_SIZE = 1 << 16
 
 
@@ -116,6 +118,9 @@ def token_flags(value: str) -> int:
         >>> [name for bit, name in enumerate(TOKEN_CLASSES) if token_flags("site-header mainNav") >> bit & 1]
         ['nav', 'header']
     """
+    found = _CLASS_CACHE.get(value)  # a whole value: templates repeat them, element after element
+    if found is not None:
+        return found
     found = 0
     for word in value.split():
         bits = _CLASS_CACHE.get(word)
@@ -123,11 +128,16 @@ def token_flags(value: str) -> int:
             bits = 0
             for match in _TOKEN_SCAN.finditer(word.lower()):
                 bits |= 1 << int(match.lastgroup[1:])
-            if len(_CLASS_CACHE) >= CLASS_CACHE_SIZE:
-                _CLASS_CACHE.clear()
-            _CLASS_CACHE[word] = bits
+            _remember(word, bits)
         found |= bits
+    _remember(value, found)
     return found
+
+
+def _remember(value: str, bits: int) -> None:
+    if len(_CLASS_CACHE) >= CLASS_CACHE_SIZE:
+        _CLASS_CACHE.clear()
+    _CLASS_CACHE[value] = bits
 
 
 class _Open:
@@ -158,11 +168,13 @@ class _Walk:
         self.rows: list[tuple] = []
         self.open: list[_Open] = [_Open("", PARAGRAPH)]  # the bottom one holds loose text
         self.serial = 0
+        #: How many open table rows are read as rows (cells, not blocks): see :meth:`data_row`.
+        self.data_rows = 0
 
     # ----------------------------------------------------------------- emitting
 
     def emit(self, block: _Open, text: str, kind: str, cells: tuple[str, ...] = (), header: bool = False) -> None:
-        text = _WHITESPACE.sub(" ", text).strip()
+        text = " ".join(text.split())  # runs of whitespace as one space, the ends trimmed
         if not text or block.context is None:
             return
         flags, depth, serial, parent, outer, chain = block.context
@@ -176,17 +188,22 @@ class _Walk:
         """Emit the text read so far of ``block`` (a segment: the block goes on after a nested one)."""
         if block.kind == TABLE_ROW and not block.layout:
             return  # a data row is emitted whole, when it closes
+        if not block.parts:  # no text yet, so no context and no link text either
+            block.links = 0
+            return
         self.emit(block, "".join(block.parts), PARAGRAPH if block.kind == TABLE_ROW else block.kind)
         block.parts, block.context, block.link_chars, block.links = [], None, 0, 0
 
-    def text(self, value: str, context: tuple, flags: int) -> None:
+    def text(self, value: str, state: tuple) -> None:
+        """A text node's ``value``, read in the element whose walk state is ``state`` (see :func:`segment`)."""
         block = self.open[-1]
         if block.cell is not None and not block.layout:
             block.cell.append(value)
-        if block.context is None and value.strip():
-            block.context = context
+        if block.context is None and not value.isspace():
+            flags, depth, boxes = state[0], state[1], state[2]
+            block.context = (flags, depth, boxes[0], boxes[1], boxes[2], state[6])
         block.parts.append(value)
-        if flags & _LINK:
+        if state[0] & _LINK:
             block.link_chars += len(value.strip())
 
     def close_cell(self, block: _Open) -> None:
@@ -198,7 +215,7 @@ class _Walk:
 
     def data_row(self) -> bool:
         """Whether a table row that is read as a row (cells, not blocks) is open."""
-        return any(block.kind == TABLE_ROW and not block.layout for block in self.open)
+        return self.data_rows > 0
 
     def enter(self, tag: str, list_depth: int, ordered: bool) -> None:
         top = self.open[-1]
@@ -218,14 +235,18 @@ class _Walk:
             top.parts.append(" ")  # a line break inside a block, a <div> inside a cell: a space
             return
         if kind is not None or tag == "table":
-            for block in self.open:
+            for block in self.open if self.data_rows else ():
                 if block.kind == TABLE_ROW and not block.layout:
                     block.layout = True  # a row whose cells hold blocks lays out the page: its cells are blocks
+                    self.data_rows -= 1
                     self.close_cell(block)
-        self.flush(top)
+        if top.parts or top.links:
+            self.flush(top)
         if kind is not None:
             level = int(tag[1]) if kind == HEADING else (max(list_depth, 1) if kind == LIST_ITEM else 0)
             self.open.append(_Open(tag, kind, level, ordered))
+            if kind == TABLE_ROW:
+                self.data_rows += 1
 
     def leave(self, tag: str, in_head: bool) -> None:
         top = self.open[-1]
@@ -237,13 +258,14 @@ class _Walk:
         elif tag in BLOCK_KINDS and top.tag == tag:
             self.open.pop()
             if top.kind == TABLE_ROW and not top.layout:
+                self.data_rows -= 1
                 self.close_cell(top)
                 cells = tuple(top.cells)
                 self.emit(top, " | ".join(cell for cell in cells if cell), TABLE_ROW, cells,
                           header=(top.header or in_head) and any(cells))
             else:
                 self.flush(top)
-        elif tag in BOUNDARIES and tag != "br" and not self.data_row():
+        elif tag in BOUNDARIES and tag != "br" and not self.data_rows and (top.parts or top.links):
             self.flush(top)
 
 
@@ -270,52 +292,65 @@ def segment(html: str) -> Blocks:
     walk = _Walk()
     if root is None:
         return _finish(walk)
-    # Stack items: (node, flags, depth, (nearest three block or boundary ancestors), list depth, ordered,
-    # inside <thead>); (None, tag, inside <thead>) marks leaving an element.
-    # The ancestor chain of an element is (serial, own token bits, depth, the parent's chain).
-    stack: list[tuple] = [(root, 0, 0, (0, 0, 0), 0, False, False, None)]
+    # Stack items: (node, the walk state of its parent's children), or (None, (tag, inside <thead>)) to
+    # leave an element. A walk state is (flags, depth, (nearest three block or boundary ancestors),
+    # list depth, ordered, inside <thead>, ancestor chain); the ancestor chain of an element is
+    # (serial, own token bits, depth, the parent's chain). All children of an element share one state.
+    stack: list[tuple] = [(root, (0, 0, (0, 0, 0), 0, False, False, None))]
+    pop, push, text, enter, leave, token = stack.pop, stack.append, walk.text, walk.enter, walk.leave, token_flags
     while stack:
-        item = stack.pop()
-        node = item[0]
+        node, state = pop()
         if node is None:
-            walk.leave(item[1], item[2])
+            leave(*state)
             continue
         if node.is_text_node:
             value = node.text_content
             if value:
-                flags, depth, boxes = item[1], item[2], item[3]
-                walk.text(value, (flags, depth, boxes[0], boxes[1], boxes[2], item[7]), flags)
+                text(value, state)
             continue
         if not node.is_element_node:
             continue
         tag = node.tag or ""
         if tag in SKIPPED:
             continue
-        flags, depth, boxes, list_depth, ordered, in_head, chain = item[1:]
+        flags, depth, boxes, list_depth, ordered, in_head, chain = state
         walk.serial += 1
         attributes = node.attributes
-        marks = " ".join(value for value in (attributes.get("class"), attributes.get("id")) if value)
-        own = token_flags(marks) if marks else 0
+        own = 0
+        if attributes:
+            if (marks := attributes.get("class")):
+                own = token(marks)
+            if (marks := attributes.get("id")):
+                own |= token(marks)
+            if ("hidden" in attributes or "aria-hidden" in attributes or "style" in attributes) and _hidden(attributes):
+                flags |= _HIDDEN
         flags |= own | _CONTEXT_BIT.get(tag, 0)
         chain = (walk.serial, own, depth, chain)
         if tag == "a":
             flags |= _LINK
-        if attributes and _hidden(attributes):
-            flags |= _HIDDEN
         if tag in ("ul", "ol", "menu"):
             list_depth, ordered = list_depth + 1, tag == "ol"
         in_head = in_head or tag == "thead"
-        if tag in BLOCK_KINDS or tag in BOUNDARIES:
+        # Only blocks, boundaries, cells and links change what is read (the rest are inline).
+        if tag in _BOXES:
             boxes = (walk.serial, boxes[0], boxes[1])
-        walk.enter(tag, list_depth, ordered)
-        stack.append((None, tag, in_head))
-        children = []
+            enter(tag, list_depth, ordered)
+            push((None, (tag, in_head)))
+        elif tag in _CELLS:
+            enter(tag, list_depth, ordered)
+            push((None, (tag, in_head)))
+        elif tag == "a":
+            enter(tag, list_depth, ordered)
         child = node.child
+        if child is None:
+            continue
+        children = []
         while child is not None:
             children.append(child)
             child = child.next
+        state = (flags, depth + 1, boxes, list_depth, ordered, in_head, chain)
         for child in reversed(children):
-            stack.append((child, flags, depth + 1, boxes, list_depth, ordered, in_head, chain))
+            push((child, state))
     return _finish(walk)
 
 
