@@ -70,3 +70,15 @@ def test_a_later_run_continues_a_seed_where_an_earlier_one_stopped() -> None:
     kinds = [make_input(SEED, index, load_seeds(), dev_pages())[0] for index in range(40, 46)]
     assert later.inputs == 6
     assert later.kinds == Counter(kind if kind.startswith("format:") else kind.split(":")[0] for kind in kinds)
+
+
+def test_an_input_that_meets_the_time_limit_is_listed_with_how_to_reproduce_it() -> None:
+    from pipeline.review.fuzz import BatchResult, run_input, summary_dict
+
+    result = BatchResult()
+    seeds = load_seeds()
+    index = next(i for i in range(200) if make_input(3, i, seeds, dev_pages())[0] == "html-page")
+    run_input(3, index, seeds, 1e-9, result)  # no page is cleaned in a nanosecond
+    listed = summary_dict(result, 3)["timeout_list"]
+    assert [entry["index"] for entry in listed] == [index]
+    assert listed[0]["reproduce"] == f"python -m pipeline.review.fuzz --seed 3 --only {index}"

@@ -163,3 +163,40 @@ def test_run_summary_counts_by_outcome_and_reason_and_the_exit_status_tells_fail
     # The command's exit status says the same, with the default stages.
     assert cli_main(["clean", "--workers", "0", str(raw), str(tmp_path / "three")]) == 0, \
         "empty pages and other formats are outcomes, not failures"
+
+
+def test_no_timer_or_handler_outlives_a_limit_that_fires_at_any_moment() -> None:
+    """A limit can fire while its own cleanup runs (a document done just at its limit): the timers
+    must still be disarmed and the handlers put back, or a later document, or the worker's own code,
+    would be stopped by a stray DocumentTimeout."""
+    import signal
+
+    from pipeline.runners.limits import DocumentTimeout, time_limit
+
+    before = {number: signal.getsignal(number) for number in (signal.SIGPROF, signal.SIGALRM)}
+    outcomes = set()
+    for attempt in range(300):
+        try:
+            with time_limit(1e-6 * (attempt % 7 + 1)):
+                sum(range(200 * (attempt % 5)))
+            outcomes.add("done")
+        except DocumentTimeout:
+            outcomes.add("timeout")
+        assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert {number: signal.getsignal(number) for number in before} == before
+    sum(range(10**6))  # long enough for any signal still pending to be delivered
+    assert "timeout" in outcomes
+
+
+def test_a_workers_first_document_is_not_charged_for_loading_the_models(tmp_path: Path) -> None:
+    """Loading the block model, the line model, the scan tables and langdetect's profiles takes a
+    fresh worker about 0.2 s of CPU: that happens before the first document's limit starts."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "fine.txt").write_text(ARTICLE, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "clean", str(raw), str(tmp_path / "out"),
+                             "--workers", "1", "--timeout", "0.15"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert sidecar(tmp_path / "out", "fine")["failure"] is None

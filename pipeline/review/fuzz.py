@@ -362,6 +362,8 @@ class BatchResult:
     slow: list[tuple[int, str, float]] = field(default_factory=list)
     crashes: list[Crash] = field(default_factory=list)
     data: dict[int, bytes] = field(default_factory=dict)  # crashing inputs, to save
+    #: Inputs that met the time limit, with their seconds: each one is reproduced with ``--only``.
+    timed_out: list[tuple[int, str, float]] = field(default_factory=list)
 
     def merge(self, other: BatchResult) -> None:
         self.inputs += other.inputs
@@ -371,6 +373,7 @@ class BatchResult:
         self.slow += other.slow
         self.crashes += other.crashes
         self.data.update(other.data)
+        self.timed_out += other.timed_out
 
 
 def run_input(seed: int, index: int, seeds: list[bytes], timeout: float, result: BatchResult) -> None:
@@ -379,7 +382,10 @@ def run_input(seed: int, index: int, seeds: list[bytes], timeout: float, result:
     result.kinds[kind if kind.startswith("format:") else kind.split(":")[0]] += 1
     started = time.perf_counter()
     try:
-        result.outcomes.update(check_document(data, name, timeout))
+        outcomes = check_document(data, name, timeout)
+        result.outcomes.update(outcomes)
+        if "timeout" in outcomes:
+            result.timed_out.append((index, kind, round(time.perf_counter() - started, 2)))
     except BaseException as error:  # noqa: BLE001 - every exception is a finding (Ctrl-C stops the run)
         if isinstance(error, KeyboardInterrupt):
             raise
@@ -559,7 +565,10 @@ def summary_dict(result: BatchResult, seed: int) -> dict[str, object]:
             "timeouts": result.outcomes["timeout"],
             "slow_inputs": len(result.slow), "slowest": sorted(result.slow, key=lambda s: -s[2])[:10],
             "by_generator": dict(sorted(result.kinds.items())), "by_outcome": dict(sorted(result.outcomes.items())),
-            "crash_list": [{"index": c.index, "kind": c.kind, "error": c.error} for c in result.crashes]}
+            "crash_list": [{"index": c.index, "kind": c.kind, "error": c.error} for c in result.crashes],
+            "timeout_list": [{"index": index, "kind": kind, "seconds": seconds,
+                              "reproduce": f"python -m pipeline.review.fuzz --seed {seed} --only {index}"}
+                             for index, kind, seconds in sorted(result.timed_out)]}
 
 
 def summary_line(result: BatchResult) -> str:

@@ -66,19 +66,44 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         with _thread_time_limit(seconds):
             yield
     else:
-        def on_timer(signum: int, frame: Any) -> None:
+        with _signal_time_limit(seconds):
+            yield
+
+
+@contextmanager
+def _signal_time_limit(seconds: float) -> Iterator[None]:
+    """:func:`time_limit` in the main thread, by timer signals.
+
+    Either timer may fire at any bytecode, the cleanup's included, so the handler raises
+    :class:`DocumentTimeout` at most once per limit: the cleanup, run again until it is done, can then
+    never be cut short, and no timer or handler outlives the block (a timer left armed would stop
+    some later document, or the worker's own code). A limit that fires while the cleanup runs, after
+    the block has finished, is ignored: the document is done.
+    """
+    fired = [False]
+
+    def on_timer(signum: int, frame: Any) -> None:
+        if not fired[0]:
+            fired[0] = True
             raise DocumentTimeout()
 
-        previous = {number: signal.signal(number, on_timer) for number in (signal.SIGPROF, signal.SIGALRM)}
+    previous: dict[int, Any] = {}
+    try:
+        for number in (signal.SIGPROF, signal.SIGALRM):
+            previous[number] = signal.signal(number, on_timer)
         signal.setitimer(signal.ITIMER_PROF, seconds)
         signal.setitimer(signal.ITIMER_REAL, seconds * WALL_CLOCK_FACTOR)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            for number, handler in previous.items():
-                signal.signal(number, handler)
+        yield
+    finally:
+        while True:
+            try:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                for number, handler in previous.items():
+                    signal.signal(number, handler)
+                break
+            except DocumentTimeout:
+                continue  # the one timeout of this limit, after the block: clean up again
 
 
 @contextmanager

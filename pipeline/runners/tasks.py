@@ -31,7 +31,7 @@ from pipeline.runners.result import Result
 from pipeline.runners.spool import Spool, SpoolRef
 from pipeline.sitewide import STAGE as SITE_STAGE
 from pipeline.sitewide import SiteIndex, SitePass
-from pipeline.stages import Stage
+from pipeline.stages import Stage, prepare
 
 #: A batch may take the largest time limit of its documents once for every this many documents it
 #: holds (and at least once): a healthy batch of 64 pages takes about 2 s of the 5 x 60 s it gets.
@@ -67,6 +67,7 @@ def clean_batch(docs: Sequence[Document], stages: Sequence[Stage], timeout: floa
     within its own limit, so only the slow document fails (reason ``timeout``, with the stage that
     was running); ``heartbeat`` is called as each one finishes, so the pool knows the worker lives.
     """
+    prepare(stages)  # models and tables load outside the documents' limits
     limits = [document_time_limit(timeout, len(doc.raw)) for doc in docs]
     limit = batch_time_limit(limits)
     originals = [doc.copy() for doc in docs] if len(docs) > 1 else []

@@ -5,7 +5,10 @@ A stage that computes over lines may also define ``process_batch(docs) ->
 docs``: the runner then hands it many documents at once, so per-call costs
 (array set-up, a model's walk) are paid once per batch. Either way the
 result for a document must not depend on which other documents share its
-batch: outputs are byte-identical for any batch size.
+batch: outputs are byte-identical for any batch size. A stage that loads
+something once per process (a model, lookup tables) may define ``setup()``:
+the runner calls it (:func:`prepare`) before any document's time limit
+starts, so a worker's first document is not charged for the loading.
 
 Each module also exposes its pure core (a plain function) for use on its own,
 e.g. :func:`pipeline.stages.repair.repair_text` or
@@ -36,6 +39,14 @@ def process_batch(stage: Stage, docs: Sequence[Document]) -> list[Document]:
             raise ValueError(f"stage {stage.name!r} returned {len(out)} documents for a batch of {len(docs)}")
         return out
     return [stage.process(doc) for doc in docs]
+
+
+def prepare(stages: Sequence[Stage]) -> None:
+    """Call each stage's ``setup()``, if it has one (it must be cheap to call again)."""
+    for stage in stages:
+        setup = getattr(stage, "setup", None)
+        if setup is not None:
+            setup()
 
 
 class BatchStage:

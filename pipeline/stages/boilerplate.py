@@ -41,8 +41,9 @@ from pipeline.boilerplate.features import (
     FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, line_features, page_features,
 )
 from pipeline.boilerplate.model import LineModel, load_model, row_blocks
-from pipeline.boilerplate.rules import RULE_REASONS
+from pipeline.boilerplate.rules import RULE_REASONS, compiled_gate
 from pipeline.document import Document, Line
+from pipeline.text.scan import tables
 
 _COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
 _RULE_COLUMNS = np.array([_COLUMN[f"rule:{reason}"] for reason in RULE_REASONS])
@@ -222,6 +223,11 @@ class Boilerplate:
     """
 
     name, version = "boilerplate", "3"
+
+    def setup(self) -> None:
+        _check(load_model())
+        compiled_gate()  # the vocabulary rules' head gate, for the line scan
+        tables()
 
     def process(self, doc: Document) -> Document:
         return self.process_batch([doc])[0]

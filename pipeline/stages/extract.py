@@ -30,7 +30,7 @@ from lxml import etree
 
 from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Document, Line
 from pipeline.html.blocks import Blocks, segment
-from pipeline.html.classify import PageVerdict, classify_pages
+from pipeline.html.classify import PageVerdict, classify_pages, load_block_model
 from pipeline.html.declared import declared_metadata, htmldate_date, searched_author
 from pipeline.html.evidence import INVISIBLE, date_evidence, first_dateline, has_full_date, page_evidence, squash
 from pipeline.text.bylines import near_headline_author
@@ -271,13 +271,17 @@ class Extract:
 
     name, version = "extract", "2"
 
+    def setup(self) -> None:
+        load_block_model()
+
     def process(self, doc: Document) -> Document:
         return self.process_batch([doc])[0]
 
     def process_batch(self, docs: list[Document]) -> list[Document]:
         pages = [doc for doc in docs if doc.format == "html"]
         segments = [segment(doc.html) for doc in pages]
-        verdicts = dict(zip(map(id, pages), zip(segments, classify_pages(segments))))
+        # (a batch of text dumps alone never loads the block model)
+        verdicts = dict(zip(map(id, pages), zip(segments, classify_pages(segments)))) if pages else {}
         for doc in docs:
             if doc.format == "html":
                 extraction = extract_blocks(doc.html, *verdicts[id(doc)], url=doc.metadata.get("url"))

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from langdetect import DetectorFactory, detect_langs
+from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import ALL_LANGUAGES
@@ -67,7 +68,7 @@ from pipeline.text.lexicon import (
     ARABIC_WORDS, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, KURDISH_ONLY, LETTER_WEIGHTS, NON_ARABIC_LETTERS,
     PASHTO_ONLY, PERSIAN_ONLY, PERSIAN_WORDS, STRONG_WEIGHT, URDU_ONLY, URDU_WORDS, WEAK_WEIGHT,
 )
-from pipeline.text.scan import FUNCTION_WORD_SAMPLE_CHARS, SAMPLE_CHARS, LineScan, scan_lines
+from pipeline.text.scan import FUNCTION_WORD_SAMPLE_CHARS, SAMPLE_CHARS, LineScan, scan_lines, tables
 from pipeline.text.script import (
     arabic_letter_count,
     ascii_letter_count,
@@ -423,6 +424,11 @@ class LineLanguage:
     """
 
     name, version = "line-language", "3"
+
+    def setup(self) -> None:
+        tables()  # the line scan's
+        default_model()  # the Arabic-script n-grams
+        init_factory()  # langdetect's language profiles
 
     def process(self, doc: Document) -> Document:
         return self.process_batch([doc])[0]
