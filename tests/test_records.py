@@ -206,3 +206,59 @@ def test_a_record_with_a_wrong_content_length_prints_nothing_of_the_page(tmp_pat
     (tmp_path / "crawl.warc").write_bytes(record + payload + b"\r\n\r\n")
     docs = list(iter_records(tmp_path / "crawl.warc", "crawl.warc"))
     assert docs and "committee" not in capfd.readouterr().err
+
+
+def _gzip_members(pages: int) -> list[bytes]:
+    """One gzip member per response record, as WARC writers make them (each record its own member)."""
+    members = []
+    for i in range(pages):
+        body = (f"<html><body><h1>Story {i}</h1>" + "".join(
+            f"<p>Paragraph {j} of story {i}, with words enough to be an article body.</p>" for j in range(300))
+            + "</body></html>").encode()
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{i}>\r\n"
+                f"WARC-Target-URI: https://example.com/news/{i}\r\nContent-Type: application/http; msgtype=response\r\n"
+                f"Content-Length: {len(http)}\r\n\r\n").encode()
+        members.append(gzip.compress(head + http + b"\r\n\r\n", mtime=0))
+    return members
+
+
+@pytest.mark.parametrize("where", ["start", "middle"])
+def test_a_damaged_gzip_member_costs_only_its_own_record(tmp_path: Path, where: str, capfd) -> None:
+    """Bytes flipped inside one record's gzip member: warcio printed "Error -3 while decompressing"
+    and the file ended there without a reason; now the damage is one failed document saying where,
+    and every record after it is read."""
+    from pipeline.io.records import iter_warc
+
+    members = _gzip_members(4)
+    bad = bytearray(members[1])
+    cut = 40 if where == "start" else len(bad) // 2  # inside the first block read, or past it
+    bad[cut:cut + 64] = bytes(b ^ 0x5A for b in bad[cut:cut + 64])
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(members[0] + bytes(bad) + members[2] + members[3])
+    docs = list(iter_warc(path, "crawl.warc.gz"))
+    read = [doc.metadata.get("url") for doc in docs if doc.failure is None]
+    assert read == ["https://example.com/news/0", "https://example.com/news/2", "https://example.com/news/3"]
+    damaged = [doc for doc in docs if doc.failure is not None]
+    assert len(damaged) == 1 and damaged[0].failure.reason == "bad-record"
+    detail = damaged[0].failure.detail
+    assert f"from byte {len(members[0])}" in detail and f"went on at byte {len(members[0]) + len(bad)}" in detail
+    assert detail.isascii() and detail.isprintable()
+    assert "Error -3" not in capfd.readouterr().err
+
+
+def test_a_wrong_content_length_in_a_plain_warc_costs_only_its_own_record(tmp_path: Path) -> None:
+    """A Content-Length of 10**11 made the rest of the file that record's payload."""
+    from pipeline.io.records import iter_warc
+
+    plain = [gzip.decompress(member) for member in _gzip_members(3)]
+    plain[1] = plain[1].replace(b"Content-Length: ", b"Content-Length: 99999999999", 1)  # past the end of the file
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(b"".join(plain))
+    docs = list(iter_warc(path, "crawl.warc"))
+    # The record whose length runs past the end of the file would swallow the next one as its payload.
+    assert [doc.metadata.get("url") for doc in docs if doc.failure is None] == [
+        "https://example.com/news/0", "https://example.com/news/2"]
+    damaged = [doc.failure for doc in docs if doc.failure is not None]
+    assert [failure.reason for failure in damaged] == ["bad-record"]
+    assert f"from byte {len(plain[0])}" in damaged[0].detail and "runs past the end of the file" in damaged[0].detail

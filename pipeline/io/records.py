@@ -23,7 +23,12 @@ id or URL with :func:`safe_record_name`, which keeps letters, digits, ``.``,
     'etc_passwd'
 
 Records are read in file order; problems with one record (bad JSON, a record
-over the size limit) become that record's failure, and the next record is read.
+over the size limit, a corrupt compressed payload) become that record's
+failure, and the next record is read. Damage to the file itself (a gzip member
+that stops decompressing, a ``Content-Length`` past the end of the file) is one
+failed document (``bad-record``) that names the byte where it begins and where
+reading went on: at the next gzip member or WARC record, so nothing after it is
+lost. A file in which no record can be read at all is one ``bad-container``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,9 +191,38 @@ def _jsonl_document(line: bytes, rel: str, number: int, namer: RecordNamer) -> D
     return doc
 
 
+class CorruptData(ValueError):
+    """Compressed data that stops decompressing part-way (a damaged gzip member or payload)."""
+
+
+def _strict_decompress(reader, data: bytes) -> bytes:
+    """warcio's ``_decompress``, except that data which stops decompressing part-way raises
+    :class:`CorruptData`: warcio writes the error to stderr and returns nothing, which ends the file
+    (or the payload) there without a word."""
+    from warcio.bufferedreaders import BufferedReader
+
+    if reader.decompressor and data and reader.num_block_read:
+        try:
+            return reader.decompressor.decompress(data)
+        except Exception as error:  # noqa: BLE001 - zlib.error, brotli's: all mean the same here
+            raise CorruptData(f"{type(error).__name__}: {error}") from error
+    return BufferedReader._decompress(reader, data)
+
+
+@functools.lru_cache(maxsize=1)
+def _strict_readers() -> dict[str, type]:
+    """warcio's readers with :func:`_strict_decompress`: the archive's, a payload's, a chunked payload's."""
+    from warcio.bufferedreaders import BufferedReader, ChunkedDataReader, DecompressingBufferedReader
+
+    return {name: type(f"Strict{base.__name__}", (base,), {"_decompress": _strict_decompress})
+            for name, base in (("archive", DecompressingBufferedReader), ("payload", BufferedReader),
+                               ("chunked", ChunkedDataReader))}
+
+
 @functools.lru_cache(maxsize=1)
 def quiet_archive_iterator() -> type:
-    """warcio's ``ArchiveIterator`` without its warning on a record whose ``Content-Length`` is wrong.
+    """warcio's ``ArchiveIterator`` without its warning on a record whose ``Content-Length`` is wrong,
+    reading through a strict reader (:func:`_strict_decompress`).
 
     warcio writes that warning to stderr with the bytes that follow the record (a piece of a page),
     once per such record; a run's terminal shows the run, not pieces of a crawl, and the records
@@ -195,7 +230,68 @@ def quiet_archive_iterator() -> type:
     """
     from warcio.archiveiterator import ArchiveIterator
 
-    return type("QuietArchiveIterator", (ArchiveIterator,), {"INC_RECORD": ""})  # the text warcio writes
+    def __init__(self, fileobj, *args, **kwargs):  # noqa: N807 - ArchiveIterator's own signature
+        ArchiveIterator.__init__(self, fileobj, *args, **kwargs)
+        # Nothing has been read yet: the iterator reads through whichever reader it holds.
+        self.reader = _strict_readers()["archive"](self.fh, block_size=kwargs.get("block_size", 16384))
+
+    return type("QuietArchiveIterator", (ArchiveIterator,), {"INC_RECORD": "", "__init__": __init__})
+
+
+def _content_stream(record):
+    """The record's payload, de-chunked and decompressed as warcio's ``content_stream`` does, through
+    the strict readers."""
+    from warcio.bufferedreaders import BufferedReader
+
+    encoding = (record.http_headers.get_header("content-encoding") or "").lower() or None
+    if encoding not in BufferedReader.get_supported_decompressors():
+        encoding = None
+    readers = _strict_readers()
+    if record.http_headers.get_header("transfer-encoding") == "chunked":
+        return readers["chunked"](record.raw_stream, decomp_type=encoding)
+    return readers["payload"](record.raw_stream, decomp_type=encoding) if encoding else record.raw_stream
+
+
+#: A WARC record begins with its version line; reading resumes at the next one after damage.
+_WARC_START = re.compile(rb"(?:^|\n)WARC/1\.[01]\r?\n")
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+#: How much of a file is searched at a time for the next record or gzip member.
+RESYNC_CHUNK_BYTES = 1 << 16
+#: Damaged data is searched for a record to resume at this many times per file at most (random bytes
+#: hold a gzip header every 16 MB or so; a file of crafted ones must not take the run hours).
+MAX_RESYNCS = 1000
+
+
+def _next_start(stream, after: int, gzipped: bool) -> int | None:
+    """The offset of the next gzip member (``gzipped``) or WARC version line past byte ``after``."""
+    position = after + 1
+    tail = b""
+    while True:
+        stream.seek(position)
+        chunk = stream.read(RESYNC_CHUNK_BYTES)
+        if not chunk:
+            return None
+        data = tail + chunk
+        base = position - len(tail)
+        if gzipped:
+            found = data.find(_GZIP_MAGIC)
+            if found >= 0:
+                return base + found
+        elif match := _WARC_START.search(data):
+            return base + match.start() + (1 if data[match.start():match.start() + 1] == b"\n" else 0)
+        tail = data[-8:]
+        position += len(chunk)
+
+
+def _readable(text: str, limit: int = 120) -> str:
+    """An error message fit for a sidecar: without the bytes warcio quotes, printable, short.
+
+        >>> _readable("Invalid WARC record, first line: \\x1f\\x8b\\x08 ...")
+        'Invalid WARC record'
+    """
+    text = text.split(", first line:")[0]
+    cleaned = "".join(ch if ch.isprintable() and ch.isascii() else "?" for ch in text[:limit])
+    return cleaned + ("..." if len(text) > limit else "")
 
 
 def iter_warc(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Document]:
@@ -204,38 +300,91 @@ def iter_warc(path: Path, rel: str, limits: Limits = Limits()) -> Iterator[Docum
     HTTP headers are parsed here rather than by warcio's iterator, which stops
     the whole file at a response record without a ``WARC-Target-URI``; a record
     whose payload is not HTTP (``dns:``, ``file:``) is reported, not dropped.
+    Damage does not cost the rest of the file: where the data stops making sense (a
+    corrupt gzip member, a wrong ``Content-Length``), one failed document (``bad-record``)
+    says where, and reading goes on at the next gzip member or WARC record.
     """
+    gzipped = rel.lower().endswith(".gz")
+    namer = RecordNamer(container_folder(rel))
+    position, read_any, resyncs = 0, False, 0
+    damage: tuple[int, str] | None = None  # (where the damage began, the first error there)
+    with path.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        start: int | None = 0
+        while start is not None:
+            stream.seek(start)
+            iterator = quiet_archive_iterator()(stream, no_record_parse=True)
+            try:
+                for record in iterator:
+                    position += 1
+                    if damage is not None:  # a record again: the damaged span ends here
+                        yield _damaged(rel, damage, iterator.offset)
+                        damage = None
+                    declared = record.rec_headers.get_header("Content-Length") or "0"
+                    if not gzipped and declared.isdigit() and iterator.offset + int(declared) > size:
+                        # The record would swallow every record after it, as its payload.
+                        raise ValueError(f"Content-Length {declared[:24]} runs past the end of the file")
+                    read_any = True
+                    yield from _response_documents(record, rel, position, namer, limits)
+                start = None
+            except Exception as error:  # noqa: BLE001 - warcio, zlib, a Content-Length past the end: damage
+                # The iterator's offset: where the record it was reading starts (past the last whole one).
+                at = max(int(getattr(iterator, "offset", start) or 0), start)
+                if damage is None:
+                    damage = (at, f"{type(error).__name__}: {_readable(str(error))}")
+                    first_error = error
+                resyncs += 1
+                start = _next_start(stream, at, gzipped) if resyncs <= MAX_RESYNCS else None
+    if damage is not None:
+        if not read_any:
+            raise first_error  # nothing of the file is a WARC record: a broken container
+        yield _damaged(rel, damage, None)
+
+
+def _damaged(rel: str, damage: tuple[int, str], resumed: int | None) -> Document:
+    """The failed document that stands for a damaged span of a WARC file."""
+    at, error = damage
+    doc = Document(id=f"{rel}#damaged-at-{at}", source=f"{rel}#damaged-at-{at}",
+                   output=f"{container_folder(rel)}/_damaged-at-{at}")
+    until = f"; reading went on at byte {resumed}" if resumed is not None else "; nothing after it could be read"
+    doc.fail("read", "bad-record", f"unreadable WARC data from byte {at} ({error}){until}")
+    return doc
+
+
+def _response_documents(record, rel: str, position: int, namer: RecordNamer, limits: Limits) -> Iterator[Document]:
+    """The document of one WARC record, if it is one: a 2xx response with a text payload (or why not)."""
     from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
 
-    http_parser = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"])
-    namer = RecordNamer(container_folder(rel))
-    with path.open("rb") as stream:
-        for position, record in enumerate(quiet_archive_iterator()(stream, no_record_parse=True), start=1):
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            try:
-                record.http_headers = http_parser.parse(record.raw_stream)
-            except (StatusAndHeadersParserException, EOFError, ValueError):
-                doc = _record_document(rel, url or f"record-{position}", position, namer)
-                doc.fail("read", "unsupported-format", f"non-HTTP response record {url[:80]}")
-                yield doc
-                continue
-            status = record.http_headers.get_statuscode() or ""
-            if not status.startswith("2"):
-                continue
-            record_id = url or record.rec_headers.get_header("WARC-Record-ID") or f"record-{position}"
-            doc = _record_document(rel, record_id, position, namer)
-            if url:
-                doc.metadata["url"] = url
-            content_type = (record.http_headers.get_header("Content-Type") or "text/html").lower()
-            if not content_type.startswith(TEXT_CONTENT_TYPES):
-                doc.fail("read", "unsupported-format", f"Content-Type {content_type.split(';')[0]}")
-                yield doc
-                continue
-            data = record.content_stream().read(limits.max_input_bytes + 1)
-            if len(data) > limits.max_input_bytes:
-                doc.fail("read", "too-large", f"payload over {limits.max_input_bytes} bytes")
-                yield doc
-                continue
-            yield load_bytes(doc, data)
+    if record.rec_type != "response":
+        return
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    try:
+        record.http_headers = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"]).parse(record.raw_stream)
+    except (StatusAndHeadersParserException, EOFError, ValueError):
+        doc = _record_document(rel, url or f"record-{position}", position, namer)
+        doc.fail("read", "unsupported-format", f"non-HTTP response record {url[:80]}")
+        yield doc
+        return
+    status = record.http_headers.get_statuscode() or ""
+    if not status.startswith("2"):
+        return
+    record_id = url or record.rec_headers.get_header("WARC-Record-ID") or f"record-{position}"
+    doc = _record_document(rel, record_id, position, namer)
+    if url:
+        doc.metadata["url"] = url
+    content_type = (record.http_headers.get_header("Content-Type") or "text/html").lower()
+    if not content_type.startswith(TEXT_CONTENT_TYPES):
+        doc.fail("read", "unsupported-format", f"Content-Type {content_type.split(';')[0]}")
+        yield doc
+        return
+    try:
+        data = _content_stream(record).read(limits.max_input_bytes + 1)
+    except CorruptData as error:
+        doc.fail("read", "bad-record", f"the record's compressed payload is corrupt ({_readable(str(error))})")
+        yield doc
+        return
+    if len(data) > limits.max_input_bytes:
+        doc.fail("read", "too-large", f"payload over {limits.max_input_bytes} bytes")
+        yield doc
+        return
+    yield load_bytes(doc, data)
