@@ -34,6 +34,7 @@ What it measures, in order:
    chosen for each fold on the other folds' pages (nested), so the reported
    F1 and fallback share are out of fold for the settings too; the settings
    chosen on all pages (what would ship) are printed without a score.
+   Comments kept in the body are counted out of fold too (:func:`comment_leaks`).
 4. **Arabic.** Both stages are refitted on every page and run on the Arabic
    dev pages, which no fold trained on: token F1 on the CNN Arabic page,
    snippet hits on assabah's, next to the current extractor's lines.
@@ -320,6 +321,33 @@ def nested_scores(found: Outcomes, folds: list[int], fallback: bool = True) -> t
     return result, fell_total / len(found.corpora), settings
 
 
+#: A block counts for :func:`comment_leaks` from this many words (shorter ones are buttons and names).
+COMMENT_MIN_WORDS = 5
+
+
+def comment_leaks(docs: list[TrainingDoc], scores: list[np.ndarray], fallback: list[list],
+                  threshold: float) -> dict[str, float | int]:
+    """Comments kept in the body, out of fold: the words of blocks under a comment container
+    (``dom:class:comment``: class or id comment, disqus, respond, replies) of at least
+    :data:`COMMENT_MIN_WORDS` words whose text is not in the page's reference, and how many of them
+    the block model keeps; next to how many of them trafilatura's lines hold (before the line model:
+    an upper bound for the earlier chain)."""
+    column = len(FEATURE_NAMES) + DOM_NAMES.index("class:comment")
+    words = kept = in_trafilatura = 0
+    for doc, page_scores, lines in zip(docs, scores, fallback):
+        truth = " ".join((doc.truth or "").split())
+        trafilatura_text = "\n".join(line.text for line in lines)
+        keep = kept_blocks(doc, page_scores, threshold)
+        for line, flag, kept_here in zip(doc.lines, doc.X[:, column], keep):
+            count = len(line.text.split())
+            if flag > 0 and count >= COMMENT_MIN_WORDS and " ".join(line.text.split()) not in truth:
+                words += count
+                kept += count if kept_here else 0
+                in_trafilatura += count if line.text in trafilatura_text else 0
+    return {"comment_words": words, "kept_by_blocks": kept, "kept_share": round(kept / max(words, 1), 4),
+            "in_trafilatura_lines": in_trafilatura, "trafilatura_share": round(in_trafilatura / max(words, 1), 4)}
+
+
 def pages_per_second(htmls: list[str], model: BlockModel, passes: int = 2) -> dict[str, float]:
     """pages/s of the block path (parse and segment, features, both stages and the decision, as
     :func:`pipeline.html.classify.classify_pages` runs them one page at a time) and of
@@ -384,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     use_fallback = nested[True] > nested[False]
     final = choose_setting(found, np.arange(len(docs)), use_fallback)
     report["chosen_on_all_pages"] = list(_shown(final))
+    report["comments"] = comment_leaks(docs, scores, fallback, float(THRESHOLDS[final[0]]))
+    print(f"comments (out of fold, at the shipped threshold): {report['comments']}")
     print(f"to ship ({'with' if use_fallback else 'without'} the fallback, settings chosen on all pages; their "
           f"in-sample score is not reported): {report['chosen_on_all_pages']}")
     for corpus, figures in REFERENCE.items():
