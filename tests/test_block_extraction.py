@@ -107,3 +107,15 @@ def test_the_model_round_trips_through_json() -> None:
     X = np.zeros((3, len(BLOCK_FEATURE_NAMES)))
     assert np.array_equal(again.first.predict(X), model.first.predict(X))
     assert (again.threshold, again.fallback_min_words) == (model.threshold, model.fallback_min_words)
+
+
+def test_a_page_lxml_refuses_falls_back_to_its_visible_text_when_the_model_is_unsure(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # trafilatura refuses a bare <body> fragment (it is not whole HTML): its fallback is beautifulsoup's text.
+    shipped = load_block_model()
+    strict = BlockModel(shipped.features, shipped.first, shipped.second, shipped.threshold, 10**6)
+    monkeypatch.setattr("pipeline.html.classify.load_block_model", lambda: strict)
+    html = "<body><p>" + STORY + "</p></body>"
+    doc = clean_document(html.encode(), path="fragment.html")
+    assert {"stage": "extract", "extractor": "beautifulsoup"} in doc.trace
+    assert "bus network" in doc.body

@@ -244,8 +244,11 @@ def extract_blocks(html: str, page: Blocks, verdict: PageVerdict, url: str | Non
         metadata, evidence = {}, {}
     else:
         metadata, evidence = html_metadata(tree, url)
-    if verdict.unsure and tree is not None:
-        lines, extractor = trafilatura_lines(tree, html, url)
+    if verdict.unsure:
+        # trafilatura's lines; a page lxml will not take (trafilatura refuses a bare fragment) gets
+        # beautifulsoup's, as extract_html gives it.
+        lines, extractor = (trafilatura_lines(tree, html, url) if tree is not None
+                            else (_lines(_blocks_from_soup(html)), "beautifulsoup"))
         if lines:
             return Extraction(lines, metadata, extractor, evidence)
     for line, reason in zip(page.lines, verdict.reasons):
