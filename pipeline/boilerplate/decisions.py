@@ -17,14 +17,18 @@ a bulleted list that is mostly removed goes whole, and so do the headlines right
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 import numpy as np
 
 from pipeline.boilerplate.features import FEATURE_NAMES, Segments
+from pipeline.boilerplate.model import Forest
 from pipeline.boilerplate.rules import RULE_REASONS
 
 _COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
 _RULE_COLUMNS = np.array([_COLUMN[f"rule:{reason}"] for reason in RULE_REASONS])
-_SURE = _COLUMN["rule-sure"]
+_SURE, _AFTER_COMMENTS = _COLUMN["rule-sure"], _COLUMN["after-comment-header"]
 
 
 #: A run of at least this many bulleted lines is one list, and a list shares one fate ...
@@ -81,3 +85,35 @@ def html_thresholds(X: np.ndarray, threshold: float) -> np.ndarray:
     "Read more: ..." or "Related: ..." line left in its output is the article's own furniture).
     """
     return np.where((X[:, _RULE_COLUMNS] > 0).any(axis=1), np.inf, threshold)
+
+
+@lru_cache(maxsize=4)
+def _model_reasons(feature_names: tuple[str, ...]) -> np.ndarray:
+    return np.asarray([f"model:{name}" for name in feature_names], dtype=object)
+
+
+def removal_reasons(X: np.ndarray, remove: np.ndarray, as_list: np.ndarray, forest: Forest,
+                    feature_names: Sequence[str], leaves: np.ndarray | None = None,
+                    name_comments: bool = True) -> list[str]:
+    """Why each line of :func:`removals` goes, "" for the lines kept: the first vocabulary rule it
+    hit; ``headline-list`` when it goes only as part of a list; with ``name_comments``, ``comments``
+    when it stands after a comment section's header; else ``model:<feature>``, the feature of
+    ``feature_names`` that pushed the first stage's score down most (``forest``: that stage;
+    ``leaves``: its walk over ``X``, walked again for the lines that need it when not given).
+    """
+    rules = X[:, _RULE_COLUMNS] > 0
+    has_rule = rules.any(axis=1)
+    reasons = np.full(len(X), "", dtype=object)
+    hit = remove & has_rule
+    reasons[hit] = np.asarray(RULE_REASONS, dtype=object)[rules.argmax(axis=1)[hit]]
+    rest = remove & ~has_rule
+    reasons[rest & as_list] = "headline-list"
+    rest &= ~as_list
+    if name_comments:
+        after_comments = X[:, _AFTER_COMMENTS] > 0
+        reasons[rest & after_comments] = "comments"
+        rest &= ~after_comments
+    unexplained = np.flatnonzero(rest)
+    if len(unexplained):
+        reasons[unexplained] = _model_reasons(tuple(feature_names))[forest.top_negative_feature(X, unexplained, leaves)]
+    return reasons.tolist()

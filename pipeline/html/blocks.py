@@ -168,7 +168,8 @@ class _Walk:
         self.rows: list[tuple] = []
         self.open: list[_Open] = [_Open("", PARAGRAPH)]  # the bottom one holds loose text
         self.serial = 0
-        #: How many open table rows are read as rows (cells, not blocks): see :meth:`data_row`.
+        #: How many open table rows are read as rows (cells, not blocks): inside one, a ``<div>`` or
+        #: ``<br>`` is a space, not a new block.
         self.data_rows = 0
 
     # ----------------------------------------------------------------- emitting
@@ -213,10 +214,6 @@ class _Walk:
 
     # ----------------------------------------------------------------- elements
 
-    def data_row(self) -> bool:
-        """Whether a table row that is read as a row (cells, not blocks) is open."""
-        return self.data_rows > 0
-
     def enter(self, tag: str, list_depth: int, ordered: bool) -> None:
         top = self.open[-1]
         kind = BLOCK_KINDS.get(tag)
@@ -231,7 +228,7 @@ class _Walk:
             return
         if kind is None and tag not in BOUNDARIES:
             return
-        if kind is None and (tag == "br" and top.tag or tag != "table" and self.data_row()):
+        if kind is None and (tag == "br" and top.tag or tag != "table" and self.data_rows):
             top.parts.append(" ")  # a line break inside a block, a <div> inside a cell: a space
             return
         if kind is not None or tag == "table":

@@ -13,8 +13,9 @@ page's DOM evidence added:
    (:func:`group_scores`: an article's paragraphs share a parent, and so do a comment thread's).
 4. **Decision.** A block is kept from the model's threshold up, except that a vocabulary rule on its
    text removes it whatever the model says, and a bulleted list or the headlines under a label share
-   one fate (:func:`pipeline.stages.boilerplate.removals`, as for HTML lines). A removed block is
-   named by the rule it hit, or by the first-stage feature that pushed it down most:
+   one fate (:func:`pipeline.boilerplate.decisions.removals`, as for HTML lines). A removed block is
+   named as a removed line is (:func:`pipeline.boilerplate.decisions.removal_reasons`): by the rule it
+   hit, or by the first-stage feature that pushed it down most:
    ``navigation`` (a vocabulary rule), ``model:dom:top-distance`` (far from the page's top container) ...
 
 A whole batch of pages goes through one feature pass and one walk of each forest. The model
@@ -46,11 +47,10 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.boilerplate.decisions import html_thresholds, removal_reasons, removals
 from pipeline.boilerplate.features import FEATURE_NAMES, STACK_NAMES, LineBatch, batch_context_of_scores, batch_features
 from pipeline.boilerplate.model import Forest, row_blocks
-from pipeline.boilerplate.rules import RULE_REASONS
 from pipeline.html.blocks import DOM_NAMES, Blocks
-from pipeline.boilerplate.decisions import html_thresholds, removals
 
 #: The block model's features: the line model's, then the DOM's.
 BLOCK_FEATURE_NAMES = FEATURE_NAMES + tuple(f"dom:{name}" for name in DOM_NAMES)
@@ -63,8 +63,6 @@ FORMAT = 1
 
 _WORDS = FEATURE_NAMES.index("words")
 _UNDER_TOP = len(FEATURE_NAMES) + DOM_NAMES.index("under-top")
-_RULE_COLUMNS = np.array([FEATURE_NAMES.index(f"rule:{reason}") for reason in RULE_REASONS])
-_MODEL_REASON = np.asarray([f"model:{name}" for name in BLOCK_FEATURE_NAMES], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -183,7 +181,7 @@ def classify_pages(pages: Sequence[Blocks], model: BlockModel | None = None) -> 
     scores, leaves = block_scores(X, starts, batch_groups(pages), model)
     line_X = X[:, :len(FEATURE_NAMES)]
     remove, as_list = removals(line_X, scores, html_thresholds(line_X, model.threshold), starts)
-    reasons = _reasons(X, remove, as_list, leaves, model)
+    reasons = removal_reasons(X, remove, as_list, model.first, BLOCK_FEATURE_NAMES, leaves, name_comments=False)
     words = np.expm1(X[:, _WORDS]).round()
     kept = np.where(remove, 0.0, words)
     outside = np.where(X[:, _UNDER_TOP] > 0, 0.0, kept)
@@ -194,20 +192,3 @@ def classify_pages(pages: Sequence[Blocks], model: BlockModel | None = None) -> 
                   or outside[start:stop].sum() > model.fallback_outside_share * kept_words)
         verdicts.append(PageVerdict(reasons[start:stop], kept_words, bool(unsure)))
     return verdicts
-
-
-def _reasons(X: np.ndarray, remove: np.ndarray, as_list: np.ndarray, leaves: np.ndarray,
-             model: BlockModel) -> list[str]:
-    """Why each removed block goes: its first vocabulary rule, ``headline-list`` for a list that
-    shares its neighbours' fate, else ``model:<the feature that pushed its score down most>``."""
-    rules = X[:, _RULE_COLUMNS] > 0
-    has_rule = rules.any(axis=1)
-    reasons = np.full(len(X), "", dtype=object)
-    hit = remove & has_rule
-    reasons[hit] = np.asarray(RULE_REASONS, dtype=object)[rules.argmax(axis=1)[hit]]
-    rest = remove & ~has_rule
-    reasons[rest & as_list] = "headline-list"
-    unexplained = np.flatnonzero(rest & ~as_list)
-    if len(unexplained):
-        reasons[unexplained] = _MODEL_REASON[model.first.top_negative_feature(X, unexplained, leaves)]
-    return reasons.tolist()

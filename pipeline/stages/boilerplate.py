@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.boilerplate.decisions import html_thresholds, removals
+from pipeline.boilerplate.decisions import html_thresholds, removal_reasons, removals
 from pipeline.boilerplate.features import (
     FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, line_features, page_features,
 )
@@ -47,7 +47,7 @@ from pipeline.text.scan import tables
 
 _COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
 _RULE_COLUMNS = np.array([_COLUMN[f"rule:{reason}"] for reason in RULE_REASONS])
-_SURE, _AFTER_COMMENTS = _COLUMN["rule-sure"], _COLUMN["after-comment-header"]
+_SURE = _COLUMN["rule-sure"]
 
 
 def document_features(lines: Sequence[Line], html: bool) -> np.ndarray:
@@ -96,25 +96,7 @@ def decide(X: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray, mod
     walked again for the lines that need a model reason.
     """
     remove, as_list = removals(X, scores, threshold, starts)
-    rules = X[:, _RULE_COLUMNS] > 0
-    has_rule = rules.any(axis=1)
-    first_rule = rules.argmax(axis=1)
-    reasons = np.full(len(scores), "", dtype=object)
-    hit = remove & has_rule
-    reasons[hit] = np.asarray(RULE_REASONS, dtype=object)[first_rule[hit]]
-    rest = remove & ~has_rule
-    reasons[rest & as_list] = "headline-list"
-    rest &= ~as_list
-    after_comments = X[:, _AFTER_COMMENTS] > 0
-    reasons[rest & after_comments] = "comments"
-    unexplained = np.flatnonzero(rest & ~after_comments)
-    if len(unexplained):
-        top = model.first.top_negative_feature(X, unexplained, leaves)
-        reasons[unexplained] = np.asarray(_MODEL_REASON, dtype=object)[top]
-    return reasons.tolist()
-
-
-_MODEL_REASON = tuple(f"model:{name}" for name in FEATURE_NAMES)
+    return removal_reasons(X, remove, as_list, model.first, FEATURE_NAMES, leaves)
 
 
 def _check(model: LineModel) -> None:

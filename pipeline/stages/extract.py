@@ -223,15 +223,26 @@ def trafilatura_lines(tree: Any, html: str, url: str | None = None) -> tuple[lis
     return lines, extractor if lines else ""
 
 
+def _parsed(html: str, url: str | None) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """lxml's parse of the page (None for one trafilatura refuses, such as a bare fragment), with
+    its metadata and layout evidence (:func:`html_metadata`; none without a parse)."""
+    tree = trafilatura.load_html(html)
+    return (tree, *html_metadata(tree, url)) if tree is not None else (None, {}, {})
+
+
+def _fallback_lines(tree: Any, html: str, url: str | None) -> tuple[list[Line], str]:
+    """trafilatura's lines (:func:`trafilatura_lines`), or beautifulsoup's when lxml gave no parse."""
+    if tree is None:
+        return _lines(_blocks_from_soup(html)), "beautifulsoup"
+    return trafilatura_lines(tree, html, url)
+
+
 def extract_html(html: str, url: str | None = None) -> Extraction:
     """The article of an HTML page as trafilatura extracts it, as lines, with the metadata its markup
     declares: the fallback extractor of :class:`Extract`, and another ingest job's way to trafilatura's
     lines for the line model."""
-    tree = trafilatura.load_html(html)
-    if tree is None:
-        return Extraction(_lines(_blocks_from_soup(html)), {}, "beautifulsoup")
-    metadata, page = html_metadata(tree, url)
-    lines, extractor = trafilatura_lines(tree, html, url)
+    tree, metadata, page = _parsed(html, url)
+    lines, extractor = _fallback_lines(tree, html, url)
     return Extraction(lines, metadata, extractor, page)
 
 
@@ -239,16 +250,9 @@ def extract_blocks(html: str, page: Blocks, verdict: PageVerdict, url: str | Non
     """The article of an HTML page as the block model decided it (every block a line, the removed
     ones with their reasons), or trafilatura's when the model is unsure of the page
     (:class:`pipeline.html.classify.BlockModel`)."""
-    tree = trafilatura.load_html(html)
-    if tree is None:  # nothing lxml can read: the blocks selectolax found, if any
-        metadata, evidence = {}, {}
-    else:
-        metadata, evidence = html_metadata(tree, url)
+    tree, metadata, evidence = _parsed(html, url)
     if verdict.unsure:
-        # trafilatura's lines; a page lxml will not take (trafilatura refuses a bare fragment) gets
-        # beautifulsoup's, as extract_html gives it.
-        lines, extractor = (trafilatura_lines(tree, html, url) if tree is not None
-                            else (_lines(_blocks_from_soup(html)), "beautifulsoup"))
+        lines, extractor = _fallback_lines(tree, html, url)
         if lines:
             return Extraction(lines, metadata, extractor, evidence)
     for line, reason in zip(page.lines, verdict.reasons):
@@ -281,13 +285,13 @@ class Extract:
         return self.process_batch([doc])[0]
 
     def process_batch(self, docs: list[Document]) -> list[Document]:
-        pages = [doc for doc in docs if doc.format == "html"]
-        segments = [segment(doc.html) for doc in pages]
-        # (a batch of text dumps alone never loads the block model)
-        verdicts = dict(zip(map(id, pages), zip(segments, classify_pages(segments)))) if pages else {}
+        segments = [segment(doc.html) for doc in docs if doc.format == "html"]
+        # The pages' blocks and verdicts, in the order of the pages (a batch of dumps alone never
+        # loads the block model).
+        decided = iter(zip(segments, classify_pages(segments)) if segments else ())
         for doc in docs:
             if doc.format == "html":
-                extraction = extract_blocks(doc.html, *verdicts[id(doc)], url=doc.metadata.get("url"))
+                extraction = extract_blocks(doc.html, *next(decided), url=doc.metadata.get("url"))
                 doc.lines = extraction.lines
                 doc.metadata.update(extraction.metadata)
                 doc.page.update(extraction.page)

@@ -17,6 +17,11 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, model_path: Path) -> N
                         help="the dev corpora (default: ../shared/eval)")
     parser.add_argument("--seeds", type=Path, default=None, help="seed dumps (default: <eval_root>/../seeds)")
     parser.add_argument("--gold", type=Path, default=None, help="seed labels (default: <eval_root>/../gold)")
+    add_model_arguments(parser, model_path)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, model_path: Path) -> None:
+    """The arguments of where a trainer writes its model: ``--output``, ``--cv-only``."""
     parser.add_argument("--output", type=Path, default=model_path, help="where to write the model")
     parser.add_argument("--cv-only", action="store_true", help="cross-validate and report; do not write a model")
 

@@ -63,13 +63,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from pipeline.boilerplate.decisions import html_thresholds, removals
 from pipeline.boilerplate.features import FEATURE_NAMES
 from pipeline.boilerplate.model import Forest, forest_from_lightgbm
 from pipeline.html.blocks import DOM_NAMES, Blocks, segment
 from pipeline.html.classify import (BLOCK_FEATURE_NAMES, MODEL_RESOURCE, BlockModel, classify_pages, first_rows,
                                     second_rows as block_second_rows)
-from pipeline.boilerplate.decisions import html_thresholds, removals
-from pipeline.training import log, write_model
+from pipeline.training import add_model_arguments, log, write_model
 from pipeline.training.labels import label_lines
 from pipeline.training.train import (FIRST_ROUNDS, FOLDS, SECOND_ROUNDS, THRESHOLDS, TrainingDoc, fit_stage,
                                      html_lines, training_matrix)
@@ -384,8 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the current extractor's lines of the pages are cached")
     parser.add_argument("--out", type=Path, default=Path("eval-out") / "blocks-cv.json")
     parser.add_argument("--no-speed", action="store_true", help="skip the pages/s comparison")
-    parser.add_argument("--output", type=Path, default=MODEL_PATH, help="where to write the model")
-    parser.add_argument("--cv-only", action="store_true", help="cross-validate and report; do not write a model")
+    add_model_arguments(parser, MODEL_PATH)
     args = parser.parse_args(argv)
     if not args.eval_root.is_dir():
         print(f"corpora not found: {args.eval_root}", file=sys.stderr)
