@@ -303,27 +303,40 @@ class RunResult:
     load: tuple[float, float]
     unchanged: int = 0
     parent_cpu_seconds: float = 0.0
+    #: CPU seconds of the workers, in the program (user) and in the kernel (system: file creation
+    #: and renames, which depend on the file system's state as much as on the runner).
+    worker_user_seconds: float = 0.0
+    worker_system_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {"workers": self.workers, "docs": self.docs, "seconds": round(self.seconds, 2),
                 "docs_per_s": round(self.docs / self.seconds, 1), "unchanged": self.unchanged,
                 "docs_per_s_per_worker": round(self.docs / self.seconds / max(self.workers, 1), 1),
                 "peak_rss_mb_per_worker": self.peak_rss_mb, "load": list(self.load),
-                "parent_cpu_share": round(self.parent_cpu_seconds / self.seconds, 3)}
+                "parent_cpu_share": round(self.parent_cpu_seconds / self.seconds, 3),
+                "worker_user_s": round(self.worker_user_seconds, 2),
+                "worker_system_s": round(self.worker_system_seconds, 2)}
+
+    def cpu_note(self) -> str:
+        """Where the CPU went, per document: the parent, and the workers in the program and in the kernel."""
+        per = 1e6 / max(self.docs, 1)
+        return (f"per document: parent {self.parent_cpu_seconds * per:.0f} us, workers {self.worker_user_seconds * per:.0f} us"
+                f" + {self.worker_system_seconds * per:.0f} us in the kernel")
 
 
 #: A run in a fresh interpreter, so worker memory is a real run's (not this process's, forked).
 _RUN_SCRIPT = """
-import json, sys, time
+import json, resource, sys, time
 from pipeline import Config, run
 from pipeline.runners.pool import peak_rss
 stages = [] if sys.argv[5] == "none" else None
 started, cpu = time.perf_counter(), time.process_time()
 summary = run(sys.argv[1], sys.argv[2], stages=stages, config=Config(output_format=sys.argv[4]),
               workers=int(sys.argv[3]))
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"docs": summary.documents, "seconds": time.perf_counter() - started,
                   "cpu": time.process_time() - cpu, "unchanged": summary.unchanged, "rss": summary.peak_rss,
-                  "parent_rss": peak_rss()}))
+                  "parent_rss": peak_rss(), "worker_user": children.ru_utime, "worker_system": children.ru_stime}))
 """
 
 
@@ -339,7 +352,8 @@ def measure_run(corpus: Path, out: Path, workers: int, fresh: bool = True, outpu
     data = json.loads(done.stdout.strip().splitlines()[-1])
     rss = {pid: round(value / 2**20, 1) for pid, value in sorted(data["rss"].items())}
     rss["parent"] = round(data["parent_rss"] / 2**20, 1)
-    return RunResult(workers, data["docs"], data["seconds"], rss, (load_before, load()), data["unchanged"], data["cpu"])
+    return RunResult(workers, data["docs"], data["seconds"], rss, (load_before, load()), data["unchanged"], data["cpu"],
+                     data["worker_user"], data["worker_system"])
 
 
 # --------------------------------------------------------------------------
@@ -451,13 +465,35 @@ def section_runner(samples: list[Sample], docs: int, scale_docs: int, out: Path)
     print(f"  1 worker, files: {one.docs / one.seconds:,.0f} docs/s ({one.seconds:.1f} s), "
           f"parent peak {one.peak_rss_mb['parent']} MB, workers {[v for k, v in one.peak_rss_mb.items() if k != 'parent']} MB "
           f"(load {one.load[0]} -> {one.load[1]})", flush=True)
+    print(f"    {one.cpu_note()}", flush=True)
+    data: dict[str, Any] = {"one_worker": one.as_dict()}
+    memory = _memory_folder()
+    if memory is not None:  # the same run with the outputs in memory: the runner without the disk's cost
+        target = memory / f"pipeline-bench-runner-{os.getpid()}"
+        try:
+            in_memory = measure_run(corpus, target, 1, stages="none")
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+        print(f"  1 worker, files in {memory} (a memory file system): {in_memory.docs / in_memory.seconds:,.0f} docs/s "
+              f"({in_memory.seconds:.1f} s); {in_memory.cpu_note()}", flush=True)
+        data["one_worker_memory_fs"] = in_memory.as_dict()
     big_corpus = materialise_tiny_jsonl(scale_docs, out / "corpora" / f"tiny-{scale_docs}")
     big = measure_run(big_corpus, out / "scratch" / "runner-scale", 2, output_format="jsonl", stages="none")
     shutil.rmtree(out / "scratch" / "runner-scale", ignore_errors=True)
     print(f"  2 workers, {scale_docs} records into one documents.jsonl: {big.docs / big.seconds:,.0f} docs/s "
           f"({big.seconds:.1f} s), parent peak {big.peak_rss_mb['parent']} MB "
           f"(load {big.load[0]} -> {big.load[1]})", flush=True)
-    return {"one_worker": one.as_dict(), "scale": big.as_dict()}
+    data["scale"] = big.as_dict()
+    return data
+
+
+#: Where a memory file system is usually mounted.
+MEMORY_FOLDER = Path("/dev/shm")
+
+
+def _memory_folder() -> Path | None:
+    """A writable memory file system, if the machine has one."""
+    return MEMORY_FOLDER if MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK) else None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -67,17 +67,19 @@ def run_batch(docs: Sequence[Document], stages: Sequence[Stage], cursor: Cursor 
     """Run ``stages`` over a batch, in order; never raises for a document's fault.
 
     A failed document skips the stages after its failure. If a stage raises, the batch is cleaned
-    again document by document from copies (see the module docstring), or from ``originals`` when
-    the caller already holds copies of the documents as they came.
+    again document by document from copies (see the module docstring); a caller that holds copies
+    of the documents as they came passes them as ``originals``, which are copied again only then,
+    so they stay as they came.
     """
     cursor = cursor or Cursor()
     if len(docs) <= 1:
         return [run_alone(doc, stages, cursor) for doc in docs]
-    originals = [doc.copy() for doc in docs] if originals is None else originals
+    fresh = [doc.copy() for doc in docs] if originals is None else None
     try:
         return _finish(_through(list(docs), stages, cursor))
     except Exception:  # noqa: BLE001 - one document's error must not cost its batch
-        return [run_alone(doc, stages, cursor) for doc in originals]
+        again = fresh if fresh is not None else [doc.copy() for doc in originals or ()]
+        return [run_alone(doc, stages, cursor) for doc in again]
 
 
 def run_alone(doc: Document, stages: Sequence[Stage], cursor: Cursor | None = None) -> Document:

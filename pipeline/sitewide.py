@@ -75,13 +75,28 @@ def site_key(doc: Document) -> str:
         host = (urlsplit(str(doc.metadata["url"])).hostname or "").lower()
     if host:
         return "host:" + host.removeprefix("www.")
-    return "folder:" + PurePosixPath(doc.id).parent.as_posix()
+    return "folder:" + _folder(doc.id)
+
+
+def _folder(name: str) -> str:
+    """The folder part of a document id, as ``PurePosixPath(name).parent`` writes it, without making a
+    path for the ids (nearly all) where cutting at the last ``/`` gives the same::
+
+        >>> _folder("news/2024/a.txt"), _folder("a.txt"), _folder("/a"), _folder("news//a/")
+        ('news/2024', '.', '/', 'news')
+    """
+    head, slash, tail = name.rpartition("/")
+    if tail in ("", ".") or name.startswith(("/", "./")) or "//" in name or "/./" in name:
+        return PurePosixPath(name).parent.as_posix()
+    return head if slash else "."
 
 
 def line_keys(doc: Document) -> np.ndarray:
     """The distinct keys of the document's lines (kept or not: the count must not depend on the classifier):
     :func:`pipeline.text.scan.line_key`, the hash of a line's normal form (case-folded, bullets and spacing
     ignored)."""
+    if not doc.lines:
+        return np.empty(0, dtype=np.uint64)
     keys = np.unique(line_key_array([line.text for line in doc.lines]))
     return keys[keys != 0]
 

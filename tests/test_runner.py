@@ -370,3 +370,24 @@ def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path: Pat
     assert done.returncode != 0
     assert "WorkerStartError" in done.stderr and "if __name__ == '__main__':" in done.stderr
     assert not (tmp_path / "out" / "a.txt").exists() and not (tmp_path / "out" / RUN_SUMMARY).exists()
+
+
+def test_the_journal_holds_a_bounded_number_of_finished_documents(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """However fast documents finish, a killed run loses at most CHECKPOINT_ENTRIES of them, and the
+    parent holds no more than that many lines: a run of millions stays flat in memory."""
+    from pipeline.runners import manifest
+
+    monkeypatch.setattr(manifest, "CHECKPOINT_ENTRIES", 3)
+    monkeypatch.setattr(manifest, "CHECKPOINT_SECONDS", 3600.0)
+    header = manifest.manifest_header("fingerprint", "files", "test")
+    journal = manifest.Journal(tmp_path, header)
+    for number in range(7):
+        journal.add(json.dumps({"stem": f"doc-{number}"}) + "\n")
+    lines = (tmp_path / JOURNAL).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line).get("stem") for line in lines[1:]] == [f"doc-{number}" for number in range(6)]
+    assert len(journal._pending) == 1
+    jsonl = manifest.Journal(tmp_path / "jsonl", manifest.manifest_header("fingerprint", "jsonl", "test"))
+    for number in range(7):
+        jsonl.add("{}\n")
+    assert not jsonl._pending and not (tmp_path / "jsonl" / JOURNAL).exists()  # a JSONL run does not resume

@@ -18,7 +18,7 @@ import pytest
 from pipeline.document import Document
 from pipeline.review.report import read_raw
 from pipeline import run
-from pipeline.io.write import MAX_PART_BYTES, output_paths, safe_stem, write_outputs
+from pipeline.io.write import MAX_PART_BYTES, output_files, output_paths, safe_stem, write_outputs
 
 #: The usual file-system limit on one path component, in bytes.
 NAME_MAX = 255
@@ -138,3 +138,10 @@ def test_output_names_hold_no_control_characters_and_stay_apart(tmp_path: Path) 
                      for name in written if name.endswith(".json") and name != "_run.json")
     assert summary.documents == len(names) and sources == sorted(names), "each name keeps its own outputs"
     assert "new%0Aline-" in " ".join(written), "a control character is written as %XX"
+
+
+@pytest.mark.parametrize("stem", HOSTILE_STEMS + ["news/2024/a", "a", "news/" + "x" * 60, "خبر/" + "خ" * 60])
+def test_the_fast_output_path_is_the_safe_one(stem: str) -> None:
+    """Writing takes a shortcut for stems that are safe as they are: it must land where safe_stem says."""
+    base = os.path.join("out", *safe_stem(stem).parts)
+    assert output_files("out", stem) == (base + ".txt", base + ".json")

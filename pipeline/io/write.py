@@ -102,7 +102,7 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
     if extra:
         data["metadata_extra"] = extra
     for name in FLOAT_FIELDS:
-        if name in data:
+        if data.get(name):  # an empty or missing field has nothing to round
             data[name] = _rounded(data[name])
     return data
 
@@ -170,7 +170,10 @@ def json_value(text: str | bytes) -> Any:
 def sidecar_json(data: dict[str, Any]) -> str:
     """A sidecar's text: sorted keys, indent 2, UTF-8, a final newline (see :func:`json_text`; only the
     :data:`FLOAT_FIELDS` are looked through for floats)."""
-    ready = {key: _as_python_writes_floats(value) if key in FLOAT_FIELDS else value for key, value in data.items()}
+    ready = dict(data)
+    for name in FLOAT_FIELDS:
+        if data.get(name):
+            ready[name] = _as_python_writes_floats(data[name])
     try:
         return orjson.dumps(ready, option=_ORJSON_INDENTED).decode("utf-8") + "\n"
     except TypeError:
@@ -219,23 +222,24 @@ def storage_error(error: OSError, path: Path | str) -> OSError:
 _TEMPORARY_NUMBERS = itertools.count()
 
 
-def _temporary_file(path: Path) -> tuple[int, str]:
+def _temporary_file(path: Path | str) -> tuple[int, str]:
     """A new hidden temporary file next to ``path`` (``.<name>.<pid>-<n>.tmp``), open for writing.
 
     Named by process id and a counter, so it is made with one ``open``, not ``mkstemp``'s search
     for an unused random name; ``O_EXCL`` still refuses a name that exists (a killed run's leftover,
     which the next run sweeps), and then the next number is taken. The folder is made when missing.
     """
+    folder, name = os.path.split(os.fspath(path))
     try:
-        return _new_temporary(path)
+        return _new_temporary(folder, name)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return _new_temporary(path)
+        os.makedirs(folder or ".", exist_ok=True)
+        return _new_temporary(folder, name)
 
 
-def _new_temporary(path: Path) -> tuple[int, str]:
+def _new_temporary(folder: str, name: str) -> tuple[int, str]:
     while True:
-        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.tmp")
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OUTPUT_MODE), tmp
         except FileExistsError:
@@ -249,7 +253,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) -> None:
+def write_atomic(path: Path | str, text: str | Iterable[str], durable: bool = True) -> None:
     """Write ``text`` (a string, or strings one after another) to ``path`` through a temporary file and a rename.
 
     The rename is atomic, so a killed process never leaves half a file, and a failed write (a full
@@ -270,7 +274,7 @@ def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True) ->
         os.replace(tmp, path)
     except BaseException as error:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+            _unlink_if_there(tmp)
         if isinstance(error, OSError):
             raise storage_error(error, path) from error
         raise
@@ -335,10 +339,43 @@ def safe_stem(stem: str) -> PurePosixPath:
     return PurePosixPath(*parts) if parts else PurePosixPath("_")
 
 
+def _is_safe_already(stem: str) -> bool:
+    """Whether :func:`safe_stem` would return ``stem`` unchanged (nearly every stem is), checked on
+    the string: no backslash, control character, empty, ``.`` or ``..`` part, no part longer than
+    :data:`MAX_PART_BYTES`, and not a reserved name."""
+    if "\\" in stem or _CONTROL.search(stem) or stem in RESERVED_STEMS:
+        return False
+    for part in stem.split("/"):
+        if part in ("", ".", "..") or (4 * len(part) > MAX_PART_BYTES
+                                       and len(part.encode("utf-8", "surrogatepass")) > MAX_PART_BYTES):
+            return False
+    return True
+
+
+def output_files(root: Path | str, stem: str) -> tuple[str, str]:
+    """The body and sidecar paths of ``stem`` below ``root``, as strings (see :func:`output_paths`)::
+
+        >>> output_files("out", "news/a")
+        ('out/news/a.txt', 'out/news/a.json')
+        >>> output_files("out", "../a")
+        ('out/a.txt', 'out/a.json')
+    """
+    relative = stem if _is_safe_already(stem) else str(safe_stem(stem))
+    base = os.path.join(os.fspath(root), relative)
+    return base + ".txt", base + ".json"
+
+
 def output_paths(root: Path, stem: str) -> tuple[Path, Path]:
-    relative = safe_stem(stem)
-    base = root.joinpath(*relative.parts)
-    return base.with_name(base.name + ".txt"), base.with_name(base.name + ".json")
+    """The body and sidecar paths of ``stem`` below ``root`` (the stem made safe: :func:`safe_stem`)."""
+    body, sidecar_file = output_files(root, stem)
+    return Path(body), Path(sidecar_file)
+
+
+def _unlink_if_there(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def body_text(doc: Document, body_format: str = "text") -> str:
@@ -356,25 +393,24 @@ def render_outputs(doc: Document, version: str, body_format: str = "text") -> tu
     return body, sidecar_json(sidecar(doc, version, body_format, body))
 
 
-def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> tuple[Path, Path]:
+def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> None:
     """Write a rendered body and sidecar below ``root``; an empty body removes an old body file."""
-    body_path, sidecar_path = output_paths(root, stem)
+    body_path, sidecar_path = output_files(root, stem)
     if body:
         write_atomic(body_path, body, durable)
     else:
         try:
-            body_path.unlink(missing_ok=True)
+            _unlink_if_there(body_path)
         except OSError as error:
             raise storage_error(error, body_path) from error
     write_atomic(sidecar_path, sidecar_text, durable)
-    return body_path, sidecar_path
 
 
 def write_outputs(doc: Document, root: Path, version: str, durable: bool = True,
-                  body_format: str = "text") -> tuple[Path, Path]:
+                  body_format: str = "text") -> None:
     """Write body and sidecar below ``root``; a failed document gets only a sidecar."""
     body, sidecar_text = render_outputs(doc, version, body_format)
-    return write_rendered(root, doc.output or doc.id, body, sidecar_text, durable)
+    write_rendered(root, doc.output or doc.id, body, sidecar_text, durable)
 
 
 #: The single output file of ``--format jsonl``.

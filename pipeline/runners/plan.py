@@ -299,9 +299,10 @@ class RunPlan:
 
     def _add(self, entry: Entry) -> None:
         self.summary.add_entry(entry)
-        self.journal.add(entry)
+        line = entry.line()
+        self.journal.add(line)
         db = self.state.db
-        db.execute("INSERT OR REPLACE INTO current VALUES (?, ?)", (_key(entry.stem), entry.line()))
+        db.execute("INSERT OR REPLACE INTO current VALUES (?, ?)", (_key(entry.stem), line))
         if entry.failure:
             db.execute("INSERT INTO failures VALUES (?, ?, ?)", (_key(entry.source), _key(entry.failure["reason"]),
                                                                  json.dumps({"source": entry.source, **entry.failure})))

@@ -185,6 +185,7 @@ class LocalPool:
             remaining[unit.batch] -= len(unit_results)
 
         while True:
+            self._hand_out(queue)  # a worker that just finished starts its next unit before the parent reads on
             while not exhausted and next_id - done_id < window:
                 batch = next(source, None)
                 if batch is None:
@@ -200,16 +201,7 @@ class LocalPool:
                 done_id += 1
             if exhausted and done_id == next_id:
                 return
-            for position, worker in enumerate(self.workers):
-                if worker.unit is None and queue:
-                    if not worker.process.is_alive():  # ended after finishing its last unit
-                        worker.conn.close()
-                        worker = self.workers[position] = self._spawn()
-                    worker.unit, worker.started, worker.beaten = queue.popleft(), time.monotonic(), False
-                    try:
-                        worker.conn.send(worker.unit.items)
-                    except (OSError, ValueError):
-                        pass  # found dead below, and its unit requeued
+            self._hand_out(queue)
             busy = [worker for worker in self.workers if worker.unit is not None]
             if not busy:
                 continue
@@ -244,6 +236,19 @@ class LocalPool:
                                   f"the worker process ended (exit code {worker.process.exitcode})", queue, record)
                 elif limit is not None and now - worker.started > limit:
                     self._replace(worker, "timeout", f"over {limit:g} s; the worker was stopped", queue, record)
+
+    def _hand_out(self, queue: deque[_Unit]) -> None:
+        """Give each idle worker the next unit of the queue."""
+        for position, worker in enumerate(self.workers):
+            if worker.unit is None and queue:
+                if not worker.process.is_alive():  # ended after finishing its last unit
+                    worker.conn.close()
+                    worker = self.workers[position] = self._spawn()
+                worker.unit, worker.started, worker.beaten = queue.popleft(), time.monotonic(), False
+                try:
+                    worker.conn.send(worker.unit.items)
+                except (OSError, ValueError):
+                    pass  # found dead by map, and its unit requeued
 
     def _restart_unstarted(self, worker: _Worker, queue: deque[_Unit]) -> None:
         """A worker ended before it started: its documents were not the cause, so they go back to the

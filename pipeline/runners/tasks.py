@@ -74,7 +74,7 @@ def clean_batch(docs: Sequence[Document], stages: Sequence[Stage], timeout: floa
     cursor = Cursor()
     try:
         with time_limit(limit):
-            return run_batch(docs, stages, cursor, [doc.copy() for doc in originals])
+            return run_batch(docs, stages, cursor, originals)
     except DocumentTimeout:
         if not originals:
             return [failed_copy(docs[0], cursor.stage, "timeout", f"over {limit:g} s")]
