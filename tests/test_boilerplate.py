@@ -91,6 +91,17 @@ def test_english_navigation_run_and_article() -> None:
     assert decisions["© 2024 Example News. All rights reserved."] == "copyright"
 
 
+def test_lines_with_whitespace_at_their_ends_meet_the_rules_as_stripped_lines_do() -> None:
+    # Whitespace at a line's ends moved the rule gate's literal positions onto the wrong line, and past
+    # the last one: an IndexError in boilerplate (make fuzz seed 2 input 56136).
+    pad = "\u3000" * 40
+    tail = ["Share", "Follow us on Twitter", "© 2024 Example News. All rights reserved."]
+    lines = [Line(number=i + 1, text=text) for i, text in enumerate([pad + text + pad for text in ARTICLE_EN] + tail)]
+    reasons = classify_lines(lines)
+    assert reasons[:len(ARTICLE_EN)] == [""] * len(ARTICLE_EN)
+    assert reasons[len(ARTICLE_EN):] == ["share-follow", "share-follow", "copyright"]
+
+
 def test_comment_thread_and_form_go() -> None:
     thread = ["3 thoughts on “Minimum wage to rise”", "Robert Smith says:",
               "This is long overdue and the government should have done it years ago, frankly it is a disgrace.",

@@ -23,7 +23,6 @@ import re._parser as _sre_parse
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 import numpy as np
 
@@ -369,8 +368,9 @@ def compiled_gate() -> HeadGate:
 def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int],
                     bits: Sequence[int] | None = None) -> list[bool]:
     """For each folded line (``fold_arabic`` of the stripped line) of ``words`` words, whether a rule might
-    match it. ``joined`` is the folded lines joined by newlines; ``bits`` the lines' :func:`head_bits`,
-    when a compiled gate has them already. A line left out matches no rule.
+    match it. ``joined`` is the folded lines joined by newlines, before or after stripping (a literal
+    found in it is given to the line it was found in); ``bits`` the lines' :func:`head_bits`, when a
+    compiled gate has them already. A line left out matches no rule.
     """
     n = len(folded)
     if _GATE is None:
@@ -386,12 +386,30 @@ def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int],
                 hit[i] = True
         positions = literal_positions(joined, needed)
         if positions:
-            line_starts = line_starts or list(accumulate((len(line) + 1 for line in folded), initial=0))
+            line_starts = line_starts or _line_starts(joined, folded)
             for position in positions:
                 i = bisect_right(line_starts, position) - 1
                 if words[i] <= limit:
                     hit[i] = True
     return hit
+
+
+def _line_starts(joined: str, lines: Sequence[str]) -> list[int]:
+    """Where each line begins in ``joined``: after each newline of ``joined`` itself, not by the lengths of
+    ``lines``, which may have been stripped since they were joined (whitespace at a line's ends moved a
+    literal's position onto the next line, or past the last one: make fuzz seed 2 input 56136)::
+
+        >>> _line_starts(" a \\nb", ["a", "b"])
+        [0, 4]
+    """
+    starts = [0]
+    position = joined.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = joined.find("\n", position + 1)
+    if len(starts) != len(lines):
+        raise ValueError(f"{len(lines)} lines, but {len(starts)} in the joined text")
+    return starts
 
 
 def first_rule(folded: str, words: int) -> Rule | None:
