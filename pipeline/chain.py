@@ -78,7 +78,7 @@ def run_batch(docs: Sequence[Document], stages: Sequence[Stage], cursor: Cursor 
     try:
         return _finish(_through(list(docs), stages, cursor))
     except Exception:  # noqa: BLE001 - one document's error must not cost its batch
-        again = fresh if fresh is not None else [doc.copy() for doc in originals or ()]
+        again = fresh if originals is None else [doc.copy() for doc in originals]
         return [run_alone(doc, stages, cursor) for doc in again]
 
 

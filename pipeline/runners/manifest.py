@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import RETRIED_REASONS, Document
-from pipeline.io.write import json_text, json_value, output_paths, safe_stem, storage_error, write_atomic
+from pipeline.io.write import json_text, json_value, output_paths, storage_error, write_atomic
 
 MANIFEST = "_manifest.jsonl"
 JOURNAL = ".manifest-journal.jsonl"
@@ -180,12 +180,13 @@ def remove_outputs(root: Path, stems: Iterable[str]) -> None:
     """Delete the body and sidecar of each stem (in the order given), and folders this leaves empty."""
     root_resolved = root.resolve()
     for stem in stems:
-        for path in output_paths(root, stem):
+        paths = output_paths(root, stem)
+        for path in paths:
             try:
                 path.unlink(missing_ok=True)
             except OSError as error:
                 raise storage_error(error, path) from error
-        folder = root.joinpath(*safe_stem(stem).parts).parent
+        folder = paths[0].parent
         while folder.resolve() != root_resolved and root_resolved in folder.resolve().parents:
             try:
                 folder.rmdir()
