@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Line
+from pipeline.html import _walk
 
 #: ``class``/``id`` token classes, each a pattern over the lower-cased attribute values of an element.
 #: "ad" needs whole tokens (``header``, ``shadow``, ``download`` must not match); the others are
@@ -150,7 +151,7 @@ class _Open:
         self.tag, self.kind, self.level, self.ordered, self.header = tag, kind, level, ordered, header
         self.parts: list[str] = []
         #: The context of the segment's first text: (flags, depth, its block, that block's container, the
-        #: container's container (those three as element serial numbers), its element's ancestor chain).
+        #: container's container, its element; all four as element serial numbers).
         self.context: tuple | None = None
         self.link_chars = 0
         self.links = 0
@@ -171,6 +172,12 @@ class _Walk:
         #: How many open table rows are read as rows (cells, not blocks): inside one, a ``<div>`` or
         #: ``<br>`` is a space, not a new block.
         self.data_rows = 0
+        #: Each element's parent and own token bits, by serial number (0: no element).
+        self.parents: list[int] = [0]
+        self.owns: list[int] = [0]
+
+    def elements(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(self.parents, dtype=np.int64), np.asarray(self.owns, dtype=np.int64)
 
     # ----------------------------------------------------------------- emitting
 
@@ -269,7 +276,10 @@ class _Walk:
 def _hidden(attributes: dict) -> bool:
     if "hidden" in attributes or (attributes.get("aria-hidden") or "").strip().lower() == "true":
         return True
-    style = attributes.get("style")
+    return _hidden_style(attributes.get("style"))
+
+
+def _hidden_style(style: str | None) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style.lower()) is not None
 
 
@@ -282,18 +292,87 @@ def _parse(html: str):
         return LexborHTMLParser(html.encode("utf-8", errors="replace"))
 
 
+def tag_info(tag: str) -> tuple[int, int]:
+    """What a tag is to the walk (the kernel's ``T_*`` bits) and its :data:`CONTEXT_TAGS` bit."""
+    kind = BLOCK_KINDS.get(tag)
+    bits = sum(bit for bit, holds in (
+        (_walk.SKIPPED, tag in SKIPPED), (_walk.BOX, tag in _BOXES), (_walk.CELL, tag in _CELLS), (_walk.LINK, tag == "a"),
+        (_walk.LIST, tag in ("ul", "ol", "menu")), (_walk.ORDERED, tag == "ol"), (_walk.THEAD, tag == "thead"),
+        (_walk.BLOCK, kind is not None), (_walk.BOUNDARY, tag in BOUNDARIES), (_walk.TABLE, tag == "table"),
+        (_walk.BR, tag == "br"), (_walk.ROW, kind == TABLE_ROW), (_walk.HEADING_TAG, kind == HEADING)) if holds)
+    return bits, _CONTEXT_BIT.get(tag, 0)
+
+
+#: Tag names and their :func:`tag_info` (the kernel adds the names it meets).
+_TAG_INFOS: dict[str, tuple[int, int]] = {}
+
+
+def _kernel_layout_matches() -> bool:
+    """Whether the kernel reads a test page's nodes as selectolax does (types, names, text, links)."""
+    tree = _parse("<!DOCTYPE html><html><body><div class='a' id=b><p>One <a href=x>two</a></p><!-- c -->"
+                  "<ul><li>three</ul><custom-tag hidden>four</custom-tag></div>tail</body></html>")
+    checked = 0
+    for node in tree.root.traverse(include_text=True):
+        kind = 1 if node.is_element_node else 3 if node.is_text_node else None
+        facts = _walk.node_facts(node.mem_id)
+        if kind is not None and facts[0] != kind:
+            return False
+        address = lambda other: other.mem_id if other is not None else 0  # noqa: E731
+        if facts[3:] != (address(node.parent), address(node.first_child), address(node.next)):
+            return False
+        if kind == 1 and facts[1] != node.tag or kind == 3 and facts[2] != node.text_content:
+            return False
+        checked += 1
+    return checked > 10
+
+
+def _bind_kernel() -> bool:
+    """Give the walk kernel Lexbor's functions from selectolax's extension; False (the walk then
+    runs in Python) when they are missing or the kernel's node layout is not selectolax's."""
+    import ctypes
+
+    from selectolax import lexbor
+
+    try:
+        library = ctypes.CDLL(lexbor.__file__)
+        _walk.bind(*(ctypes.cast(getattr(library, name), ctypes.c_void_p).value or 0 for name in (
+            "lxb_dom_element_qualified_name", "lxb_dom_element_attr_by_name", "lxb_dom_attr_value_noi",
+            "lxb_dom_element_first_attribute_noi")))
+    except (OSError, AttributeError):
+        return False
+    _walk.configure(_HIDDEN, _LINK, BLOCK_KINDS, tag_info)
+    return _kernel_layout_matches()
+
+
+_KERNEL = _bind_kernel()
+
+
 def segment(html: str) -> Blocks:
     """The blocks of an HTML page and their DOM features; any string gives an answer (maybe no blocks)."""
+    return _segment(html, in_python=not _KERNEL)
+
+
+def _segment(html: str, in_python: bool) -> Blocks:
     tree = _parse(html or "")
     root = tree.body if tree is not None else None
-    walk = _Walk()
     if root is None:
-        return _finish(walk)
+        return _finish(_Walk())
+    if in_python:
+        return _finish(_walk_in_python(root))
+    walk = _walk.Walk()
+    walk.walk(root.mem_id, _TAG_INFOS, token_flags, _hidden_style)
+    return _finish(walk)
+
+
+def _walk_in_python(root) -> _Walk:
+    """The walk of :mod:`pipeline.html._walk`, in Python: where the kernel's layout check fails, and
+    for the tests, which hold the two to the same blocks."""
+    walk = _Walk()
     # Stack items: (node, the walk state of its parent's children), or (None, (tag, inside <thead>)) to
     # leave an element. A walk state is (flags, depth, (nearest three block or boundary ancestors),
-    # list depth, ordered, inside <thead>, ancestor chain); the ancestor chain of an element is
-    # (serial, own token bits, depth, the parent's chain). All children of an element share one state.
-    stack: list[tuple] = [(root, (0, 0, (0, 0, 0), 0, False, False, None))]
+    # list depth, ordered, inside <thead>, the parent's serial number). All children of an element
+    # share one state.
+    stack: list[tuple] = [(root, (0, 0, (0, 0, 0), 0, False, False, 0))]
     pop, push, text, enter, leave, token = stack.pop, stack.append, walk.text, walk.enter, walk.leave, token_flags
     while stack:
         node, state = pop()
@@ -322,7 +401,9 @@ def segment(html: str) -> Blocks:
             if ("hidden" in attributes or "aria-hidden" in attributes or "style" in attributes) and _hidden(attributes):
                 flags |= _HIDDEN
         flags |= own | _CONTEXT_BIT.get(tag, 0)
-        chain = (walk.serial, own, depth, chain)
+        walk.parents.append(chain)
+        walk.owns.append(own)
+        chain = walk.serial
         if tag == "a":
             flags |= _LINK
         if tag in ("ul", "ol", "menu"):
@@ -348,7 +429,7 @@ def segment(html: str) -> Blocks:
         state = (flags, depth + 1, boxes, list_depth, ordered, in_head, chain)
         for child in reversed(children):
             push((child, state))
-    return _finish(walk)
+    return walk
 
 
 #: A block of at least this many words, not mostly link text, is prose: its words vote for the
@@ -359,48 +440,32 @@ PROSE_WORDS, PROSE_MAX_LINK_DENSITY = 10, 0.5
 FAR_LEVELS = 10
 
 
-def _ancestry(chains: list, words: np.ndarray, link_density: np.ndarray, containers: np.ndarray,
-              outers: np.ndarray) -> tuple[np.ndarray, ...]:
+def _ancestry(chains: np.ndarray, parents: np.ndarray, owns: np.ndarray, words: np.ndarray,
+              link_density: np.ndarray, containers: list, outers: list) -> tuple[np.ndarray, ...]:
     """Per block: 1 / (1 + levels up to the nearest ancestor of each token class) (0 when none), whether
     it is inside the page's top container (:data:`PROSE_WORDS`), how many levels below it, and the share
-    of the page's prose words the top container got (``containers``/``outers``: each block's container
-    and the container's container, as element serial numbers)."""
+    of the page's prose words the top container got (``chains``: the element each block's text sits
+    in; ``parents``/``owns``: each element's parent and token bits; ``containers``/``outers``: each
+    block's container and the container's container; all as element serial numbers)."""
     n = len(chains)
-    near = np.zeros((n, len(TOKEN_CLASSES)))
     votes: dict[int, float] = {}
-    ancestors: list[dict[int, int]] = []
-    for i, chain in enumerate(chains):
-        seen: dict[int, int] = {}
-        levels, found = 0, 0
-        node = chain
-        while node is not None:
-            serial, own, _, parent = node
-            seen[serial] = levels
-            fresh = own & ~found
-            while fresh:
-                bit = fresh & -fresh
-                near[i, bit.bit_length() - 1] = 1.0 / (1.0 + min(levels, FAR_LEVELS))
-                fresh ^= bit
-            found |= own
-            node, levels = parent, levels + 1
-        ancestors.append(seen)
+    for i in range(n):
         if words[i] >= PROSE_WORDS and link_density[i] <= PROSE_MAX_LINK_DENSITY:
             votes[containers[i]] = votes.get(containers[i], 0.0) + words[i]
             votes[outers[i]] = votes.get(outers[i], 0.0) + words[i] / 2
-    under = np.zeros(n)
-    distance = np.full(n, float(FAR_LEVELS))
-    share = 0.0
+    top, share = -1, 0.0
     if votes:
         top = max(votes, key=lambda serial: (votes[serial], -serial))
         prose = max(float(words[(words >= PROSE_WORDS) & (link_density <= PROSE_MAX_LINK_DENSITY)].sum()), 1.0)
         share = min(votes[top] / prose, 1.0)
-        for i, seen in enumerate(ancestors):
-            if top in seen:
-                under[i], distance[i] = 1.0, min(seen[top], FAR_LEVELS)
+    near = np.zeros((n, len(TOKEN_CLASSES)))
+    under = np.zeros(n)
+    distance = np.full(n, float(FAR_LEVELS))
+    _walk.ancestry(chains, parents, owns, near, top, under, distance, FAR_LEVELS)
     return near, under, distance, np.full(n, share)
 
 
-def _finish(walk: _Walk) -> Blocks:
+def _finish(walk) -> Blocks:
     """The lines and their feature matrix (block context, container sums, positions)."""
     n = len(walk.lines)
     X = np.zeros((n, len(DOM_NAMES)))
@@ -422,7 +487,8 @@ def _finish(walk: _Walk) -> Blocks:
     outer_words = by_group(outer, words)
     own_tokens = np.asarray([bin(row[0] & ((1 << len(TOKEN_CLASSES)) - 1)).count("1") for row in rows], dtype=np.float64)
     kinds = [line.kind for line in walk.lines]
-    near, under_top, top_distance, top_share = _ancestry([row[10] for row in rows], words,
+    near, under_top, top_distance, top_share = _ancestry(np.asarray([row[10] for row in rows], dtype=np.int64),
+                                                         *walk.elements(), words,
                                                          np.asarray([row[5] for row in rows]), container.tolist(),
                                                          outer.tolist())
     columns = [

@@ -37,6 +37,8 @@ XML_INVALID = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 LINE_SEPARATORS = "\x0b\x0c\x1c\x1d\x1e"
 
 _INVALID = re.compile(f"[{XML_INVALID}]")
+#: The C0 controls among them, as UTF-8 bytes (each is one byte, and no other character's UTF-8 holds one).
+_INVALID_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 #: A numeric character reference as libxml2 reads one: the ``;`` may be missing.
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
@@ -45,6 +47,20 @@ def _replacement(char: str) -> str:
     if char in LINE_SEPARATORS:
         return "\n"
     return "\ufffd" if "\ud800" <= char <= "\udfff" else ""
+
+
+def holds_xml_invalid_characters(text: str) -> bool:
+    """Whether ``text`` holds a character XML cannot hold: the answer of ``_INVALID.search``, from
+    C-speed string operations (a regular expression's scan costs about 1 ms on a 70 KB page)::
+
+        >>> [holds_xml_invalid_characters(t) for t in ("plain", "tab\\tand\\nnewline", "nul\\x00", "\\ud800", "\\uffff")]
+        [False, False, True, True, True]
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a lone surrogate
+    return len(data.translate(None, _INVALID_BYTES)) != len(data) or "\ufffe" in text or "\uffff" in text
 
 
 def _is_invalid(code: int) -> bool:
@@ -72,7 +88,7 @@ def drop_xml_invalid_characters(text: str, markup: bool = False) -> tuple[str, i
         count += 1
         return _replacement(chr(code))
 
-    if _INVALID.search(text):
+    if holds_xml_invalid_characters(text):
         text = _INVALID.sub(replace_char, text)
     if markup and "&#" in text:
         text = _REFERENCE.sub(replace_reference, text)
