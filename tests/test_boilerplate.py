@@ -102,6 +102,16 @@ def test_lines_with_whitespace_at_their_ends_meet_the_rules_as_stripped_lines_do
     assert reasons[len(ARTICLE_EN):] == ["share-follow", "share-follow", "copyright"]
 
 
+def test_a_line_holding_a_line_break_meets_the_rules_as_one_line() -> None:
+    # Another ingest job's lines may hold a line break (and a repair once made one: make fuzz seed 1 input
+    # 195442); the rule gate met 81 lines holding 82, a ValueError in boilerplate.
+    tail = ["Share", "Follow us on\nTwitter", "© 2024 Example News.\nAll rights reserved."]
+    lines = [Line(number=i + 1, text=text) for i, text in enumerate(ARTICLE_EN[:2] + ["Rain\nagain."] + ARTICLE_EN[2:] + tail)]
+    reasons = classify_lines(lines)
+    assert reasons[:len(ARTICLE_EN) + 1] == [""] * (len(ARTICLE_EN) + 1)
+    assert reasons[len(ARTICLE_EN) + 1:] == ["share-follow", "share-follow", "copyright"]
+
+
 def test_comment_thread_and_form_go() -> None:
     thread = ["3 thoughts on “Minimum wage to rise”", "Robert Smith says:",
               "This is long overdue and the government should have done it years ago, frankly it is a disgrace.",

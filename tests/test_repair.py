@@ -169,3 +169,26 @@ def test_text_the_character_check_lets_pass_needs_no_repair(text: str) -> None:
 
     if not may_need_repair(text):
         assert repair_passes(text) == (text, [])
+
+
+#: make fuzz, seed 1, input 195442 (a garbled Arabic page, its characters written as references and
+#: read as a dump): ftfy decoded a ``&#10;`` inside a line, and the boilerplate stage failed with
+#: "81 lines, but 82 in the joined text".
+LINE_BREAK_FINDING = Path(__file__).parent / "data" / "repair" / "seed1-input195442.html"
+
+
+def test_a_repair_never_puts_a_line_break_inside_a_line() -> None:
+    line = ("&#1591;\ufffd\ufffd&#1592;&#8222;&#1591;&#185;&#1591;\ufffd}&#1591;\ufffdN&#1592;&#1657;&#1591;&#10;"
+            "&#1587;&#1610;&#1577; | &#1571;&#1582;&#1576;&#1575;&#1585; | &#1585;&#1610;&#1575;&#1590;&#1577;")
+    doc = Document(id="d", source="d.txt", lines=[Line(1, "Intro."), Line(2, line), Line(3, "End.")])
+    Repair().process(doc)
+    assert [line.text.splitlines() == [line.text] for line in doc.lines] == [True, True, True]
+    assert {"step": "line-breaks", "detail": "1 made spaces", "line": 2} in doc.repairs
+
+
+def test_the_page_whose_repair_made_a_line_break_is_cleaned() -> None:
+    from pipeline.chain import clean_document
+
+    doc = clean_document(LINE_BREAK_FINDING.read_bytes(), path=LINE_BREAK_FINDING.name)
+    assert doc.failure is None, doc.failure
+    assert all(line.text.splitlines() == [line.text] for line in doc.lines)

@@ -246,8 +246,9 @@ def _rule_flags(texts: list[str], facts: LineScan) -> np.ndarray:
     flags = np.zeros(n, dtype=np.int64)
     folded_text = fold_arabic("\n".join(texts))
     folded = folded_text.split("\n")
-    if len(folded) != n:  # a line break inside a line: fold line by line
-        folded = [fold_arabic(text) for text in texts]
+    if len(folded) != n:  # a line break inside a line (another ingest job's lines): fold line by line,
+        # the break a space, so the joined text has one line per line (the rule gate counts on it)
+        folded = [fold_arabic(text).replace("\n", " ") for text in texts]
         folded_text = "\n".join(folded)
     folded = [line.strip() for line in folded]
     bits = facts["gate"].tolist()

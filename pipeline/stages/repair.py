@@ -82,6 +82,9 @@ MAX_PASSES = 3
 
 #: ftfy, configured for text that is already extracted and split into lines.
 FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=True)
+#: The characters ``str.splitlines`` breaks a line at. ftfy can make them inside a line: it decodes
+#: HTML character references such as ``&#10;`` and ``&#8232;`` when it repairs a line.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 _CP1256_HIGH = {bytes([b]).decode("cp1256"): b for b in range(0x80, 0x100)}
 # Windows-1252 as ftfy's "sloppy" codec reads it: the five undefined bytes as
@@ -365,6 +368,17 @@ def fix_with_ftfy(text: str) -> tuple[str, list[dict[str, object]]]:
     return fixed, steps
 
 
+def one_line(text: str) -> tuple[str, int]:
+    """``text`` with each line-breaking character a space, and how many there were: a repaired line
+    stays one line (make fuzz seed 1 input 195442: ftfy decoded a ``&#10;`` in a garbled Arabic dump
+    line, and the boilerplate stage met 81 lines holding 82)::
+
+        >>> one_line("Sport\\nnews"), one_line("Sport\\u2028news\\rtoday")
+        (('Sport news', 1), ('Sport news today', 2))
+    """
+    return _LINE_BREAKS.subn(" ", text)
+
+
 def repair_text(text: str) -> tuple[str, list[dict[str, object]]]:
     """Repair ``text``: Arabic mojibake first, then ftfy. Returns ``(text, steps)``; idempotent."""
     if not may_need_repair(text):
@@ -388,9 +402,10 @@ def repair_passes(text: str) -> tuple[str, list[dict[str, object]]]:
 class Repair:
     """Stage: repair ``doc.lines`` (after extraction), deciding once per document.
 
-    The lines are joined with "\\n", repaired together and split again; neither
-    repair adds or removes a "\\n". If a count ever differs, each line is
-    repaired on its own instead, so line numbers stay right.
+    The lines are joined with "\\n", repaired together and split again. If a repair
+    adds or removes a "\\n" (ftfy decodes a ``&#10;``), each line is repaired on its
+    own instead, so line numbers stay right; a line break a repair makes inside a
+    line becomes a space (:func:`one_line`), recorded as a ``line-breaks`` step.
     """
 
     name, version = "repair", "1"
@@ -409,8 +424,13 @@ class Repair:
                 steps += [{**step, "line": line.number} for step in line_steps]
             steps.insert(0, {"step": "per-line", "detail": "line count changed when repaired whole"})
         for line, part in zip(doc.lines, parts):
-            if line.cells and part != line.text:  # a repaired table row: its cells get the same repair
-                line.cells = tuple(repair_text(cell)[0] for cell in line.cells)
+            if part == line.text:
+                continue
+            part, breaks = one_line(part)
+            if breaks:
+                steps.append({"step": "line-breaks", "detail": f"{breaks} made spaces", "line": line.number})
+            if line.cells:  # a repaired table row: its cells get the same repair
+                line.cells = tuple(one_line(repair_text(cell)[0])[0] for cell in line.cells)
             line.text = part
         doc.repairs.extend(steps)
         return doc
