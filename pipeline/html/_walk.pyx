@@ -8,10 +8,10 @@ more. Here the tree is followed through Lexbor's own pointers, and Python object
 for the text that ends up in a block and for the ``class``/``id`` values the token scan reads;
 segmenting a page then takes 4.2 ms instead of 6.3, about half of the rest being that token scan
 (``blocks.token_flags``). The node layouts below are Lexbor's, as selectolax's ``lexbor.pxd``
-declares them for the selectolax version ``pyproject.toml`` pins; the few Lexbor functions used
-(an element's name, one attribute's value) are looked up in selectolax's extension at import.
-:func:`layout_matches` checks both against selectolax's own readings of a test page, and
-``blocks.py`` walks in Python if they disagree.
+declares them for the selectolax version ``pyproject.toml`` pins; the four Lexbor functions used
+(an element's name, an attribute by name, its value, an element's first attribute) are looked up
+in selectolax's extension at import. ``blocks._kernel_layout_matches`` checks both against
+selectolax's own readings of a test page, and ``blocks.py`` walks in Python if they disagree.
 """
 
 from libc.stdint cimport int64_t, uintptr_t
@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Line
+from pipeline.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Line
 
 
 cdef struct lexbor_str_t:
@@ -79,7 +79,6 @@ cdef enum:
     T_THEAD = 64
     T_BLOCK = 128
     T_BOUNDARY = 256
-    T_CAPTION = 512
     T_TABLE = 1024
     T_BR = 2048
     T_ROW = 4096
@@ -139,7 +138,7 @@ cdef class _Open:
     cdef public bint has_context
     cdef int64_t c_flags, c_depth, c_serial, c_parent, c_outer, c_chain
     cdef public Py_ssize_t link_chars, links
-    cdef bint is_row, is_caption, is_heading, is_list_item
+    cdef bint is_row, is_caption
 
     def __init__(self, str tag, str kind, int level=0, bint ordered=False):
         self.tag, self.kind, self.level, self.ordered, self.header = tag, kind, level, ordered, False
@@ -151,8 +150,6 @@ cdef class _Open:
         self.cell = None
         self.layout = False
         self.is_row = kind == TABLE_ROW
-        self.is_heading = kind == HEADING
-        self.is_list_item = kind == LIST_ITEM
         self.is_caption = tag == "figcaption" or tag == "caption"
 
 
@@ -488,4 +485,4 @@ def ancestry(const int64_t[:] chains, const int64_t[:] parents, const int64_t[:]
 
 # The tag info bits, for ``blocks.tag_info``.
 SKIPPED, BOX, CELL, LINK, LIST, ORDERED, THEAD = T_SKIPPED, T_BOX, T_CELL, T_LINK, T_LIST, T_ORDERED, T_THEAD
-BLOCK, BOUNDARY, CAPTION, TABLE, BR, ROW, HEADING_TAG = T_BLOCK, T_BOUNDARY, T_CAPTION, T_TABLE, T_BR, T_ROW, T_HEADING
+BLOCK, BOUNDARY, TABLE, BR, ROW, HEADING_TAG = T_BLOCK, T_BOUNDARY, T_TABLE, T_BR, T_ROW, T_HEADING
