@@ -11,7 +11,10 @@ The order is the one browsers and trafilatura users expect:
 Then the characters XML cannot hold (NUL, other control characters, lone
 surrogates; :mod:`pipeline.text.xml_safe`) are removed or mapped, so that no
 parser after this stage raises on them; a document that had any records the
-step ``xml-invalid-characters`` in its ``repairs``.
+step ``xml-invalid-characters`` in its ``repairs``. An HTML page's start tags
+that would nest elements past :data:`pipeline.html.nesting.DEPTH_LIMIT` are
+cut, since parsing such nesting takes time in the square of its depth; the
+step is ``deep-nesting``.
 
 The chosen encoding and how it was chosen travel on the document::
 
@@ -27,6 +30,7 @@ import re
 from charset_normalizer import from_bytes
 
 from pipeline.document import Document
+from pipeline.html.nesting import DEPTH_LIMIT, cap_nesting
 from pipeline.text.xml_safe import drop_xml_invalid_characters
 
 BOMS = (
@@ -131,6 +135,10 @@ class Decode:
         if dropped:
             doc.repairs.append({"step": "xml-invalid-characters", "detail": f"{dropped} removed or replaced"})
         if is_html:
+            text, cut = cap_nesting(text)
+            if cut:
+                doc.repairs.append({"step": "deep-nesting",
+                                    "detail": f"{cut} start tags past {DEPTH_LIMIT} open elements cut"})
             doc.html = text
         else:
             doc.text = text
