@@ -113,12 +113,13 @@ FOOTER = "<footer><p>Site last updated: December 20, 2025</p></footer>"
 
 
 def test_html_dates_come_from_meta_json_ld_headline_and_page_in_that_order() -> None:
+    from pipeline.html.blocks import parse
     from pipeline.html.evidence import date_evidence, first_dateline
     from trafilatura import load_html
 
     declared = ARTICLE.format(meta='<meta property="article:published_time" content="2024-07-31T20:00:00-04:00">',
                               visible="November 18, 2025", footer="")
-    evidence = date_evidence(load_html(declared))
+    evidence = date_evidence(parse(declared))
     assert evidence["published"] == "2024-07-31"  # the date as written, not moved to UTC
     assert evidence["json_ld_published"] == "2024-08-01"  # found inside @graph and a nested list
     assert "2025-11-18" in evidence["markup_dates"]

@@ -66,6 +66,9 @@ def name_hash(str name):
     return h
 
 
+cdef uint64_t _BODY = name_hash("body")
+
+
 def configure(frozenset not_kept_open, frozenset raw_text, frozenset foreign, frozenset breakout,
               frozenset closes_itself, frozenset one_at_a_time):
     """Fill the name table from the sets (called once, by nesting.py)."""
@@ -149,11 +152,12 @@ cdef Py_ssize_t _raw_text_end(object text, int kind, void* data, uint64_t name, 
 
 
 def cap_nesting(str text, Py_ssize_t limit):
-    """``(cuts, deepest)``: the ``(start, end)`` of each start tag that would open an element past
-    ``limit`` open ones, and the most elements open at once (at most ``limit``)."""
+    """``(cuts, deepest, body)``: the ``(start, end)`` of each start tag that would open an element
+    past ``limit`` open ones, the most elements open at once (at most ``limit``), and where the first
+    ``<body>`` start tag begins (-1 when there is none outside comments and raw text)."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = len(text), i = 0, j, k, index, depth = 0, foreign_at = -1, deepest = 0
+    cdef Py_ssize_t n = len(text), i = 0, j, k, index, depth = 0, foreign_at = -1, deepest = 0, body = -1
     cdef Py_UCS4 c
     cdef uint64_t key
     cdef uint8_t bits
@@ -194,6 +198,8 @@ def cap_nesting(str text, Py_ssize_t limit):
                     foreign_at = -1
             i = j
             continue
+        if key == _BODY and body < 0:
+            body = i
         bits = _kind_of(key)
         if foreign_at >= 0:
             if bits & BREAKOUT:
@@ -225,4 +231,4 @@ def cap_nesting(str text, Py_ssize_t limit):
             if depth > deepest:
                 deepest = depth
         i = j
-    return cuts, deepest
+    return cuts, deepest, body

@@ -284,7 +284,9 @@ def _hidden_style(style: str | None) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style.lower()) is not None
 
 
-def _parse(html: str):
+def parse(html: str):
+    """Lexbor's parse of a page (selectolax), for :func:`segment_tree` and the readers of
+    :mod:`pipeline.html.evidence`; any string gives a tree."""
     from selectolax.lexbor import LexborHTMLParser
 
     try:
@@ -310,7 +312,7 @@ _TAG_INFOS: dict[str, tuple[int, int]] = {}
 
 def _kernel_layout_matches() -> bool:
     """Whether the kernel reads a test page's nodes as selectolax does (types, names, text, links)."""
-    tree = _parse("<!DOCTYPE html><html><body><div class='a' id=b><p>One <a href=x>two</a></p><!-- c -->"
+    tree = parse("<!DOCTYPE html><html><body><div class='a' id=b><p>One <a href=x>two</a></p><!-- c -->"
                   "<ul><li>three</ul><custom-tag hidden>four</custom-tag></div>tail</body></html>")
     checked = 0
     for node in tree.root.traverse(include_text=True):
@@ -350,11 +352,19 @@ _KERNEL = _bind_kernel()
 
 def segment(html: str) -> Blocks:
     """The blocks of an HTML page and their DOM features; any string gives an answer (maybe no blocks)."""
-    return _segment(html, in_python=not _KERNEL)
+    return segment_tree(parse(html or ""))
+
+
+def segment_tree(tree) -> Blocks:
+    """The blocks of a page already parsed by :func:`parse` (the tree is only read)."""
+    return _segment_tree(tree, in_python=not _KERNEL)
 
 
 def _segment(html: str, in_python: bool) -> Blocks:
-    tree = _parse(html or "")
+    return _segment_tree(parse(html or ""), in_python)
+
+
+def _segment_tree(tree, in_python: bool) -> Blocks:
     root = tree.body if tree is not None else None
     if root is None:
         return _finish(_Walk())

@@ -2,13 +2,14 @@
 
 trafilatura returns the article; a reader takes the title from the headline,
 the date from the line under it and the publication date from the page's
-declarations. These readers collect that evidence from the parsed page (an
-lxml tree) for the metadata stage, which weighs it
+declarations. These readers collect that evidence from Lexbor's parse of the
+page (:func:`pipeline.html.blocks.parse`, the tree the blocks come from), and
+:func:`first_dateline` from lxml's, for the metadata stage, which weighs it
 (:func:`pipeline.stages.metadata.publication_date`)::
 
-    >>> from lxml import html
-    >>> page_evidence(html.fromstring("<h1>Rain again</h1><p>By Jane Roe</p><p>March 3, 2024</p>"))
-    {'headlines': ['Rain again'], 'near_headline': ['Rain again', 'By Jane Roe', 'March 3, 2024']}
+    >>> from pipeline.html.blocks import parse
+    >>> page_evidence(parse("<p>Menu</p><h1>Rain <b>again</b></h1><p>By Jane Roe</p><p>March 3, 2024</p>"))
+    {'headlines': ['Rain again'], 'near_headline': ['Rain', 'again', 'By Jane Roe', 'March 3, 2024', 'Menu']}
 """
 
 from __future__ import annotations
@@ -59,31 +60,63 @@ def page_evidence(tree: Any) -> dict[str, Any]:
 
     Readers take a page's title from its headline and its date from the line
     under it; trafilatura's metadata reads ``<title>`` and ``<meta>`` instead,
-    which carry site suffixes and modification dates.
+    which carry site suffixes and modification dates. The texts are the page's
+    text nodes in document order, those inside :data:`INVISIBLE` elements left
+    out: up to :data:`TEXTS_AFTER_HEADLINE` from the headline on (its own
+    first), and :data:`TEXTS_BEFORE_HEADLINE` before it in the body, nearest first.
     """
-    headlines: list[str] = []
-    texts: list[str] = []
-    before: list[str] = []
-    first_headline = None
-    for element in tree.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or tag in INVISIBLE:
-            continue
-        if tag == "h1" and len(raw := element.text_content()) <= MAX_HEADLINE_CHARS:
-            if text := squash(raw):
-                headlines.append(text)
-                if first_headline is None:
-                    first_headline, before = len(texts), texts[-TEXTS_BEFORE_HEADLINE:]
-        for piece in (element.text, element.tail):
-            if piece and piece.strip():
-                texts.append(squash(piece))
-        if first_headline is not None and len(texts) > first_headline + TEXTS_AFTER_HEADLINE:
-            break
-    if first_headline is None:
+    read = [(element, text) for element in tree.css("h1") if (text := _headline(element))]
+    headlines = [text for _, text in read]
+    if not read:
         return {"headlines": headlines}
-    after = texts[first_headline:first_headline + TEXTS_AFTER_HEADLINE]
-    near = [t for t in after + before[::-1] if len(t.split()) <= NEAR_HEADLINE_MAX_WORDS]
-    return {"headlines": headlines, "near_headline": near}
+    anchor = read[0][0]
+    texts = _visible_after(anchor, TEXTS_AFTER_HEADLINE) + _visible_before(anchor, TEXTS_BEFORE_HEADLINE)
+    return {"headlines": headlines, "near_headline": [t for t in texts if len(t.split()) <= NEAR_HEADLINE_MAX_WORDS]}
+
+
+def _headline(element: Any) -> str:
+    """The text of an ``<h1>`` a reader sees as a headline, or "" (one inside an :data:`INVISIBLE`
+    element, or holding more than :data:`MAX_HEADLINE_CHARS`)."""
+    parent = element.parent
+    while parent is not None:
+        if parent.tag in INVISIBLE:
+            return ""
+        parent = parent.parent
+    raw = element.text(deep=True)
+    return squash(raw) if len(raw) <= MAX_HEADLINE_CHARS else ""
+
+
+def _visible_after(node: Any, count: int) -> list[str]:
+    """Up to ``count`` visible texts from ``node`` on, in document order (``node``'s own first)."""
+    texts: list[str] = []
+    while node is not None and len(texts) < count:
+        if node.is_text_node:
+            if text := squash(node.text_content or ""):
+                texts.append(text)
+        elif node.is_element_node and node.tag not in INVISIBLE and node.first_child is not None:
+            node = node.first_child
+            continue
+        while node is not None and node.next is None:  # past this subtree: the next node after it
+            node = node.parent
+        node = node.next if node is not None else None
+    return texts
+
+
+def _visible_before(node: Any, count: int) -> list[str]:
+    """Up to ``count`` visible texts of the body before ``node``, nearest first."""
+    texts: list[str] = []
+    while len(texts) < count:
+        if node.prev is None:  # the parent holds no text of its own: go on before it
+            node = node.parent
+            if node is None or node.tag in ("body", "html"):
+                break
+            continue
+        node = node.prev
+        while node.is_element_node and node.tag not in INVISIBLE and node.last_child is not None:
+            node = node.last_child
+        if node.is_text_node and (text := squash(node.text_content or "")):
+            texts.append(text)
+    return texts
 
 
 def _json_ld_dates(data: Any, found: list[tuple[str, str]]) -> None:
@@ -109,19 +142,22 @@ def date_evidence(tree: Any) -> dict[str, Any]:
     """
     evidence: dict[str, Any] = {}
     markup: set[str] = set()
-    for meta in tree.iter("meta"):
-        declared = (meta.get("property") or meta.get("name") or "").strip().lower()
-        key = declared or (meta.get("itemprop") or "").strip().lower()  # microdata: a date, not a declaration
-        if key and _DATE_META_KEY.search(key) and (date := markup_date(meta.get("content"))):
+    for meta in tree.css("meta[content]"):
+        attributes = meta.attributes
+        declared = (attributes.get("property") or attributes.get("name") or "").strip().lower()
+        key = declared or (attributes.get("itemprop") or "").strip().lower()  # microdata: a date, not a declaration
+        if key and _DATE_META_KEY.search(key) and (date := markup_date(attributes.get("content"))):
             markup.add(date)
             if declared in PUBLISHED_META:
                 evidence.setdefault("published", date)
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+    for script in tree.css("script[type]"):
+        if (script.attributes.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        if not (text := script.text(deep=True)):
             continue
         found: list[tuple[str, str]] = []
         try:
-            _json_ld_dates(json.loads(script.text), found)
+            _json_ld_dates(json.loads(text), found)
         except (ValueError, RecursionError):
             continue  # broken JSON-LD is common; the rest of the page still counts
         for key, value in found:
@@ -129,8 +165,8 @@ def date_evidence(tree: Any) -> dict[str, Any]:
                 markup.add(date)
                 if key == "datePublished":
                     evidence.setdefault("json_ld_published", date)
-    for element in tree.iter("time"):
-        if date := markup_date(element.get("datetime")):
+    for element in tree.css("time[datetime]"):
+        if date := markup_date(element.attributes.get("datetime")):
             markup.add(date)
     if markup:
         evidence["markup_dates"] = sorted(markup)

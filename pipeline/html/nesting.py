@@ -67,7 +67,7 @@ _nesting.configure(VOID | CLOSED_BY_PARSER, RAW_TEXT, FOREIGN, BREAKOUT, CLOSES_
 def cap_nesting(html: str, limit: int = DEPTH_LIMIT) -> tuple[str, int]:
     """``html`` without the start tags that would open an element past ``limit`` open ones, and how
     many were cut (the same string, and 0, when none would)."""
-    cuts, _deepest = _nesting.cap_nesting(html, limit)
+    cuts, _deepest, _body = _nesting.cap_nesting(html, limit)
     if not cuts:
         return html, 0
     pieces, last = [], 0
@@ -85,3 +85,15 @@ def nesting_depth(html: str) -> int:
         3
     """
     return _nesting.cap_nesting(html, DEPTH_LIMIT)[1]
+
+
+def body_start(html: str) -> int:
+    """Where the page's first ``<body>`` start tag begins, as the tokenizer finds it (not in a
+    comment, a script or other raw text), or -1 when it has none::
+
+        >>> body_start("<html><head><script>'<body>'</script><!-- <body> --></head><BODY class=a>Text")
+        59
+        >>> body_start("<p>A fragment.</p>")
+        -1
+    """
+    return _nesting.cap_nesting(html, DEPTH_LIMIT)[2]

@@ -11,9 +11,11 @@ model:dom:in:nav``). A page the model is unsure of (nothing kept, see
 (comments excluded, no deduplication; fast mode first, the full cascade when
 fast mode finds too little, see :data:`FAST_MIN_SHARE`), with beautifulsoup4 +
 lxml when trafilatura finds no article, and its lines go to the line model.
-The metadata the markup declares and the evidence around the headline are read
-from lxml's parse of the page (:mod:`pipeline.html.declared`,
-:mod:`pipeline.html.evidence`)::
+The page is parsed once by Lexbor (selectolax) for the blocks, the evidence around
+the headline and the author search (:func:`read_page`); lxml reads the metadata the
+head declares (:func:`pipeline.html.declared.declared_tree`) and parses the whole
+page only for what needs it: htmldate and the first dateline, on a page without a
+better date, and trafilatura, on a page the block model falls back on::
 
     >>> [(l.number, l.text) for l in split_dump("Menu\\n\\n  Body text.  \\n")]
     [(1, 'Menu'), (3, 'Body text.')]
@@ -29,9 +31,9 @@ from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from lxml import etree
 
 from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Document, Line
-from pipeline.html.blocks import Blocks, segment
+from pipeline.html.blocks import Blocks, parse, segment_tree
 from pipeline.html.classify import PageVerdict, classify_pages, load_block_model
-from pipeline.html.declared import declared_metadata, htmldate_date, searched_author
+from pipeline.html.declared import declared_metadata, declared_tree, htmldate_date, searched_author
 from pipeline.html.evidence import INVISIBLE, date_evidence, first_dateline, has_full_date, page_evidence, squash
 from pipeline.text.bylines import near_headline_author
 from pipeline.text.dates import url_date
@@ -185,29 +187,49 @@ def _trafilatura_blocks(tree: Any, url: str | None, fast: bool) -> list[Line]:
     return _blocks_from_trafilatura(result.body) if result is not None and result.body is not None else []
 
 
-def html_metadata(tree: Any, url: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The metadata a parsed page declares, and the layout evidence around its headline.
+class LxmlTree:
+    """lxml's parse of a page (trafilatura's ``load_html``), made the first time it is asked for:
+    most pages need none (:func:`html_metadata`). ``tree`` is None for a string trafilatura refuses,
+    such as a bare fragment."""
 
-    trafilatura reads the declared fields (:func:`pipeline.html.declared.declared_metadata`); the
-    page's own headline, byline and dateline are read off the markup
-    (:mod:`pipeline.html.evidence`). The slower searches run only when they are needed: trafilatura's
-    author XPath for a page that declares no author and prints none near its headline, htmldate (then
-    the first dateline) for a page without a better date.
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self._tree: Any = None
+        self._parsed = False
+
+    @property
+    def tree(self) -> Any:
+        if not self._parsed:
+            self._tree, self._parsed = trafilatura.load_html(self.html), True
+        return self._tree
+
+
+def html_metadata(page: Any, lxml: LxmlTree, url: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The metadata a page declares, and the layout evidence around its headline; ``page`` is the
+    page parsed by :func:`pipeline.html.blocks.parse`, ``lxml`` the same page for lxml's readers.
+
+    trafilatura reads the declared fields from the head (:func:`pipeline.html.declared.declared_tree`);
+    the page's own headline, byline and dateline are read off Lexbor's tree
+    (:mod:`pipeline.html.evidence`). The slower searches run only when they are needed: the author
+    search (:func:`pipeline.html.declared.searched_author`) for a page that declares no author and
+    prints none near its headline, htmldate (then the first dateline) on lxml's parse of the whole
+    page for a page without a better date.
     """
-    metadata = declared_metadata(tree, url)
-    page = page_evidence(tree)
-    page.update(date_evidence(tree))
-    if not metadata.get("author") and not near_headline_author(page.get("near_headline", [])):
-        if author := searched_author(tree):
+    declared = declared_tree(lxml.html)
+    metadata = declared_metadata(declared, url) if declared is not None else {}
+    evidence = page_evidence(page)
+    evidence.update(date_evidence(page))
+    if not metadata.get("author") and not near_headline_author(evidence.get("near_headline", [])):
+        if author := searched_author(page):
             metadata["author"] = author
-    if not (url_date(metadata.get("url")) or page.get("published") or page.get("json_ld_published")
-            or has_full_date(page.get("near_headline", []))):
+    if not (url_date(metadata.get("url")) or evidence.get("published") or evidence.get("json_ld_published")
+            or has_full_date(evidence.get("near_headline", []))) and (tree := lxml.tree) is not None:
         # None of the better dates (pipeline.stages.metadata.publication_date): htmldate's, else the first dateline.
         if date := htmldate_date(tree, metadata.get("url")):
             metadata["date"] = date
         elif dateline := first_dateline(tree):
-            page["first_dateline"] = dateline
-    return metadata, page
+            evidence["first_dateline"] = dateline
+    return metadata, evidence
 
 
 def trafilatura_lines(tree: Any, html: str, url: str | None = None) -> tuple[list[Line], str]:
@@ -223,42 +245,54 @@ def trafilatura_lines(tree: Any, html: str, url: str | None = None) -> tuple[lis
     return lines, extractor if lines else ""
 
 
-def _parsed(html: str, url: str | None) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    """lxml's parse of the page (None for one trafilatura refuses, such as a bare fragment), with
-    its metadata and layout evidence (:func:`html_metadata`; none without a parse)."""
-    tree = trafilatura.load_html(html)
-    return (tree, *html_metadata(tree, url)) if tree is not None else (None, {}, {})
-
-
-def _fallback_lines(tree: Any, html: str, url: str | None) -> tuple[list[Line], str]:
+def _fallback_lines(lxml: LxmlTree, url: str | None) -> tuple[list[Line], str]:
     """trafilatura's lines (:func:`trafilatura_lines`), or beautifulsoup's when lxml gave no parse."""
-    if tree is None:
-        return _lines(_blocks_from_soup(html)), "beautifulsoup"
-    return trafilatura_lines(tree, html, url)
+    if lxml.tree is None:
+        return _lines(_blocks_from_soup(lxml.html)), "beautifulsoup"
+    return trafilatura_lines(lxml.tree, lxml.html, url)
 
 
 def extract_html(html: str, url: str | None = None) -> Extraction:
     """The article of an HTML page as trafilatura extracts it, as lines, with the metadata its markup
     declares: the fallback extractor of :class:`Extract`, and another ingest job's way to trafilatura's
     lines for the line model."""
-    tree, metadata, page = _parsed(html, url)
-    lines, extractor = _fallback_lines(tree, html, url)
-    return Extraction(lines, metadata, extractor, page)
+    lxml = LxmlTree(html)
+    metadata, evidence = html_metadata(parse(html), lxml, url)
+    lines, extractor = _fallback_lines(lxml, url)
+    return Extraction(lines, metadata, extractor, evidence)
 
 
-def extract_blocks(html: str, page: Blocks, verdict: PageVerdict, url: str | None = None) -> Extraction:
+@dataclass
+class ReadPage:
+    """What :func:`read_page` reads off a page: its blocks (for the block model), its metadata and
+    the evidence around its headline."""
+
+    blocks: Blocks
+    metadata: dict[str, Any]
+    evidence: dict[str, Any]
+
+
+def read_page(html: str, url: str | None = None) -> ReadPage:
+    """A page's blocks, metadata and evidence, from one Lexbor parse (and lxml's where it is needed,
+    :func:`html_metadata`)."""
+    page = parse(html)
+    return ReadPage(segment_tree(page), *html_metadata(page, LxmlTree(html), url))
+
+
+def extract_blocks(html: str, page: ReadPage, verdict: PageVerdict, url: str | None = None) -> Extraction:
     """The article of an HTML page as the block model decided it (every block a line, the removed
     ones with their reasons), or trafilatura's when the model is unsure of the page
-    (:class:`pipeline.html.classify.BlockModel`)."""
-    tree, metadata, evidence = _parsed(html, url)
+    (:class:`pipeline.html.classify.BlockModel`). A page's lxml parse is not kept from
+    :func:`read_page` to here, as a batch's pages are all read before they are classified: the few
+    pages that fall back are parsed again."""
     if verdict.unsure:
-        lines, extractor = _fallback_lines(tree, html, url)
+        lines, extractor = _fallback_lines(LxmlTree(html), url)
         if lines:
-            return Extraction(lines, metadata, extractor, evidence)
-    for line, reason in zip(page.lines, verdict.reasons):
+            return Extraction(lines, page.metadata, extractor, page.evidence)
+    for line, reason in zip(page.blocks.lines, verdict.reasons):
         if reason:
             line.remove(Extract.name, reason)
-    return Extraction(page.lines, metadata, "blocks" if page.lines else "", evidence)
+    return Extraction(page.blocks.lines, page.metadata, "blocks" if page.blocks.lines else "", page.evidence)
 
 
 def _lines(blocks: list[Line]) -> list[Line]:
@@ -270,7 +304,7 @@ def _lines(blocks: list[Line]) -> list[Line]:
 class Extract:
     """Stage: ``doc.text``/``doc.html`` to ``doc.lines``; HTML metadata to ``doc.metadata``.
 
-    The HTML pages of a batch are segmented into blocks and classified together
+    The HTML pages of a batch are read (:func:`read_page`) and their blocks classified together
     (:func:`pipeline.html.classify.classify_pages`); a page the block model decided is marked
     ``doc.page["blocks_classified"]``, and the boilerplate stage leaves its lines as they are. A page
     it falls back on goes on as trafilatura's lines, for the line model.
@@ -285,10 +319,10 @@ class Extract:
         return self.process_batch([doc])[0]
 
     def process_batch(self, docs: list[Document]) -> list[Document]:
-        segments = [segment(doc.html) for doc in docs if doc.format == "html"]
-        # The pages' blocks and verdicts, in the order of the pages (a batch of dumps alone never
+        pages = [read_page(doc.html, doc.metadata.get("url")) for doc in docs if doc.format == "html"]
+        # The pages and their verdicts, in the order of the pages (a batch of dumps alone never
         # loads the block model).
-        decided = iter(zip(segments, classify_pages(segments)) if segments else ())
+        decided = iter(zip(pages, classify_pages([page.blocks for page in pages])) if pages else ())
         for doc in docs:
             if doc.format == "html":
                 extraction = extract_blocks(doc.html, *next(decided), url=doc.metadata.get("url"))
