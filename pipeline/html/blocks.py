@@ -42,22 +42,8 @@ import numpy as np
 
 from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Line
 from pipeline.html import _walk
+from pipeline.html.tokens import TOKEN_CLASSES, token_flags
 
-#: ``class``/``id`` token classes, each a pattern over the lower-cased attribute values of an element.
-#: "ad" needs whole tokens (``header``, ``shadow``, ``download`` must not match); the others are
-#: substrings, as sites write ``site-nav``, ``navbar``, ``mainMenu``, ``related-posts``.
-TOKEN_CLASSES = {
-    "nav": r"nav", "menu": r"menu|dropdown", "footer": r"foot", "header": r"header|masthead|topbar",
-    "comment": r"comment|disqus|respond|replies", "related": r"related|recommend|more-?stories|trending|popular|most-?read|read-?more|also",
-    "share": r"share|sharing", "social": r"social|facebook|twitter|whatsapp|follow",
-    "sidebar": r"sidebar|side-bar|aside|rail|widget", "promo": r"promo|teaser|banner|cta",
-    "ad": r"(?:^|[^a-z0-9])(?:ads?|advert\w*|sponsor\w*|dfp|gpt|outbrain|taboola)(?:[^a-z0-9]|$)|adsbygoogle",
-    "newsletter": r"newsletter|subscri|signup|sign-up|register|login|paywall",
-    "byline": r"byline|author|writer|contributor", "caption": r"caption|credit|figure|photo|gallery|image|media",
-    "breadcrumb": r"breadcrumb|crumb", "tags": r"(?:^|[^a-z])tags?(?:[^a-z]|$)|keyword|topic|categor",
-    "popup": r"popup|pop-up|modal|overlay|cookie|consent|gdpr", "date": r"date|time|publish|updated",
-    "title": r"title|headline|heading", "content": r"article|content|story|entry|post|body|text",
-}
 #: Tags whose being an ancestor (or the block itself) is a feature, as ``in:<tag>``; ``in:hidden`` and
 #: ``in:link`` are hidden markup and ``<a>``.
 CONTEXT_TAGS = ("main", "article", "aside", "nav", "header", "footer", "form", "figure", "table", "li", "button",
@@ -88,14 +74,9 @@ DOM_NAMES = (
     "cells", "header-row", "block-position", "element-position", "words-before-share",
     "container-words", "container-blocks", "container-word-share", "outer-words", "outer-word-share",
 )
-#: One pass finds every token class of a value: an alternation of named groups, one per class.
-_TOKEN_SCAN = re.compile("|".join(f"(?P<t{bit}>{pattern})" for bit, pattern in enumerate(TOKEN_CLASSES.values())))
 _CONTEXT_BIT = {tag: 1 << (len(TOKEN_CLASSES) + bit) for bit, tag in enumerate(CONTEXT_TAGS)}
 _FLAG_BITS = len(TOKEN_CLASSES) + len(CONTEXT_TAGS)
 _HIDDEN, _LINK = _CONTEXT_BIT["hidden"], _CONTEXT_BIT["link"]
-_CLASS_CACHE: dict[str, int] = {}
-#: Distinct class/id words and values whose token classes are remembered (templates repeat them across pages).
-CLASS_CACHE_SIZE = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -112,34 +93,6 @@ class Blocks:
     def column(self, name: str) -> np.ndarray:
         """One DOM feature of every block."""
         return self.X[:, DOM_NAMES.index(name)]
-
-
-def token_flags(value: str) -> int:
-    """The :data:`TOKEN_CLASSES` an element's ``class`` and ``id`` values belong to, as bits.
-
-        >>> [name for bit, name in enumerate(TOKEN_CLASSES) if token_flags("site-header mainNav") >> bit & 1]
-        ['nav', 'header']
-    """
-    found = _CLASS_CACHE.get(value)  # a whole value: templates repeat them, element after element
-    if found is not None:
-        return found
-    found = 0
-    for word in value.split():
-        bits = _CLASS_CACHE.get(word)
-        if bits is None:
-            bits = 0
-            for match in _TOKEN_SCAN.finditer(word.lower()):
-                bits |= 1 << int(match.lastgroup[1:])
-            _remember(word, bits)
-        found |= bits
-    _remember(value, found)
-    return found
-
-
-def _remember(value: str, bits: int) -> None:
-    if len(_CLASS_CACHE) >= CLASS_CACHE_SIZE:
-        _CLASS_CACHE.clear()
-    _CLASS_CACHE[value] = bits
 
 
 class _Open:
