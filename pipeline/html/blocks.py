@@ -30,7 +30,8 @@ The parser choice was measured (:mod:`pipeline.evaluation.parsers`, 892 dev page
 text-block walk costs 2.40 ms a page on selectolax, 9.79 ms on resiliparse, 5.01 ms on lxml. The
 whole segmentation, with every feature, costs 4.2 ms a page on the 901 dev pages with the walk in C
 (:mod:`pipeline.html._walk`, checked at import against selectolax's own readings) and 6.3 ms with the
-same walk in Python (:func:`_walk_in_python`, the fallback and the tests' reference).
+same walk in Python (:func:`_walk_in_python`, the fallback and the tests' reference); about 3 ms since
+the class/id token scan is compiled too (:mod:`pipeline.html.tokens`).
 """
 
 from __future__ import annotations
