@@ -39,6 +39,11 @@ __all__ = ["Cursor", "__version__", "clean_document", "clean_documents", "defaul
 
 #: Documents per batch when nobody says (a runner setting: outputs are the same for any size).
 DEFAULT_BATCH_SIZE = 64
+#: A batch also ends once its documents hold this many bytes of input: a stage keeps a batch's pages,
+#: trees and feature rows in memory at once. On the HTML dev pages (185 KB on average) that is about
+#: 32 pages a batch, at the same speed as 64, and a worker's peak RSS is 250 MB instead of 310; text
+#: dumps (9 KB) still go 64 at a time.
+MAX_BATCH_BYTES = 6_000_000
 
 
 def default_stages(config: Config = Config()) -> list[Stage]:
@@ -126,11 +131,13 @@ def clean_documents(docs: Iterable[Document], stages: Sequence[Stage] | None = N
     """
     stages = default_stages(config) if stages is None else stages
     batch: list[Document] = []
+    size = 0
     for doc in docs:
         batch.append(doc)
-        if len(batch) >= batch_size:
+        size += len(doc.raw)
+        if len(batch) >= batch_size or size >= MAX_BATCH_BYTES:
             yield from run_batch(batch, stages)
-            batch = []
+            batch, size = [], 0
     if batch:
         yield from run_batch(batch, stages)
 

@@ -110,6 +110,38 @@ def test_clean_documents_cleans_documents_in_memory_in_order() -> None:
     assert [doc.body for doc in cleaned] == [f"LINE {n} HERE.\n" for n in range(5)]
 
 
+class BatchSizes:
+    """A batch stage that remembers how many documents each batch it saw held."""
+
+    name, version = "batch-sizes", "1"
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        self.sizes.append(len(docs))
+        return docs
+
+
+def test_a_batch_of_big_documents_ends_at_the_byte_budget(tmp_path: Path) -> None:
+    from pipeline.chain import MAX_BATCH_BYTES
+
+    # Pages of a third of the budget: three to a batch, not 64, so a worker holds a bounded amount.
+    page = ("<html><body><p>" + "word " * (MAX_BATCH_BYTES // 15) + "</p></body></html>").encode()
+    docs = [load_bytes(Document(id=f"{n}.html", source=f"{n}.html"), page) for n in range(7)]
+    seen = BatchSizes()
+    assert len(list(clean_documents(docs, [seen]))) == 7
+    assert seen.sizes == [3, 3, 1]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n in range(7):
+        (raw / f"{n}.html").write_bytes(page)
+    (raw / "small.txt").write_text("A small dump.\n", encoding="utf-8")
+    seen = BatchSizes()
+    run(raw, tmp_path / "out", stages=[seen], workers=0)
+    assert seen.sizes == [3, 3, 2]
+
+
 class Sleepy:
     name, version = "sleepy", "1"
 

@@ -115,7 +115,6 @@ FOOTER = "<footer><p>Site last updated: December 20, 2025</p></footer>"
 def test_html_dates_come_from_meta_json_ld_headline_and_page_in_that_order() -> None:
     from pipeline.html.blocks import parse
     from pipeline.html.evidence import date_evidence, first_dateline
-    from trafilatura import load_html
 
     declared = ARTICLE.format(meta='<meta property="article:published_time" content="2024-07-31T20:00:00-04:00">',
                               visible="November 18, 2025", footer="")
@@ -129,9 +128,22 @@ def test_html_dates_come_from_meta_json_ld_headline_and_page_in_that_order() -> 
     no_visible = ARTICLE.format(meta="", visible="", footer="")
     assert clean_document(no_visible, path="a.html").metadata["date"] == "2024-08-01"  # JSON-LD
     # Footers carry the site's dates, not the article's.
-    assert first_dateline(load_html(ARTICLE.format(meta="", visible="", footer=FOOTER))) is None
+    assert first_dateline(parse(ARTICLE.format(meta="", visible="", footer=FOOTER))) is None
     dated = ARTICLE.format(meta="", visible="Posted 3 March 2021", footer=FOOTER)
-    assert first_dateline(load_html(dated)) == "2021-03-03"
+    assert first_dateline(parse(dated)) == "2021-03-03"
+
+
+def test_the_first_dateline_is_read_where_a_browser_shows_it() -> None:
+    from pipeline.html.blocks import parse
+    from pipeline.html.evidence import first_dateline
+
+    # A menu item's <div> left open: a browser closes it at the item's </li>, so the article after the
+    # menu is outside <nav> (libxml2 keeps the menu open over the whole article, and finds no dateline).
+    page = ("<html><body><nav><ul><li><div><a href='/life'>Life</a></li><li><div><a href='/work'>Work</a></li>"
+            "</ul></nav><main><h1>Storm</h1><p>Published Oct 10, 2023</p><p>Rain fell all day.</p></main>"
+            "<footer>June 1, 2020</footer></body></html>")
+    assert first_dateline(parse(page)) == "2023-10-10"
+    assert first_dateline(parse("<nav><p>March 3, 2024</p></nav><svg><text>May 5, 2021</text></svg>")) is None
 
 
 def test_a_byline_with_a_long_date_after_it_gives_the_author_and_the_date() -> None:

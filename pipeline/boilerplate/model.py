@@ -56,18 +56,19 @@ class Forest:
         # The walking layout: nodes renumbered breadth-first so that every internal node's children are
         # adjacent (right = left + 1) and one step is ``node = left[node] + (x > threshold[node])``; a leaf's
         # "left child" is itself and its threshold +inf, so a row that reached its leaf stays there.
+        # Each tree's depth (its longest path) is the number of steps the walk takes down it.
         order: list[int] = []
-        queue = [int(root) for root in self.roots]
-        position = {}
+        queue = [(int(root), tree, 0) for tree, root in enumerate(self.roots)]
+        depths = np.zeros(len(self.roots), dtype=np.int64)
         head = 0
         while head < len(queue):
-            node = queue[head]
+            node, tree, level = queue[head]
             head += 1
-            position[node] = len(order)
             order.append(node)
+            depths[tree] = max(depths[tree], level)
             left, right = self.children[node]
             if left != node:
-                queue += [int(left), int(right)]
+                queue += [(int(left), tree, level + 1), (int(right), tree, level + 1)]
         old = np.asarray(order, dtype=np.int64)
         new_index = np.empty(len(old), dtype=np.int64)
         new_index[old] = np.arange(len(old))
@@ -81,6 +82,7 @@ class Forest:
         object.__setattr__(self, "_left", left)
         object.__setattr__(self, "_value", value)
         object.__setattr__(self, "_roots", new_index[self.roots])
+        object.__setattr__(self, "_depths", depths)
         # Each leaf's path, for attribution: the split feature and the value change at each step from the
         # root (step ``d`` of a path shorter than ``depth`` credits 0.0 to feature 0, as a leaf "moving" to
         # itself would). The path is a function of the leaf, so a walk needs to remember only its leaves.
@@ -108,7 +110,7 @@ class Forest:
         scores = np.zeros(rows)
         leaves = np.empty((rows, len(self._roots)), dtype=np.int32)
         _forest.walk(np.ascontiguousarray(X, dtype=np.float64), self._feature, self._threshold, self._left,
-                     self._value, self._roots, scores, leaves)
+                     self._value, self._roots, self._depths, scores, leaves)
         return scores, leaves
 
     def raw_score(self, X: np.ndarray) -> np.ndarray:

@@ -111,9 +111,13 @@ cdef bint _may_start_at(int step, int bucket):
     return True
 
 
-def configure(list alternatives):
+cdef dict _cache = {}
+cdef Py_ssize_t _cache_size = 0
+
+
+def configure(list alternatives, Py_ssize_t cache_size):
     """Load the alternatives of ``tokens.alternatives`` (called once, by tokens.py)."""
-    global _configured
+    global _configured, _cache_size
     cdef int a = 0, s = 0, c = 0, r = 0, listed = 0, table, bucket
     if len(alternatives) > MAX_ALTERNATIVES:
         raise ValueError("too many token alternatives for the kernel")
@@ -151,6 +155,8 @@ def configure(list alternatives):
                     _listed[listed] = alternative
                     listed += 1
         _list_start[table][BUCKETS] = listed
+    _cache.clear()
+    _cache_size = cache_size
     _configured = True
 
 
@@ -189,4 +195,19 @@ def scan_value(str value):
         raise RuntimeError("the token kernel is not configured")
     for word in value.split():
         bits |= _scan(word.lower())
+    return bits
+
+
+def value_flags(str value):
+    """The token-class bits of a ``class``/``id`` value (:func:`scan_value`), remembered for the last
+    ``cache_size`` distinct values (cleared when full): templates repeat their ``class`` values element
+    after element and page after page. The walk asks once for each ``class`` and ``id`` of a page, so
+    the cache is read here, without a Python call around it."""
+    found = _cache.get(value)
+    if found is not None:
+        return found
+    bits = scan_value(value)
+    if len(_cache) >= _cache_size:
+        _cache.clear()
+    _cache[value] = bits
     return bits

@@ -436,13 +436,17 @@ def _finish(walk) -> Blocks:
     X = np.zeros((n, len(DOM_NAMES)))
     if not n:
         return Blocks([], X, np.zeros((0, 2), dtype=np.int64))
-    rows = walk.rows
-    flags = np.asarray([row[0] for row in rows], dtype=np.int64)
+    # The walk's rows (flags, depth, serial, container, outer container, link density, links, caption,
+    # loose, cells, the element holding the text), as one array: all are integers below 2**53 but the
+    # link density.
+    rows = np.asarray(walk.rows, dtype=np.float64)
+    flags = rows[:, 0].astype(np.int64)
     bits = (flags[:, None] >> np.arange(_FLAG_BITS)) & 1
     words = np.asarray([len(line.text.split()) for line in walk.lines], dtype=np.float64)
     total = max(float(words.sum()), 1.0)
-    container = np.asarray([row[3] for row in rows], dtype=np.int64)
-    outer = np.asarray([row[4] for row in rows], dtype=np.int64)
+    container = rows[:, 3].astype(np.int64)
+    outer = rows[:, 4].astype(np.int64)
+    link_density = rows[:, 5]
 
     def by_group(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
         _, inverse = np.unique(keys, return_inverse=True)
@@ -450,22 +454,17 @@ def _finish(walk) -> Blocks:
 
     container_words = by_group(container, words)
     outer_words = by_group(outer, words)
-    own_tokens = np.asarray([bin(row[0] & ((1 << len(TOKEN_CLASSES)) - 1)).count("1") for row in rows], dtype=np.float64)
-    kinds = [line.kind for line in walk.lines]
-    near, under_top, top_distance, top_share = _ancestry(np.asarray([row[10] for row in rows], dtype=np.int64),
-                                                         *walk.elements(), words,
-                                                         np.asarray([row[5] for row in rows]), container.tolist(),
-                                                         outer.tolist())
+    own_tokens = np.bitwise_count(flags & ((1 << len(TOKEN_CLASSES)) - 1)).astype(np.float64)
+    levels = np.asarray([line.level for line in walk.lines], dtype=np.float64)
+    kinds = np.asarray([line.kind for line in walk.lines])
+    near, under_top, top_distance, top_share = _ancestry(rows[:, 10].astype(np.int64), *walk.elements(), words,
+                                                         link_density, container.tolist(), outer.tolist())
     columns = [
         *(bits[:, i] for i in range(_FLAG_BITS)), *near.T, under_top, top_distance, top_share, own_tokens,
-        np.log1p([row[1] for row in rows]),
-        np.asarray([line.level if line.kind == LIST_ITEM else 0 for line in walk.lines], dtype=np.float64),
-        np.asarray([row[5] for row in rows]), np.log1p([row[6] for row in rows]),
-        np.asarray([row[7] for row in rows], dtype=np.float64), np.asarray([row[8] for row in rows], dtype=np.float64),
-        np.asarray([line.level if kind == HEADING else 0 for line, kind in zip(walk.lines, kinds)], dtype=np.float64),
-        np.asarray([row[9] for row in rows], dtype=np.float64),
+        np.log1p(rows[:, 1]), np.where(kinds == LIST_ITEM, levels, 0.0), link_density, np.log1p(rows[:, 6]),
+        rows[:, 7], rows[:, 8], np.where(kinds == HEADING, levels, 0.0), rows[:, 9],
         np.asarray([line.header for line in walk.lines], dtype=np.float64),
-        np.arange(n) / max(n - 1, 1), np.asarray([row[2] for row in rows]) / max(walk.serial, 1),
+        np.arange(n) / max(n - 1, 1), rows[:, 2] / max(walk.serial, 1),
         (np.cumsum(words) - words) / total,
         np.log1p(container_words), np.log1p(by_group(container, np.ones(n))), container_words / total,
         np.log1p(outer_words), outer_words / total,

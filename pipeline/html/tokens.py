@@ -53,19 +53,11 @@ TOKEN_SCAN = re.compile("|".join(f"(?P<t{bit}>{pattern})" for bit, pattern in en
 #: element after element and page after page).
 CACHE_SIZE = 1 << 16
 
-_CACHE: dict[str, int] = {}
 
-
-def token_flags(value: str) -> int:
-    """The :data:`TOKEN_CLASSES` an element's ``class`` and ``id`` values belong to, as bits (those
-    of each whitespace-separated word, lower-cased, :data:`TOKEN_SCAN`)."""
-    found = _CACHE.get(value)
-    if found is None:
-        found = _tokens.scan_value(value)
-        if len(_CACHE) >= CACHE_SIZE:
-            _CACHE.clear()
-        _CACHE[value] = found
-    return found
+#: The :data:`TOKEN_CLASSES` an element's ``class`` and ``id`` values belong to, as bits (those of each
+#: whitespace-separated word, lower-cased, :data:`TOKEN_SCAN`), remembered for the last
+#: :data:`CACHE_SIZE` distinct values: ``token_flags(value) -> int``, in the kernel.
+token_flags = _tokens.value_flags
 
 
 def regex_flags(word: str) -> int:
@@ -167,4 +159,4 @@ def _check(pattern: str, steps: tuple[tuple, ...]) -> None:
             raise ValueError(f"in {pattern!r}, \\w* is not followed by the end or a boundary the kernel can follow")
 
 
-_tokens.configure(alternatives(list(TOKEN_CLASSES.values())))
+_tokens.configure(alternatives(list(TOKEN_CLASSES.values())), CACHE_SIZE)

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pipeline.chain import DEFAULT_BATCH_SIZE, default_stages
+from pipeline.chain import DEFAULT_BATCH_SIZE, MAX_BATCH_BYTES, default_stages
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.io.files import InputFile, NotRead, is_container
@@ -86,25 +87,29 @@ def make_engine(name: str, workers: int, task: CleanTask | FinishTask, scheduler
 class Grouped:
     """Batches for an engine, and for each batch the ledger items it belongs with, in input order.
 
-    Iterating yields the batches; :attr:`groups` holds each batch's items (documents to clean,
+    A batch holds ``size`` payloads, or fewer whose ``weight`` reaches
+    :data:`~pipeline.chain.MAX_BATCH_BYTES` (phase one weighs a document by its bytes of input). Iterating yields the batches; :attr:`groups` holds each batch's items (documents to clean,
     skipped documents, or ledger rows) until its results come back.
     """
 
-    def __init__(self, items: Iterator[tuple[object, object | None]], size: int) -> None:
-        self.items, self.size = items, size
+    def __init__(self, items: Iterator[tuple[object, object | None]], size: int,
+                 weight: Callable[[Any], int] = lambda payload: 0) -> None:
+        self.items, self.size, self.weight = items, size, weight
         self.groups: deque[list] = deque()
 
     def __iter__(self) -> Iterator[list]:
         group: list = []
         work: list = []
+        size = 0
         for item, payload in self.items:
             group.append(item)
             if payload is not None:
                 work.append(payload)
-            if len(work) >= self.size or len(group) >= MAX_ITEMS_PER_GROUP:
+                size += self.weight(payload)
+            if len(work) >= self.size or size >= MAX_BATCH_BYTES or len(group) >= MAX_ITEMS_PER_GROUP:
                 self.groups.append(group)
                 yield work
-                group, work = [], []
+                group, work, size = [], [], 0
         if group:
             self.groups.append(group)
             yield work
@@ -140,7 +145,7 @@ class Run:
                 yield verdict, doc if isinstance(verdict, Cleaned) else None
 
     def phase_one(self, engine: Engine, redo: bool = False) -> None:
-        batches = Grouped(self._inputs(redo), self.batch_size)
+        batches = Grouped(self._inputs(redo), self.batch_size, weight=lambda doc: len(doc.raw))
         for results in engine.map(batches):
             group = batches.groups.popleft()
             self.plan.record(group, results, redo)

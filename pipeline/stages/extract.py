@@ -14,8 +14,8 @@ lxml when trafilatura finds no article, and its lines go to the line model.
 The page is parsed once by Lexbor (selectolax) for the blocks, the evidence around
 the headline and the author search (:func:`read_page`); lxml reads the metadata the
 head declares (:func:`pipeline.html.declared.declared_tree`) and parses the whole
-page only for what needs it: htmldate and the first dateline, on a page without a
-better date, and trafilatura, on a page the block model falls back on::
+page only for what needs it: htmldate, on a page without a better date, and
+trafilatura, on a page the block model falls back on::
 
     >>> [(l.number, l.text) for l in split_dump("Menu\\n\\n  Body text.  \\n")]
     [(1, 'Menu'), (3, 'Body text.')]
@@ -212,8 +212,8 @@ def html_metadata(page: Any, lxml: LxmlTree, url: str | None = None) -> tuple[di
     the page's own headline, byline and dateline are read off Lexbor's tree
     (:mod:`pipeline.html.evidence`). The slower searches run only when they are needed: the author
     search (:func:`pipeline.html.declared.searched_author`) for a page that declares no author and
-    prints none near its headline, htmldate (then the first dateline) on lxml's parse of the whole
-    page for a page without a better date.
+    prints none near its headline, htmldate on lxml's parse of the whole page (then the first
+    dateline, :func:`pipeline.html.evidence.first_dateline`) for a page without a better date.
     """
     declared = declared_tree(lxml.html)
     metadata = declared_metadata(declared, url) if declared is not None else {}
@@ -227,7 +227,7 @@ def html_metadata(page: Any, lxml: LxmlTree, url: str | None = None) -> tuple[di
         # None of the better dates (pipeline.stages.metadata.publication_date): htmldate's, else the first dateline.
         if date := htmldate_date(tree, metadata.get("url")):
             metadata["date"] = date
-        elif dateline := first_dateline(tree):
+        elif dateline := first_dateline(page):
             evidence["first_dateline"] = dateline
     return metadata, evidence
 
