@@ -364,3 +364,22 @@ def test_the_compiled_rule_gate_hits_the_heads_the_rules_start_with() -> None:
     found = [int(bits) for bits in facts["gate"]]
     assert [f for f, s in zip(found, facts["special"]) if not s] == [e for e, s in zip(expected, facts["special"]) if not s]
     assert any(found)
+
+
+def test_a_line_repaired_between_two_scans_is_counted_as_repaired() -> None:
+    # The scan of a batch is kept for the next stage's scan of the same lines; a line the repair
+    # stage fixed in between ("Ã©" to "é") must be counted anew, not taken from the kept scan.
+    from pipeline.boilerplate.rules import compiled_gate
+    from pipeline.text.scan import _scan_lines, scan_lines
+
+    texts = TRICKY + _seed_texts()
+    gated = scan_lines(texts, compiled_gate())
+    repaired = list(texts)
+    repaired[3] = "CafÃ© owners said they would reopen"
+    repaired[-1] = "وقال المرصد السوري"
+    again = scan_lines(repaired)
+    assert np.array_equal(again.facts, _scan_lines(repaired, compiled_gate()).facts)
+    assert np.array_equal(again.keys, _scan_lines(repaired, None).keys)
+    assert again["arabic-letters"][-1] > 0 and not np.array_equal(again.facts, gated.facts)
+    with pytest.raises(ValueError):
+        again.facts[0, 0] = 1  # read-only: no caller changes what the next one is given
