@@ -62,13 +62,32 @@ def _unfold(text: str) -> str:
     if text.isascii():  # the removed marks, presentation forms and NFC are all beyond ASCII
         return text
     # Presentation forms first: some unfold to a tatweel and a mark ("ﹷ" is "ـَ"), and the tatweel goes too.
-    # The patterns are looked for only where a cheap test says they can match: a regex scan of a whole
-    # page costs tens of nanoseconds a character, max() and "in" a nanosecond or two.
-    if max(text) >= "\ufb50":
+    # The patterns are looked for only where a cheap test says they can match: a regex scan costs about
+    # 5 ns a character (0.85 ms on an HTML dev page), "in" a fraction of one.
+    if _may_hold_presentation_forms(text):
         text = _PRESENTATION_FORMS.sub(_unfold_presentation_forms, text)
     if any(mark in text for mark in _REMOVED_CHARS):
         text = _REMOVE.sub("", text)
     return unicodedata.normalize("NFC", text)
+
+
+#: The lead bytes of the UTF-8 of U+F000 and above (the presentation forms are U+FB50-U+FEFE).
+_HIGH_LEAD_BYTES = (b"\xef", b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+
+
+def _may_hold_presentation_forms(text: str) -> bool:
+    """False when ``text`` holds no character from U+F000 on, so no presentation form: its UTF-8 holds
+    none of their lead bytes (an encoding and six byte searches: 0.1 ms on an HTML dev page, where
+    ``max(text)`` takes 2.2)::
+
+        >>> _may_hold_presentation_forms("العربية"), _may_hold_presentation_forms("ﻻ"), _may_hold_presentation_forms("\\ud800")
+        (False, True, True)
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a lone surrogate: let the pattern look
+    return any(lead in data for lead in _HIGH_LEAD_BYTES)
 
 
 def normalize_lines(texts: list[str]) -> list[str]:
