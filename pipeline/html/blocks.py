@@ -442,15 +442,16 @@ def _finish(walk) -> Blocks:
     rows = np.asarray(walk.rows, dtype=np.float64)
     flags = rows[:, 0].astype(np.int64)
     bits = (flags[:, None] >> np.arange(_FLAG_BITS)) & 1
-    words = np.asarray([len(line.text.split()) for line in walk.lines], dtype=np.float64)
+    # A block's text is squashed (single spaces, no ends: see the walk's emit), so its words are its spaces + 1.
+    words = np.asarray([line.text.count(" ") + 1 for line in walk.lines], dtype=np.float64)
     total = max(float(words.sum()), 1.0)
     container = rows[:, 3].astype(np.int64)
     outer = rows[:, 4].astype(np.int64)
     link_density = rows[:, 5]
 
     def by_group(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-        _, inverse = np.unique(keys, return_inverse=True)
-        return np.bincount(inverse, weights=values)[inverse]
+        # Keys are element serial numbers (0 to walk.serial), so they index the sums themselves.
+        return np.bincount(keys, weights=values)[keys]
 
     container_words = by_group(container, words)
     outer_words = by_group(outer, words)
