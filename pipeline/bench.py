@@ -251,7 +251,8 @@ def measure_chain(corpus: Path, samples: dict[str, Sample], out: Path, with_traf
         summary = run(corpus, out, stages=stages, config=config, workers=0)
         result.seconds += time.perf_counter() - started
         result.docs += summary.documents
-        result.outcomes.update(summary.outcomes)
+        for outcome, count in summary.outcomes.items():
+            result.outcomes[outcome] += count
         result.megabytes += sum(len(sample.data) for sample in samples.values()) / 1e6
         if with_trafilatura:
             for sample in samples.values():

@@ -99,6 +99,17 @@ def reject_binary(text: str, utf8: bytes | None = None) -> str:
     return text
 
 
+def own_utf8(data: bytes, encoding: str, method: str) -> bytes | None:
+    """``data`` when it is exactly the UTF-8 of the text :func:`decode_bytes` made of it (a strict
+    UTF-8 decoding gives back the bytes it read), else None: the checks that count in UTF-8 then
+    need not encode the text again::
+
+        >>> own_utf8(b"abc", "utf-8", "declared"), own_utf8(b"abc", "utf-8-sig", "bom")
+        (b'abc', None)
+    """
+    return data if encoding == "utf-8" and method in ("declared", "utf-8") else None
+
+
 def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str, str]:
     """Return ``(text, encoding, method)``; raise :class:`DecodeError` on binary data."""
     for bom, name in BOMS:
@@ -113,7 +124,7 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str, str]:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        return reject_binary(text, data if encoding == "utf-8" else None), encoding, method
+        return reject_binary(text, own_utf8(data, encoding, method)), encoding, method
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError("no text encoding fits these bytes: binary data, not text")
@@ -133,9 +144,7 @@ class Decode:
             doc.fail(self.name, "binary-content", str(error))
             return doc
         doc.encoding = {"name": encoding, "method": method}
-        # Strict UTF-8 decoding gives back exactly the bytes it read, so they need no encoding again.
-        utf8 = doc.raw if encoding == "utf-8" and method != "detected" else None
-        text, dropped = drop_xml_invalid_characters(text, markup=is_html, utf8=utf8)
+        text, dropped = drop_xml_invalid_characters(text, markup=is_html, utf8=own_utf8(doc.raw, encoding, method))
         if dropped:
             doc.repairs.append({"step": "xml-invalid-characters", "detail": f"{dropped} removed or replaced"})
         if is_html:

@@ -292,20 +292,21 @@ def scan_lines(texts: list[str], gate: HeadGate | None = None) -> LineScan:
         >>> scan_lines(["One line.", "Three"])["words"].tolist() == scan_lines(["One line.", "Three", "x"])["words"].tolist()[:2]
         True
     """
-    global _last_scan
+    gate = gate or _no_gate()
     last = _last_scan
-    if last is not None and (gate is None or gate is last[1]) and len(last[0]) == len(texts):
-        before, gate, scan = last
+    if last is not None and (gate is _no_gate() or gate is last[1]) and len(last[0]) == len(texts):
+        before, kept_gate, kept = last
         changed = [row for row, (old, new) in enumerate(zip(before, texts)) if old is not new and old != new]
         if not changed:
-            return scan
+            return kept
         if len(changed) <= MAX_RESCANNED_SHARE * len(texts):
-            part = _scan_lines([texts[row] for row in changed], gate)
-            facts, keys = scan.facts.copy(), scan.keys.copy()
+            # The changed lines with the kept scan's gate, so that its gate column stays whole.
+            part = _scan_lines([texts[row] for row in changed], kept_gate)
+            facts, keys = kept.facts.copy(), kept.keys.copy()
             facts[changed], keys[changed] = part.facts, part.keys
-            return _remember(texts, gate, facts, keys)
+            return _remember(texts, kept_gate, facts, keys)
     scan = _scan_lines(texts, gate)
-    return _remember(texts, gate or _no_gate(), scan.facts, scan.keys)
+    return _remember(texts, gate, scan.facts, scan.keys)
 
 
 #: Past this share of changed lines, :func:`scan_lines` scans them all again.
