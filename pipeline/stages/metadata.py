@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.document import Document, Line
-from pipeline.text.bylines import (credit_after_date, credit_over_name, find_byline, name_at_dateline,
+from pipeline.text.bylines import (could_be_byline, credit_after_date, credit_over_name, find_byline, name_at_dateline,
                                    near_headline_author, split_title_byline, tidy_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.text.titles import title_line
@@ -46,6 +46,9 @@ FIRST_BODY_MIN_WORDS = 12
 _URL_LINE = re.compile(r"^(https?://\S+)$")
 _SITE_SPLIT = re.compile(r"\s+[|—–]\s+|\s+-\s+")
 _TAG_LABEL = re.compile(r"^(tags?|keywords|topics|الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية)\s*[:：]?\s*(.*)$", re.I)
+#: The first characters a URL line or a tag label can have (the tag label's, in any case): the cheap test
+#: that spares the two patterns above on most lines.
+_URL_OR_TAG_FIRST = frozenset("htTkK\u212aاوك")
 _TAG_SPLIT = re.compile(r"\s*[,،|·;]\s*|\s{2,}")
 _SENTENCE_END = re.compile(r"[.!…;:,،]$")
 
@@ -123,14 +126,19 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
                 break
     head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
     for index, text in enumerate(texts[:head_end]):
+        if "date" in meta and "author" in meta:
+            break
         if "date" not in meta and (date := dateline_date(text)):
             _take_dateline(meta, index, text, date)
         # One line often holds both ("By Jane Roe | Updated March 3, 2024 at 9:00 AM"); find_byline
         # takes only a line that starts with a credit word, however long the date after the names.
-        if "author" not in meta and (author := find_byline(text)):
+        # A credit printed alone ("Written By") passes could_be_byline as well.
+        if "author" in meta or not could_be_byline(text):
+            continue
+        if author := find_byline(text):
             meta["author"] = author
             meta["meta_lines"].setdefault(index, "byline")
-        elif "author" not in meta and (author := credit_over_name(texts, index)):
+        elif author := credit_over_name(texts, index):
             meta["author"] = author
             meta["meta_lines"].setdefault(index, "byline")
             meta["meta_lines"].setdefault(index + 1, "byline")
@@ -143,6 +151,8 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
             if index != dateline:
                 meta["meta_lines"][index] = "byline"
     for index, text in enumerate(texts):
+        if text[:1] not in _URL_OR_TAG_FIRST:
+            continue
         if "url" not in meta and (match := _URL_LINE.match(text)):
             meta["url"] = match.group(1)
             meta["meta_lines"].setdefault(index, "source-url")

@@ -102,6 +102,12 @@ _ARABIC_CREDIT = re.compile(
     r"^(?P<word>بقلم|كتبته|كتبت|كتبه|كتب|حوار|إعداد|اعداد|تقرير)(?=[\s:：\-–—/])\s*(?P<colon>[:：\-–—/])?\s*(?P<rest>\S.*)$"
 )
 _AGENCY_FORM = re.compile(r"^(?P<name>[^,]+),\s*(?P<agency>[^,]+?)\.?$")
+#: How every English or Arabic credit starts (after spaces and a bullet), whatever follows: the cheap
+#: test that turns away most lines before the credit patterns above are tried on them.
+_CREDIT_START = re.compile(r"\s*(?:[*•]\s*)?(?:written|words|story|text|reporting|reported|posted|compiled|"
+                           r"interview|by|author|بقلم|كتب|حوار|إعداد|اعداد|تقرير)", re.IGNORECASE)
+#: The last word of each news agency (a line in the "Jane Doe, Reuters" form ends with one, or it and a dot).
+_AGENCY_LAST_WORDS = tuple(sorted({agency.split()[-1] for agency in NEWS_AGENCIES}))
 
 # Where an English name list ends: a dash, bar, bracket, e-mail, digit.
 _ENGLISH_STOP = re.compile(r"\s[-–—|/]\s|[|(@\d]|\s[-–—]$")
@@ -212,12 +218,30 @@ def _arabic_name(match: re.Match[str]) -> str | None:
     return " ".join(words)
 
 
+def could_be_byline(text: str) -> bool:
+    """Whether ``text`` has what every byline has: a credit word at its start or, in the "Jane Doe,
+    Reuters" form, a comma and a news agency's name at its end. Most lines of a page have neither, and
+    :func:`find_byline` turns them away with this test alone::
+
+        >>> could_be_byline("  * Written by Jane Roe"), could_be_byline("Jane Roe, AP."), could_be_byline("Home")
+        (True, True, False)
+    """
+    if _CREDIT_START.match(text):
+        return True
+    if "," not in text:
+        return False
+    tail = text.rstrip()
+    return tail.removesuffix(".").lower().endswith(_AGENCY_LAST_WORDS)
+
+
 def find_byline(text: str) -> str | None:
     """The author(s) a byline names, or ``None`` if ``text`` is not a byline.
 
     Several authors come back as one string, "A and B" or "A, B and C";
     :func:`split_authors` turns that into a list.
     """
+    if not could_be_byline(text):
+        return None
     text = " ".join(text.split())
     if not text or len(text) > MAX_BYLINE_CHARS:
         return None

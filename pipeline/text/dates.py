@@ -144,6 +144,8 @@ _NOISE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _ANY_DIGIT = re.compile("[0-9\u0660-\u0669\u06f0-\u06f9]")
+#: Four digits of any script: a year's, which every date has (folding and translating keep the digits).
+_FOUR_DIGITS = re.compile(r"(?:\D*\d){4}")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -202,12 +204,21 @@ def _leftmost_full_date(text: str) -> tuple[str | None, re.Match[str] | None, bo
     return f"{year:04d}-{month:02d}-{day:02d}", match, invalid
 
 
+def _may_hold_year(text: str) -> bool:
+    """The cheap test before the date patterns: a year needs one of the digits they read and four in all::
+
+        >>> _may_hold_year("Page 2 of 3"), _may_hold_year("١٩ يوليو، ٢٠١٨")
+        (False, True)
+    """
+    return bool(_ANY_DIGIT.search(text)) and bool(_FOUR_DIGITS.match(text))
+
+
 def find_date(text: str) -> str | None:
     """The date a short line states, as ``YYYY-MM-DD`` (or ``YYYY-MM``); ``None`` if it is not a dateline."""
     if not text or len(text) > MAX_DATE_LINE_CHARS:
         return None
-    if not _ANY_DIGIT.search(text):
-        return None  # cheap exit: most lines have no digits at all
+    if not _may_hold_year(text):
+        return None  # cheap exit: most lines have no digits at all, or too few for a year
     text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
     date, match, invalid = _leftmost_full_date(text)
     if date is not None and match is not None:
@@ -248,7 +259,7 @@ def credit_line_date(text: str) -> str | None:
     Only for a line where a dateline is expected (under the headline). A line that ends a sentence or
     holds two is prose, and so is a long one: a date it mentions is not the article's.
     """
-    if len(text.split()) > CREDIT_LINE_MAX_WORDS or _SENTENCE.search(text) or not _ANY_DIGIT.search(text):
+    if len(text.split()) > CREDIT_LINE_MAX_WORDS or _SENTENCE.search(text) or not _may_hold_year(text):
         return None
     return _leftmost_full_date(text.translate(_DIGITS).translate(_ARABIC_FOLD))[0]
 
@@ -260,7 +271,7 @@ def dateline_date(text: str, full: bool = False) -> str | None:
         >>> dateline_date("Updated March 3, 2024"), dateline_date("March 2024", full=True)
         ('2024-03-03', None)
     """
-    if len(text.split()) > DATELINE_MAX_WORDS or not (date := find_date(text)):
+    if not (date := find_date(text)) or len(text.split()) > DATELINE_MAX_WORDS:  # find_date's test is the cheaper
         return None
     return date if not full or len(date) == len("2000-01-01") else None
 

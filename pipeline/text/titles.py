@@ -100,16 +100,26 @@ _LIST_ITEM = re.compile(r"^(?:[•·*\-–—▪►◦●+]|\d+[.)]\s|o\s)")
 _LIST_ITEM_OR_URL = re.compile(_LIST_ITEM.pattern + r"|^https?://\S+$")
 _SENTENCE_END = ".;:,،"
 _CREDIT_HINT = re.compile(r"\b(?:by|BY|By)\s|بقلم|كتب|حوار|إعداد")
-_SEPARATOR = re.compile(r"[|»›]|\s/\s")
-_WORD = re.compile(r"\w+")
+#: A separator is one of these characters, or a slash between spaces (:data:`_SLASH`).
+_SEPARATOR_CHARS = "|»›"
+_SLASH = re.compile(r"\s/\s")
+#: The words that count for a topic: runs of word characters longer than MIN_TOPIC_CHARS (a shorter run
+#: is never part of a longer one: the pattern matches a run from its start, whole).
+_TOPIC_WORD = re.compile(rf"\w{{{MIN_TOPIC_CHARS + 1},}}")
 
 
 def main_text_start(texts: list[str], kept: list[bool]) -> int:
-    """The line where the kept lines reach :data:`MAIN_TEXT_SHARE` of their words."""
-    words = [text.count(" ") + 1 for text in compress(texts, kept)]
-    needed, running = MAIN_TEXT_SHARE * sum(words), 0
-    for index, count in zip(compress(range(len(texts)), kept), words):
-        running += count
+    """The line where the kept lines reach :data:`MAIN_TEXT_SHARE` of their words.
+
+    A line's words are its spaces plus one, so the kept lines joined by a space hold their total
+    less one::
+
+        >>> main_text_start(["Menu", "a b c d e f g h i", "j"], [False, True, True])
+        1
+    """
+    needed, running = MAIN_TEXT_SHARE * (" ".join(compress(texts, kept)).count(" ") + 1), 0
+    for index in compress(range(len(texts)), kept):
+        running += texts[index].count(" ") + 1
         if running >= needed:
             return index
     return len(texts)
@@ -151,8 +161,40 @@ def title_candidates(texts: list[str], counts: list[int], anchors: tuple[int, ..
     return found
 
 
-def _word_set(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+def _topic_words(text: str) -> set[str]:
+    """The words of ``text`` that count for a topic, lower-cased::
+
+        >>> sorted(_topic_words("The Bread of Life"))
+        ['bread', 'life', 'the']
+    """
+    return set(_TOPIC_WORD.findall(text.lower()))
+
+
+def _separators(title: str) -> int:
+    """How many separators ``title`` holds: ``|``, ``»``, ``›``, and slashes between spaces::
+
+        >>> _separators("Home » Recipes | Bread / Cakes / Pies and/or")
+        4
+    """
+    slashes = len(_SLASH.findall(title)) if "/" in title else 0
+    return sum(map(title.count, _SEPARATOR_CHARS)) + slashes
+
+
+def _neighbourhood(counts: list[int], index: int, n: int) -> tuple[int, int, int, int]:
+    """A candidate's words of the line before and after, its run of menu lines (at most
+    :data:`MENU_ITEM_MAX_WORDS` words) right before, and its steps to the next prose line
+    (:data:`PROSE_MIN_WORDS` words), both capped at :data:`LOOKAROUND`::
+
+        >>> _neighbourhood([1, 2, 15, 1, 1, 4, 20], 5, 7)
+        (1, 20, 2, 1)
+    """
+    menu_run = 0
+    while menu_run < LOOKAROUND and index > menu_run and counts[index - menu_run - 1] <= MENU_ITEM_MAX_WORDS:
+        menu_run += 1
+    to_prose = 1
+    while to_prose < LOOKAROUND and not (index + to_prose < n and counts[index + to_prose] >= PROSE_MIN_WORDS):
+        to_prose += 1
+    return (counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0, menu_run, to_prose)
 
 
 def candidate_features(texts: list[str], kept: list[bool],
@@ -168,39 +210,34 @@ def candidate_features(texts: list[str], kept: list[bool],
     if not candidates:
         return [], np.zeros((0, len(FEATURES)))
     start = min(first_body, main)
-    # The article's vocabulary: its first paragraphs, and in how many of its first kept lines each word appears.
+    # The article's vocabulary (its topic words): its first paragraphs, and in how many of its first kept lines
+    # each word appears.
     body_lines = list(islice((index for index in range(start, n) if kept[index]), TOPIC_LINES))
-    vocabularies = [_word_set(texts[index][:TOPIC_LINE_CHARS]) for index in body_lines]
+    vocabularies = [_topic_words(texts[index][:TOPIC_LINE_CHARS]) for index in body_lines]
     uses = Counter(chain.from_iterable(vocabularies))
     paragraphs = set().union(*[words for index, words in zip(body_lines, vocabularies)
                                if texts[index].count(" ") + 1 >= PARAGRAPH_MIN_WORDS][:FIRST_PARAGRAPHS])
     repeats = Counter(texts)
     # The lines in reach, lower-cased, one per line: a line ends with ``key`` where ``key + "\n"`` occurs.
     reach = [text.lower() for text in texts[max(0, candidates[0][0] - ECHO_REACH):candidates[-1][0] + ECHO_REACH]]
-    in_reach, ends = Counter(reach), "\n".join(reach) + "\n"
+    ends = "\n".join(reach) + "\n"
     rows = []
     for index, title in candidates:
         split = title.split()
         initials = [word[0] for word in split if word[0].isalpha()]
-        key, line = title.lower(), texts[index].lower()
+        key = title.lower()
         # Another line ends with the title: every line ending with it, less this line and its copies.
         echoed = len(key) >= MIN_ECHO_CHARS and (
-            ends.count(key + "\n") > (in_reach[line] if line.endswith(key) else 0))
-        menu_run = 0
-        while menu_run < LOOKAROUND and index > menu_run and counts[index - menu_run - 1] <= MENU_ITEM_MAX_WORDS:
-            menu_run += 1
-        to_prose = next((step for step in range(1, LOOKAROUND)
-                         if index + step < n and counts[index + step] >= PROSE_MIN_WORDS), LOOKAROUND)
-        title_words = {word for word in _WORD.findall(key) if len(word) > MIN_TOPIC_CHARS}
+            ends.count(key + "\n") > (reach.count(line) if (line := texts[index].lower()).endswith(key) else 0))
+        title_words = _topic_words(title)
         in_body = len(title_words & paragraphs)
         topic = [min(uses.get(word, 0), TOPIC_CAP) for word in title_words]
         rows.append((  # in the order of FEATURES
             len(split), math.log1p(len(title)),
-            sum(map(str.isupper, initials)) / max(1, len(initials)), len(_SEPARATOR.findall(title)),
+            sum(map(str.isupper, initials)) / max(1, len(initials)), _separators(title),
             math.log1p(max(0, first_body - index)), min(max(0, index - first_body), LOOKAROUND),
             math.log1p(max(0, main - index)), min(max(0, index - main), LOOKAROUND),
-            counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0,
-            menu_run, to_prose, float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
+            *_neighbourhood(counts, index, n), float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
             float(any(is_dateline(j) for j in range(index + 1, min(n, index + 1 + DATELINE_REACH)))),
             repeats[texts[index]] - 1, float(echoed),
             in_body / len(title_words) if title_words else 0.0, in_body,
