@@ -105,3 +105,19 @@ def test_the_author_a_dateline_credits_after_its_date() -> None:
         "Jean-Luc Aufranc"
     assert credit_after_date("Medically reviewed by Kim Rose on March 7, 2025") is None  # a reviewer
     assert credit_after_date("Photo by Kim Rose") is None  # no date: not a dateline
+
+
+#: Lines of a page's head: bylines, lone credits, datelines, and lines that are none of them.
+HEAD_LINES = ["Home", "  By Jane Roe", "* Written by Jane Roe", "Written By", "بقلم", "حوار: آسيا العتروس",
+              "Jane Doe, Reuters.", "Jane Doe, Associated  Press", "March 3, 2024", "١٩ يوليو، ٢٠١٨", "by",
+              "Page 2 of 3", "Sport, Culture", "Subscribe to our newsletter", "Bylines and deadlines", ""]
+_LINE_TEXT = st.text(st.sampled_from(list("By ,.:*•\t\u00a0aeJR1٢Reuterspعبقلم")), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.sampled_from(HEAD_LINES), _LINE_TEXT))
+def test_could_be_byline_passes_every_byline_and_lone_credit(text: str) -> None:
+    from pipeline.text.bylines import could_be_byline, is_lone_credit
+
+    if find_byline(text) is not None or is_lone_credit(text):
+        assert could_be_byline(text)

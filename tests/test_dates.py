@@ -109,3 +109,21 @@ def test_markup_dates(value: str, date: str | None) -> None:
 )
 def test_url_dates(url: str | None, date: str | None) -> None:
     assert url_date(url) == date
+
+
+_DATE_TEXT = st.text(st.sampled_from(list("0129٠١٢۰۱۲०२ /.-,:JanMrchيوليو\u0640\u064b")), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_DATE_TEXT, st.sampled_from(["19 يوليو، 2018", "Dec. 26, 2020", "2\u0640020-12-26", "१९ Jan 2020"])))
+def test_a_line_the_cheap_test_turns_away_holds_no_date(text: str) -> None:
+    from pipeline.text.dates import _may_hold_year, _read_date
+
+    if not _may_hold_year(text):
+        assert _read_date.__wrapped__(text) is None  # the patterns, without the memory
+
+
+def test_a_date_read_again_is_the_same() -> None:
+    for _ in range(2):
+        assert find_date("Published: Monday, Dec. 26, 2020 10:30 AM ET") == "2020-12-26"
+        assert find_date("Page 2 of 3") is None

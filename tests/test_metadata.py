@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import clean_document
 from pipeline.stages.metadata import dump_metadata
@@ -246,3 +248,11 @@ def test_a_line_far_longer_than_a_site_line_is_not_split_for_a_site_name() -> No
 
     assert _site_from("Alwaght | News & Analysis", date_found=False) == "Alwaght"
     assert _site_from("Alwaght | News" + " " * 2000 + ".", date_found=False) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("ab .!…;:,،\n”")), max_size=12))
+def test_a_sentence_end_is_read_at_the_last_characters_as_along_the_line(text: str) -> None:
+    from pipeline.stages.metadata import _SENTENCE_END, _ends_sentence
+
+    assert _ends_sentence(text) == bool(_SENTENCE_END.search(text))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import clean_document
 from pipeline.text.titles import FEATURES, MODEL_RESOURCE, candidate_features, load_title_model, title_line
@@ -141,3 +144,52 @@ def test_shipped_title_model_was_trained_with_the_trainers_settings() -> None:
     info = json.loads(resources.files("pipeline").joinpath("resources", MODEL_RESOURCE).read_text("utf-8"))["info"]
     assert info["params"] == PARAMS and info["rounds"] == ROUNDS
     assert info["lightgbm"] == metadata.version("lightgbm")  # the version pyproject.toml pins
+
+
+# The first form of the feature helpers, kept here as the reference the faster ones must equal.
+_OLD_WORD, _OLD_SEPARATOR = re.compile(r"\w+"), re.compile(r"[|»›]|\s/\s")
+_PIECES = st.lists(st.sampled_from(list("ab Xé_1|»›/ \t,.-ـİﬁ") + ["the", " / "]), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PIECES)
+def test_topic_words_and_separators_are_those_of_the_first_patterns(text: str) -> None:
+    from pipeline.text.titles import MIN_TOPIC_CHARS, _separators, _topic_words
+
+    assert _topic_words(text) == {word for word in _OLD_WORD.findall(text.lower()) if len(word) > MIN_TOPIC_CHARS}
+    assert _separators(text) == len(_OLD_SEPARATOR.findall(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_PIECES, st.booleans()), max_size=20))
+def test_main_text_start_is_that_of_the_word_list(lines: list[tuple[str, bool]]) -> None:
+    from itertools import compress
+
+    from pipeline.text.titles import MAIN_TEXT_SHARE, main_text_start
+
+    texts, kept = [text for text, _ in lines], [keep for _, keep in lines]
+    words = [text.count(" ") + 1 for text in compress(texts, kept)]
+    needed, running, expected = MAIN_TEXT_SHARE * sum(words), 0, len(texts)
+    for index, count in zip(compress(range(len(texts)), kept), words):
+        running += count
+        if running >= needed:
+            expected = index
+            break
+    assert main_text_start(texts, kept) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 20), min_size=1, max_size=30), st.data())
+def test_a_candidates_neighbourhood_is_that_of_the_first_loops(counts: list[int], data: st.DataObject) -> None:
+    from pipeline.text.titles import LOOKAROUND, MENU_ITEM_MAX_WORDS, PROSE_MIN_WORDS, _neighbourhood
+
+    n = len(counts) + data.draw(st.integers(0, 3))
+    index = data.draw(st.integers(0, max(0, len(counts) - LOOKAROUND)))
+    counts = counts + [0] * LOOKAROUND  # as far as a feature looks
+    menu_run = 0
+    while menu_run < LOOKAROUND and index > menu_run and counts[index - menu_run - 1] <= MENU_ITEM_MAX_WORDS:
+        menu_run += 1
+    to_prose = next((step for step in range(1, LOOKAROUND)
+                     if index + step < n and counts[index + step] >= PROSE_MIN_WORDS), LOOKAROUND)
+    expected = (counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0, menu_run, to_prose)
+    assert _neighbourhood(counts, index, n) == expected

@@ -60,9 +60,15 @@ def _words(text: str) -> int:
 def first_body_index(texts: list[str]) -> int:
     """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none."""
     for index, text in enumerate(texts):
-        if _words(text) >= FIRST_BODY_MIN_WORDS and _SENTENCE_END.search(text.rstrip("”\"'»)")):
+        if _words(text) >= FIRST_BODY_MIN_WORDS and _ends_sentence(text.rstrip("”\"'»)")):
             return index
     return len(texts)
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends like a sentence; the pattern is tried at the last two characters only (it
+    matches one, at the end or before a final line break), not along a long line."""
+    return _SENTENCE_END.search(text, max(0, len(text) - 2)) is not None
 
 
 #: A line that names the site ("Alwaght | News & Analysis", "20 Jan 2019 — Outlook") is short; a longer

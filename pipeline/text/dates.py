@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 
 #: Lines longer than this are prose, not datelines (a dateline with weekday,
 #: time, labels and an author is about 60-90 characters).
@@ -219,6 +220,17 @@ def find_date(text: str) -> str | None:
         return None
     if not _may_hold_year(text):
         return None  # cheap exit: most lines have no digits at all, or too few for a year
+    return _read_date(text)
+
+
+#: Lines whose date :func:`_read_date` remembers: the metadata stage asks about the same line up to
+#: four times (as a title's neighbour, a dateline, a line under the title, a site line).
+DATE_MEMORY_LINES = 4096
+
+
+@lru_cache(maxsize=DATE_MEMORY_LINES)
+def _read_date(text: str) -> str | None:
+    """:func:`find_date` past its cheap tests: the patterns, on the line with its digits and letters folded."""
     text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
     date, match, invalid = _leftmost_full_date(text)
     if date is not None and match is not None:
