@@ -36,7 +36,7 @@ import numpy as np
 
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
-    first_rule, fold_arabic, head_bits, literal_positions, rule_candidates,
+    first_rule, fold_arabic, head_bits, line_offsets, literal_positions, rule_candidates,
 )
 from pipeline.text.lexicon import SENTENCE_END
 from pipeline.text.scan import LineScan, scan_lines
@@ -237,29 +237,44 @@ def fixed(values: np.ndarray) -> tuple[np.ndarray, float]:
     return np.round(values * scale).astype(np.int64), scale
 
 
-def _rule_flags(texts: list[str], facts: LineScan) -> np.ndarray:
+@dataclass(frozen=True)
+class FoldedLines:
+    """A batch's lines as the vocabulary rules read them (:func:`fold_arabic`), folded in one call:
+    ``text`` the folded lines joined by newlines, ``starts`` where each begins in it, ``lines`` each
+    folded line stripped."""
+
+    text: str
+    starts: np.ndarray
+    lines: list[str]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> FoldedLines:
+        text = fold_arabic("\n".join(texts))
+        parts = text.split("\n")
+        if len(parts) != len(texts):  # a line break inside a line (another ingest job's lines): fold line by
+            # line, the break a space, so the joined text has one line per line (the rule gate counts on it)
+            parts = [fold_arabic(line).replace("\n", " ") for line in texts]
+            text = "\n".join(parts)
+        return cls(text, line_offsets(parts), [part.strip() for part in parts])
+
+
+def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines | None = None) -> np.ndarray:
     """For each line: the first vocabulary rule it hits (1-based index into RULE_REASONS, 0 for none),
     +64 if the rule is sure, +128 if it is a comment-section header. Only lines the gate lets through
     are matched (:func:`pipeline.boilerplate.rules.rule_candidates`): the heads the line scan found,
     and the literals a rule needs."""
-    n = len(texts)
-    flags = np.zeros(n, dtype=np.int64)
-    folded_text = fold_arabic("\n".join(texts))
-    folded = folded_text.split("\n")
-    if len(folded) != n:  # a line break inside a line (another ingest job's lines): fold line by line,
-        # the break a space, so the joined text has one line per line (the rule gate counts on it)
-        folded = [fold_arabic(text).replace("\n", " ") for text in texts]
-        folded_text = "\n".join(folded)
-    folded = [line.strip() for line in folded]
-    bits = facts["gate"].tolist()
+    folded = FoldedLines.of(texts) if folded is None else folded
+    lines = folded.lines
+    flags = np.zeros(len(texts), dtype=np.int64)
+    bits = facts["gate"].astype(np.int64)
     for i in np.flatnonzero(facts["special"]).tolist():
-        bits[i] = head_bits(folded[i])
-    word_list = facts["words"].tolist()
-    for i, candidate in enumerate(rule_candidates(folded, folded_text, word_list, bits)):
-        if candidate:
-            flags[i] = _cached_rule(folded[i], word_list[i])
-    for i in comment_header_candidates(folded, bits):
-        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(folded[i]):
+        bits[i] = head_bits(lines[i])
+    words = facts["words"]
+    word_list = words.tolist()
+    for i in np.flatnonzero(rule_candidates(lines, folded.text, words, bits, folded.starts)).tolist():
+        flags[i] = _cached_rule(lines[i], word_list[i])
+    for i in comment_header_candidates(lines, bits):
+        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(lines[i]):
             flags[i] |= 128
     return flags
 
@@ -281,16 +296,17 @@ def _cached_rule(folded: str, words: int) -> int:
     return found
 
 
-def _url_like(texts: list[str]) -> np.ndarray:
-    """Lines with a URL, an e-mail address or a domain (a literal pre-check, then the pattern)."""
+def _url_like(texts: list[str], folded: FoldedLines | None = None) -> np.ndarray:
+    """Lines with a URL, an e-mail address or a domain (a literal pre-check, then the pattern).
+
+    The literals are looked for in the folded text (:class:`FoldedLines`): folding drops or maps only
+    characters that are not ASCII and lower-cases as ``str.lower`` does, so every line whose lower-cased
+    text holds an (ASCII) literal holds it folded too, and the pattern decides on the line itself.
+    """
+    folded = FoldedLines.of(texts) if folded is None else folded
     found = np.zeros(len(texts), dtype=bool)
-    low = "\n".join(texts).lower()
-    if len(low) != sum(len(text) for text in texts) + max(len(texts) - 1, 0):
-        candidates = range(len(texts))  # lower-casing changed a length: look at every line
-    else:
-        ends = np.cumsum([len(text) + 1 for text in texts])
-        candidates = set(np.searchsorted(ends, literal_positions(low, _URL_LITERALS), side="right").tolist())
-    for i in candidates:
+    positions = literal_positions(folded.text, _URL_LITERALS)
+    for i in np.unique(np.searchsorted(folded.starts, positions, side="right") - 1).tolist():
         found[i] = _URLISH.search(texts[i]) is not None
     return found
 
@@ -329,7 +345,8 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         blank_before[1:] = np.where(same_doc, gap, 1.0)
         blank_after[:-1] = np.where(same_doc, gap, 1.0)
     kinds = np.asarray(batch.kinds)
-    flags = _rule_flags(batch.texts, facts)
+    folded = FoldedLines.of(batch.texts)
+    flags = _rule_flags(batch.texts, facts, folded)
     columns = {
         "words": np.log1p(words), "chars": np.log1p(chars), "word-length": chars / safe_words,
         "stopword-density": f["stopwords"] / safe_words, "stopwords": np.log1p(f["stopwords"]),
@@ -338,7 +355,7 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         "digits": f["digit"] / safe_chars, "upper-share": f["upper"] / np.maximum(latin, 1.0),
         "title-case": np.where(latin > 0, f["title-words"] / safe_words, 0.0),
         "arabic-share": f["arabic"] / np.maximum(latin + f["arabic"], 1.0), "bullet": facts["bullet"],
-        "separators": f["separator"], "url-like": _url_like(batch.texts), "date-like": date,
+        "separators": f["separator"], "url-like": _url_like(batch.texts, folded), "date-like": date,
         "byline-like": (facts["byline"] > 0) & (words <= BYLINE_MAX_WORDS), "ellipsis": facts["ellipsis"],
         "starts-lower": (chars > 0) & (first < 0x10000) & _LOWER_TABLE[np.minimum(first, 0xFFFF)],
         "glued-words": f["glued"], "quotes": f["quote"] > 0, "policy-words": f["policy-words"] / safe_words,

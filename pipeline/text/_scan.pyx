@@ -508,3 +508,28 @@ def keys(list texts, const uint8_t[:] flag_table, const uint32_t[:] fold_table, 
         if special_line:
             special.append(row)
     return special
+
+
+def gates(list texts, const uint8_t[:] flag_table, const uint32_t[:] head_fold_table,
+          const uint64_t[:] head_hash_table, const uint16_t[:] head_bit_table, int plain_bits, int bulleted_bits,
+          Py_ssize_t head_length, int32_t[:] out):
+    """Only the gate bits of each line (as ``scan`` gives them in its gate column), for lines already
+    scanned without a gate."""
+    cdef Py_ssize_t row, head_count = head_hash_table.shape[0]
+    cdef str text
+    if out.shape[0] < len(texts):
+        raise ValueError("the output array is too short")
+    if flag_table.shape[0] != 0x10000 or head_fold_table.shape[0] != 0x10000:
+        raise ValueError("a character table must have 65536 entries")
+    if head_count == 0:
+        for row in range(len(texts)):
+            out[row] = 0
+        return
+    cdef const uint8_t* flags = &flag_table[0]
+    cdef const uint32_t* head_fold = &head_fold_table[0]
+    cdef const uint64_t* head_hashes = &head_hash_table[0]
+    cdef const uint16_t* head_bits = &head_bit_table[0]
+    for row in range(len(texts)):
+        text = texts[row]
+        out[row] = head_gate(PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), flags, head_fold,
+                             head_hashes, head_bits, head_count, plain_bits, bulleted_bits, head_length)
