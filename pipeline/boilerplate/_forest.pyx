@@ -84,27 +84,37 @@ def walk(const double[:, ::1] X, const int64_t[::1] feature, const double[::1] t
             block_start = block_stop
 
 
-def most_negative(const int32_t[:, :] leaves, const int64_t[:] rows, const int64_t[:, :] path_feature,
-                  const double[:, :] path_delta, double[:] scratch, int64_t[:] out):
+def most_negative(const int32_t[:, ::1] leaves, const int64_t[::1] rows, const int64_t[:, ::1] path_feature,
+                  const double[:, ::1] path_delta, const int64_t[::1] path_length, double[::1] scratch,
+                  int64_t[::1] out):
     """For each row of ``rows``: the feature whose splits moved its score down the most, summed over its
     paths in every tree but the first (whose leaves carry the base score): Saabas' attribution, from the
-    leaves the walk reached and each leaf's path (``path_feature``/``path_delta``: a row per node)."""
+    leaves the walk reached and each leaf's path (``path_feature``/``path_delta``: a row per node, of
+    which the first ``path_length`` steps are the path; the rest would credit 0.0 to feature 0, which
+    changes no sum's order)."""
     cdef Py_ssize_t count = rows.shape[0], trees = leaves.shape[1], depth = path_feature.shape[1]
     cdef Py_ssize_t width = scratch.shape[0], i, tree, d, f, best
     cdef int64_t row
     cdef int32_t leaf
+    cdef const int64_t* features
+    cdef const double* deltas
     if out.shape[0] < count:
         raise ValueError("the output array is too small")
+    if count == 0 or width == 0:
+        return
+    cdef double* totals = &scratch[0]
     for i in range(count):
         row = rows[i]
         for f in range(width):
-            scratch[f] = 0.0
+            totals[f] = 0.0
         for tree in range(1, trees):
             leaf = leaves[row, tree]
-            for d in range(depth):
-                scratch[path_feature[leaf, d]] += path_delta[leaf, d]
+            features = &path_feature[leaf, 0]
+            deltas = &path_delta[leaf, 0]
+            for d in range(path_length[leaf]):
+                totals[features[d]] += deltas[d]
         best = 0
         for f in range(1, width):
-            if scratch[f] < scratch[best]:
+            if totals[f] < totals[best]:
                 best = f
         out[i] = best

@@ -89,6 +89,7 @@ class Forest:
         steps = max(self.depth, 1)
         path_feature = np.zeros((len(old), steps), dtype=np.int64)
         path_delta = np.zeros((len(old), steps))
+        path_length = np.zeros(len(old), dtype=np.int64)
         parent = np.full(len(old), -1, dtype=np.int64)
         parent[left[internal]] = np.flatnonzero(internal)
         parent[left[internal] + 1] = np.flatnonzero(internal)
@@ -97,11 +98,13 @@ class Forest:
             while parent[chain[-1]] >= 0:
                 chain.append(int(parent[chain[-1]]))
             chain.reverse()
+            path_length[leaf] = len(chain) - 1
             for d, (up, down) in enumerate(zip(chain, chain[1:])):
                 path_feature[leaf, d] = feature[up]
                 path_delta[leaf, d] = value[down] - value[up]
         object.__setattr__(self, "_path_feature", path_feature)
         object.__setattr__(self, "_path_delta", path_delta)
+        object.__setattr__(self, "_path_length", path_length)
 
     def walk(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every row down every tree: LightGBM's raw score per row, and the leaf each row reached in each
@@ -139,7 +142,7 @@ class Forest:
             rows = np.arange(len(rows), dtype=np.int64)
         found = np.zeros(len(rows), dtype=np.int64)
         _forest.most_negative(np.ascontiguousarray(leaves, dtype=np.int32), rows.astype(np.int64), self._path_feature,
-                              self._path_delta, np.zeros(X.shape[1]), found)
+                              self._path_delta, self._path_length, np.zeros(X.shape[1]), found)
         return found
 
     @classmethod

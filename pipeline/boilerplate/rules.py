@@ -307,6 +307,8 @@ def _build_gate() -> list[tuple[int, frozenset[str], frozenset[str], tuple[str, 
                 if not literals or any(lit != lit.lower() for lit in literals):
                     return None
                 needed |= literals
+        # A literal that holds another of them is needed by no line the other does not let through.
+        needed = {literal for literal in needed if not any(other != literal and other in literal for other in needed)}
         tiers.append((high, frozenset(bulleted_heads), frozenset(line_heads), tuple(sorted(needed))))
     return tiers
 
@@ -378,13 +380,17 @@ def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | n
         return words <= _MAX_RULE_WORDS
     bits = np.asarray([head_bits(line) for line in folded] if bits is None else bits, dtype=np.int64).reshape(n)
     hit = np.zeros(n, dtype=bool)
+    found: dict[str, np.ndarray] = {}  # the lines holding each literal (the tiers share most of them)
     for tier, (limit, _, _, needed) in enumerate(_GATE):
         mask = 0b11 << (2 * tier)
         hit |= ((bits & mask) != 0) & (words <= limit)
-        positions = literal_positions(joined, needed)
-        if positions:
-            starts = _line_starts(joined, folded) if starts is None else starts
-            lines = np.searchsorted(starts, positions, side="right") - 1
+        for literal in needed:
+            if literal not in found:
+                positions = literal_positions(joined, (literal,))
+                if positions and starts is None:
+                    starts = _line_starts(joined, folded)
+                found[literal] = np.searchsorted(starts, positions, side="right") - 1 if positions else np.zeros(0, int)
+            lines = found[literal]
             hit[lines[words[lines] <= limit]] = True
     return hit
 

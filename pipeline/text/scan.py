@@ -299,7 +299,7 @@ def scan_lines(texts: list[str], gate: HeadGate | None = None) -> LineScan:
     if last is not None and len(last[0]) == len(texts) and (gate is _no_gate() or gate is last[1]
                                                             or last[1] is _no_gate()):
         before, kept_gate, kept = last
-        changed = [row for row, (old, new) in enumerate(zip(before, texts)) if old is not new and old != new]
+        changed = [] if before == texts else [row for row, (old, new) in enumerate(zip(before, texts)) if old != new]
         add_gate = gate is not kept_gate and gate is not _no_gate()
         if not changed and not add_gate:
             return kept
