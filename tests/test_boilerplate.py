@@ -412,3 +412,17 @@ def test_url_like_lines_from_the_folded_text_are_those_the_pattern_finds() -> No
                                       "İ http://a", "جميع الحقوق محفوظة © news.co.uk", "plain line"]
     assert _url_like(texts).tolist() == [_URLISH.search(text) is not None for text in texts]
     assert any(_url_like(texts))
+
+
+def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
+    # The vocabulary rules read each line folded and stripped; the line scan's kernel folds a batch's
+    # lines a character at a time, and hands back the lines it cannot follow for Python to fold.
+    from pipeline.boilerplate.features import FoldedLines
+    from pipeline.boilerplate.rules import fold_arabic
+
+    texts = TRICKY + _seed_texts() + ["  ΑΣ x ", "İstanbul", "a\nb ", "\u200c  أهلاً\u200f ", "ـ Home", "𐐀x", "\t\n",
+                                      "", "ﻫwww", "Straße", "Ｈｏｍｅ", " جميع الحقوق محفوظة "]
+    folded = FoldedLines.of(texts)
+    assert folded.lines == [fold_arabic(text).replace("\n", " ").strip() for text in texts]
+    assert folded.text == "\n".join(folded.lines)
+    assert [folded.text[start:start + len(line)] for start, line in zip(folded.starts, folded.lines)] == folded.lines

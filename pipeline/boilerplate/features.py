@@ -39,7 +39,7 @@ from pipeline.boilerplate.rules import (
     first_rule, fold_arabic, head_bits, line_offsets, literal_positions, rule_candidates,
 )
 from pipeline.text.lexicon import SENTENCE_END
-from pipeline.text.scan import LineScan, scan_lines
+from pipeline.text.scan import LineScan, fold_lines, scan_lines
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
 LONG_WORDS = 20
@@ -239,9 +239,10 @@ def fixed(values: np.ndarray) -> tuple[np.ndarray, float]:
 
 @dataclass(frozen=True)
 class FoldedLines:
-    """A batch's lines as the vocabulary rules read them (:func:`fold_arabic`), folded in one call:
-    ``text`` the folded lines joined by newlines, ``starts`` where each begins in it, ``lines`` each
-    folded line stripped."""
+    """A batch's lines as the vocabulary rules read them: ``lines`` each line folded (:func:`fold_arabic`,
+    a line break inside a line as a space) and stripped, by the line scan's kernel (the few lines whose
+    characters its tables cannot follow by Python); ``text`` the lines joined by newlines, ``starts``
+    where each begins in it."""
 
     text: str
     starts: np.ndarray
@@ -249,13 +250,10 @@ class FoldedLines:
 
     @classmethod
     def of(cls, texts: list[str]) -> FoldedLines:
-        text = fold_arabic("\n".join(texts))
-        parts = text.split("\n")
-        if len(parts) != len(texts):  # a line break inside a line (another ingest job's lines): fold line by
-            # line, the break a space, so the joined text has one line per line (the rule gate counts on it)
-            parts = [fold_arabic(line).replace("\n", " ") for line in texts]
-            text = "\n".join(parts)
-        return cls(text, line_offsets(parts), [part.strip() for part in parts])
+        lines, special = fold_lines(texts, compiled_gate().fold)
+        for i in special:
+            lines[i] = fold_arabic(texts[i]).replace("\n", " ").strip()
+        return cls("\n".join(lines), line_offsets(lines), lines)
 
 
 def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines | None = None) -> np.ndarray:

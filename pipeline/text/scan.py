@@ -355,6 +355,18 @@ def _gate_column(texts: list[str], gate: HeadGate) -> np.ndarray:
     return found
 
 
+def fold_lines(texts: list[str], fold: np.ndarray) -> tuple[list[str | None], list[int]]:
+    """Each line folded a character at a time by ``fold`` (a code point per BMP character, 0 drops it),
+    a newline as a space, and stripped; None for the lines whose characters the tables cannot follow
+    (:func:`_special`), whose indices come second: the caller folds those itself::
+
+        >>> fold = np.arange(0x10000, dtype=np.uint32); fold[ord("A")] = ord("a"); fold[0x640] = 0
+        >>> fold_lines([" A\\u0640b\\n", "ΑΣ"], fold)
+        (['ab', None], [1])
+    """
+    return _scan.fold_lines(texts, np.ascontiguousarray(fold, dtype=np.uint32), tables().flags)
+
+
 def line_keys(texts: list[str]) -> np.ndarray:
     """:func:`line_key` of each line, as uint64, from the kernel (the scan's ``keys`` without the rest)::
 
