@@ -9,6 +9,7 @@ them.
 """
 
 from libc.stdint cimport int32_t, int64_t
+from libc.stdlib cimport free, malloc
 
 
 #: Rows walked together down each tree: their walks are independent, so the processor overlaps their
@@ -17,15 +18,17 @@ from libc.stdint cimport int32_t, int64_t
 cdef enum:
     LANES = 16
 #: Rows taken through every tree before the next rows: a tree's nodes, read from the second-level cache
-#: for the first lanes, stay in the first for the block's other lanes (a third of the walk's time).
+#: for the first lanes, stay in the first for the block's other lanes (a third of the walk's time). The
+#: block is copied transposed, so the lanes reading one feature read neighbouring values (15% more).
 cdef enum:
     BLOCK = 64
 
 
-cdef inline void walk_lanes(const double* x, Py_ssize_t stride, Py_ssize_t lanes, const int64_t* feature,
-                            const double* threshold, const int64_t* left, int64_t root, int64_t depth,
-                            int64_t* nodes) noexcept nogil:
-    """``lanes`` rows (``x``, ``stride`` apart) down one tree, from ``root``, ``depth`` steps."""
+cdef inline void walk_lanes(const double* x, Py_ssize_t lanes, const int64_t* feature, const double* threshold,
+                            const int64_t* left, int64_t root, int64_t depth, int64_t* nodes) noexcept nogil:
+    """``lanes`` rows down one tree, from ``root``, ``depth`` steps; ``x`` is their block transposed
+    (feature ``f`` of lane ``l`` at ``x[f * BLOCK + l]``), so the lanes that read one feature read
+    neighbouring values."""
     cdef Py_ssize_t step, lane
     cdef int64_t node
     for lane in range(lanes):
@@ -34,12 +37,12 @@ cdef inline void walk_lanes(const double* x, Py_ssize_t stride, Py_ssize_t lanes
         for step in range(depth):
             for lane in range(LANES):
                 node = nodes[lane]
-                nodes[lane] = left[node] + (x[lane * stride + feature[node]] > threshold[node])
+                nodes[lane] = left[node] + (x[feature[node] * BLOCK + lane] > threshold[node])
     else:
         for step in range(depth):
             for lane in range(lanes):
                 node = nodes[lane]
-                nodes[lane] = left[node] + (x[lane * stride + feature[node]] > threshold[node])
+                nodes[lane] = left[node] + (x[feature[node] * BLOCK + lane] > threshold[node])
 
 
 def walk(const double[:, ::1] X, const int64_t[::1] feature, const double[::1] threshold, const int64_t[::1] left,
@@ -50,31 +53,36 @@ def walk(const double[:, ::1] X, const int64_t[::1] feature, const double[::1] t
     Each tree takes ``depths[tree]`` steps, its longest path: a row that reaches a leaf sooner stays
     there (a leaf is its own left child, with an infinite threshold). A row's leaf values are added
     in tree order, whichever rows it is walked with."""
-    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], stride = X.shape[1]
-    cdef Py_ssize_t block_start, block_stop, start, tree, lane, lanes
+    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], width = X.shape[1]
+    cdef Py_ssize_t block_start, block_stop, start, tree, lane, lanes, f
     cdef int64_t nodes[LANES]
     cdef double totals[BLOCK]
     if scores.shape[0] < rows or leaves.shape[0] < rows or leaves.shape[1] < trees or depths.shape[0] < trees:
         raise ValueError("the output arrays are too small")
-    if rows == 0 or trees == 0:
+    if rows == 0 or trees == 0 or width == 0:
         for start in range(rows):
             scores[start] = 0.0
         return
     cdef const double* x = &X[0, 0]
     cdef Py_ssize_t leaf_stride = leaves.shape[1]
     cdef int32_t* leaf_out = &leaves[0, 0]
+    cdef double* block = <double*>malloc(BLOCK * width * sizeof(double))
+    if block == NULL:
+        raise MemoryError()
     with nogil:
         block_start = 0
         while block_start < rows:
             block_stop = min(block_start + BLOCK, rows)
             for lane in range(block_stop - block_start):
                 totals[lane] = 0.0
+                for f in range(width):
+                    block[f * BLOCK + lane] = x[(block_start + lane) * width + f]
             for tree in range(trees):
                 start = block_start
                 while start < block_stop:
                     lanes = min(LANES, block_stop - start)
-                    walk_lanes(x + start * stride, stride, lanes, &feature[0], &threshold[0], &left[0], roots[tree],
-                               depths[tree], nodes)
+                    walk_lanes(block + (start - block_start), lanes, &feature[0], &threshold[0], &left[0],
+                               roots[tree], depths[tree], nodes)
                     for lane in range(lanes):
                         leaf_out[(start + lane) * leaf_stride + tree] = <int32_t>nodes[lane]
                         totals[start - block_start + lane] += value[nodes[lane]]
@@ -82,6 +90,7 @@ def walk(const double[:, ::1] X, const int64_t[::1] feature, const double[::1] t
             for lane in range(block_stop - block_start):
                 scores[block_start + lane] = totals[lane]
             block_start = block_stop
+    free(block)
 
 
 def most_negative(const int32_t[:, ::1] leaves, const int64_t[::1] rows, const int64_t[:, ::1] path_feature,
