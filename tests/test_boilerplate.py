@@ -426,3 +426,16 @@ def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
     assert folded.lines == [fold_arabic(text).replace("\n", " ").strip() for text in texts]
     assert folded.text == "\n".join(folded.lines)
     assert [folded.text[start:start + len(line)] for start, line in zip(folded.starts, folded.lines)] == folded.lines
+
+
+def test_the_walk_joins_extra_columns_as_hstack_would() -> None:
+    # The second stage walks the feature matrix and the first stage's context side by side, without
+    # joining them first: the walk's own join must give the same scores and leaves as the copy.
+    model = load_model()
+    lines = [line for path in SEEDS for line in split_dump(path.read_text(encoding="utf-8"))]
+    X = line_features([line.text for line in lines], numbers=[line.number for line in lines])
+    context = np.random.default_rng(7).random((len(X), len(model.stack_features)))
+    joined, alone = model.second.walk(np.hstack([X, context])), model.second.walk(X, context)
+    assert np.array_equal(joined[0], alone[0]) and np.array_equal(joined[1], alone[1])
+    with pytest.raises(ValueError):
+        model.second.walk(X, context[:-1])

@@ -45,25 +45,30 @@ cdef inline void walk_lanes(const double* x, Py_ssize_t lanes, const int64_t* fe
                 nodes[lane] = left[node] + (x[feature[node] * BLOCK + lane] > threshold[node])
 
 
-def walk(const double[:, ::1] X, const int64_t[::1] feature, const double[::1] threshold, const int64_t[::1] left,
+def walk(const double[:, ::1] X, const double[:, ::1] extra, const int64_t[::1] feature, const double[::1] threshold, const int64_t[::1] left,
          const double[::1] value, const int64_t[::1] roots, const int64_t[::1] depths, double[::1] scores,
          int32_t[:, ::1] leaves):
-    """Fill ``scores`` (each row's raw score) and ``leaves`` (rows x trees: the leaf each row reached).
+    """Fill ``scores`` (each row's raw score) and ``leaves`` (rows x trees: the leaf each row reached) for
+    the rows of ``X`` with the columns of ``extra`` (as many rows, or none) after their own.
 
     Each tree takes ``depths[tree]`` steps, its longest path: a row that reaches a leaf sooner stays
     there (a leaf is its own left child, with an infinite threshold). A row's leaf values are added
     in tree order, whichever rows it is walked with."""
-    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], width = X.shape[1]
+    cdef Py_ssize_t rows = X.shape[0], trees = roots.shape[0], own = X.shape[1], added = extra.shape[1]
+    cdef Py_ssize_t width = own + added
     cdef Py_ssize_t block_start, block_stop, start, tree, lane, lanes, f
     cdef int64_t nodes[LANES]
     cdef double totals[BLOCK]
     if scores.shape[0] < rows or leaves.shape[0] < rows or leaves.shape[1] < trees or depths.shape[0] < trees:
         raise ValueError("the output arrays are too small")
+    if added and extra.shape[0] != rows:
+        raise ValueError("the extra columns are not the rows' own")
     if rows == 0 or trees == 0 or width == 0:
         for start in range(rows):
             scores[start] = 0.0
         return
-    cdef const double* x = &X[0, 0]
+    cdef const double* x = &X[0, 0] if own else NULL
+    cdef const double* x2 = &extra[0, 0] if added else NULL
     cdef Py_ssize_t leaf_stride = leaves.shape[1]
     cdef int32_t* leaf_out = &leaves[0, 0]
     cdef double* block = <double*>malloc(BLOCK * width * sizeof(double))
@@ -75,8 +80,10 @@ def walk(const double[:, ::1] X, const int64_t[::1] feature, const double[::1] t
             block_stop = min(block_start + BLOCK, rows)
             for lane in range(block_stop - block_start):
                 totals[lane] = 0.0
-                for f in range(width):
-                    block[f * BLOCK + lane] = x[(block_start + lane) * width + f]
+                for f in range(own):
+                    block[f * BLOCK + lane] = x[(block_start + lane) * own + f]
+                for f in range(added):
+                    block[(own + f) * BLOCK + lane] = x2[(block_start + lane) * added + f]
             for tree in range(trees):
                 start = block_start
                 while start < block_stop:
