@@ -154,7 +154,7 @@ class Segments:
         """
         exact, scale = fixed(values)
         prefix = np.concatenate(([0], np.cumsum(exact)))
-        at, after_at = prefix[self.index], prefix[self.index + 1]
+        at, after_at = prefix[:-1], prefix[1:]  # the prefix sums before and after each line
         found = {}
         for k in widths:
             if k not in self._bounds:
@@ -168,6 +168,12 @@ class Segments:
         (sums exact, as in :meth:`windows`)."""
         if not self.n:
             return np.zeros(0)
+        return self.document_totals(values, reduce)[self.doc]
+
+    def document_totals(self, values: np.ndarray, reduce=np.add) -> np.ndarray:
+        """:meth:`per_document`, one value per document (0 for an empty one)."""
+        if not self.n:
+            return np.zeros(self.documents)
         starts = self.starts[:-1]
         present = starts < self.n
         reduced = np.zeros(self.documents, dtype=np.float64)
@@ -178,7 +184,7 @@ class Segments:
             reduced[present] = reduce.reduceat(np.asarray(values, dtype=np.float64), starts[present])
         empty = np.diff(self.starts) == 0
         reduced[empty] = 0.0
-        return reduced[self.doc]
+        return reduced
 
     def run_lengths(self, flags: np.ndarray) -> np.ndarray:
         """For each line, the length of the run of consecutive True flags it belongs to within its
@@ -536,13 +542,9 @@ def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: 
     long_ = words >= LONG_WORDS
     short = words <= SHORT_WORDS
     rules = (X[:, _RULE_START:len(BASE_NAMES)] > 0).any(axis=1)
-    present = starts[:-1] < len(X)
 
     def total(values: np.ndarray, reduce=np.add) -> np.ndarray:
-        found = np.zeros(documents)
-        found[present] = seg.per_document(values, reduce)[starts[:-1][present]]
-        found[np.diff(starts) == 0] = 0.0
-        return found
+        return seg.document_totals(values, reduce)
 
     doc_words = np.maximum(total(words), 1.0)
     relative = seg.index - seg.first
