@@ -421,7 +421,7 @@ def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
     from pipeline.boilerplate.rules import fold_arabic
 
     texts = TRICKY + _seed_texts() + ["  ΑΣ x ", "İstanbul", "a\nb ", "\u200c  أهلاً\u200f ", "ـ Home", "𐐀x", "\t\n",
-                                      "", "ﻫwww", "Straße", "Ｈｏｍｅ", " جميع الحقوق محفوظة "]
+                                      "", "ﻫwww", "Straße", "Ｈｏｍｅ", " جميع الحقوق محفوظة ", "\x00Home"]
     folded = FoldedLines.of(texts)
     assert folded.lines == [fold_arabic(text).replace("\n", " ").strip() for text in texts]
     assert folded.text == "\n".join(folded.lines)

@@ -572,7 +572,7 @@ def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_t
             special = False
             for i in range(n):
                 c = PyUnicode_READ(kind, data, i)
-                if flag_of(c, flags) & F_SPECIAL:
+                if c == 0 or flag_of(c, flags) & F_SPECIAL:  # (a NUL's fold, itself, reads as "dropped")
                     special = True
                     break
                 folded = fold[c]
