@@ -383,3 +383,59 @@ def test_a_line_repaired_between_two_scans_is_counted_as_repaired() -> None:
     assert again["arabic-letters"][-1] > 0 and not np.array_equal(again.facts, gated.facts)
     with pytest.raises(ValueError):
         again.facts[0, 0] = 1  # read-only: no caller changes what the next one is given
+
+
+def test_a_gated_scan_after_an_ungated_one_adds_only_the_gate_column() -> None:
+    # A text dump's lines are scanned for their languages (no gate), then for the boilerplate features
+    # (with the rules' gate): the second scan takes the first and adds the gate column alone, which must
+    # be what a fresh gated scan gives, a line repaired in between included.
+    from pipeline.boilerplate.rules import compiled_gate
+    from pipeline.text.scan import _scan_lines, scan_lines
+
+    texts = TRICKY + _seed_texts() + ["ـ Home", "  * Share this", "Line\nbreak: Related: more", "تعليقات القراء"]
+    scan_lines(texts)
+    served = scan_lines(texts, compiled_gate())
+    fresh = _scan_lines(texts, compiled_gate())
+    assert np.array_equal(served.facts, fresh.facts) and np.array_equal(served.keys, fresh.keys)
+    assert served["gate"].any()
+    scan_lines(texts)
+    repaired = list(texts)
+    repaired[2] = "Share this: CafÃ© owners"
+    again = scan_lines(repaired, compiled_gate())
+    assert np.array_equal(again.facts, _scan_lines(repaired, compiled_gate()).facts)
+
+
+def test_url_like_lines_from_the_folded_text_are_those_the_pattern_finds() -> None:
+    from pipeline.boilerplate.features import _URLISH, _url_like
+
+    texts = TRICKY + _seed_texts() + ["See WWW.Example.COM", "ht\u200ctp://x.org", "mail x@y.net", "ﻫwww.x",
+                                      "İ http://a", "جميع الحقوق محفوظة © news.co.uk", "plain line"]
+    assert _url_like(texts).tolist() == [_URLISH.search(text) is not None for text in texts]
+    assert any(_url_like(texts))
+
+
+def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
+    # The vocabulary rules read each line folded and stripped; the line scan's kernel folds a batch's
+    # lines a character at a time, and hands back the lines it cannot follow for Python to fold.
+    from pipeline.boilerplate.features import FoldedLines
+    from pipeline.boilerplate.rules import fold_arabic
+
+    texts = TRICKY + _seed_texts() + ["  ΑΣ x ", "İstanbul", "a\nb ", "\u200c  أهلاً\u200f ", "ـ Home", "𐐀x", "\t\n",
+                                      "", "ﻫwww", "Straße", "Ｈｏｍｅ", " جميع الحقوق محفوظة ", "\x00Home"]
+    folded = FoldedLines.of(texts)
+    assert folded.lines == [fold_arabic(text).replace("\n", " ").strip() for text in texts]
+    assert folded.text == "\n".join(folded.lines)
+    assert [folded.text[start:start + len(line)] for start, line in zip(folded.starts, folded.lines)] == folded.lines
+
+
+def test_the_walk_joins_extra_columns_as_hstack_would() -> None:
+    # The second stage walks the feature matrix and the first stage's context side by side, without
+    # joining them first: the walk's own join must give the same scores and leaves as the copy.
+    model = load_model()
+    lines = [line for path in SEEDS for line in split_dump(path.read_text(encoding="utf-8"))]
+    X = line_features([line.text for line in lines], numbers=[line.number for line in lines])
+    context = np.random.default_rng(7).random((len(X), len(model.stack_features)))
+    joined, alone = model.second.walk(np.hstack([X, context])), model.second.walk(X, context)
+    assert np.array_equal(joined[0], alone[0]) and np.array_equal(joined[1], alone[1])
+    with pytest.raises(ValueError):
+        model.second.walk(X, context[:-1])

@@ -36,10 +36,10 @@ import numpy as np
 
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
-    first_rule, fold_arabic, head_bits, literal_positions, rule_candidates,
+    first_rule, fold_arabic, head_bits, line_offsets, literal_positions, rule_candidates,
 )
 from pipeline.text.lexicon import SENTENCE_END
-from pipeline.text.scan import LineScan, scan_lines
+from pipeline.text.scan import LineScan, fold_lines, scan_lines
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
 LONG_WORDS = 20
@@ -154,7 +154,7 @@ class Segments:
         """
         exact, scale = fixed(values)
         prefix = np.concatenate(([0], np.cumsum(exact)))
-        at, after_at = prefix[self.index], prefix[self.index + 1]
+        at, after_at = prefix[:-1], prefix[1:]  # the prefix sums before and after each line
         found = {}
         for k in widths:
             if k not in self._bounds:
@@ -168,6 +168,12 @@ class Segments:
         (sums exact, as in :meth:`windows`)."""
         if not self.n:
             return np.zeros(0)
+        return self.document_totals(values, reduce)[self.doc]
+
+    def document_totals(self, values: np.ndarray, reduce=np.add) -> np.ndarray:
+        """:meth:`per_document`, one value per document (0 for an empty one)."""
+        if not self.n:
+            return np.zeros(self.documents)
         starts = self.starts[:-1]
         present = starts < self.n
         reduced = np.zeros(self.documents, dtype=np.float64)
@@ -178,7 +184,7 @@ class Segments:
             reduced[present] = reduce.reduceat(np.asarray(values, dtype=np.float64), starts[present])
         empty = np.diff(self.starts) == 0
         reduced[empty] = 0.0
-        return reduced[self.doc]
+        return reduced
 
     def run_lengths(self, flags: np.ndarray) -> np.ndarray:
         """For each line, the length of the run of consecutive True flags it belongs to within its
@@ -237,29 +243,42 @@ def fixed(values: np.ndarray) -> tuple[np.ndarray, float]:
     return np.round(values * scale).astype(np.int64), scale
 
 
-def _rule_flags(texts: list[str], facts: LineScan) -> np.ndarray:
+@dataclass(frozen=True)
+class FoldedLines:
+    """A batch's lines as the vocabulary rules read them: ``lines`` each line folded (:func:`fold_arabic`,
+    a line break inside a line as a space) and stripped, by the line scan's kernel (the few lines whose
+    characters its tables cannot follow by Python); ``text`` the lines joined by newlines, ``starts``
+    where each begins in it."""
+
+    text: str
+    starts: np.ndarray
+    lines: list[str]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> FoldedLines:
+        lines, special = fold_lines(texts, compiled_gate().fold)
+        for i in special:
+            lines[i] = fold_arabic(texts[i]).replace("\n", " ").strip()
+        return cls("\n".join(lines), line_offsets(lines), lines)
+
+
+def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines | None = None) -> np.ndarray:
     """For each line: the first vocabulary rule it hits (1-based index into RULE_REASONS, 0 for none),
     +64 if the rule is sure, +128 if it is a comment-section header. Only lines the gate lets through
     are matched (:func:`pipeline.boilerplate.rules.rule_candidates`): the heads the line scan found,
     and the literals a rule needs."""
-    n = len(texts)
-    flags = np.zeros(n, dtype=np.int64)
-    folded_text = fold_arabic("\n".join(texts))
-    folded = folded_text.split("\n")
-    if len(folded) != n:  # a line break inside a line (another ingest job's lines): fold line by line,
-        # the break a space, so the joined text has one line per line (the rule gate counts on it)
-        folded = [fold_arabic(text).replace("\n", " ") for text in texts]
-        folded_text = "\n".join(folded)
-    folded = [line.strip() for line in folded]
-    bits = facts["gate"].tolist()
+    folded = FoldedLines.of(texts) if folded is None else folded
+    lines = folded.lines
+    flags = np.zeros(len(texts), dtype=np.int64)
+    bits = facts["gate"].astype(np.int64)
     for i in np.flatnonzero(facts["special"]).tolist():
-        bits[i] = head_bits(folded[i])
-    word_list = facts["words"].tolist()
-    for i, candidate in enumerate(rule_candidates(folded, folded_text, word_list, bits)):
-        if candidate:
-            flags[i] = _cached_rule(folded[i], word_list[i])
-    for i in comment_header_candidates(folded, bits):
-        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(folded[i]):
+        bits[i] = head_bits(lines[i])
+    words = facts["words"]
+    word_list = words.tolist()
+    for i in np.flatnonzero(rule_candidates(lines, folded.text, words, bits, folded.starts)).tolist():
+        flags[i] = _cached_rule(lines[i], word_list[i])
+    for i in comment_header_candidates(lines, bits):
+        if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(lines[i]):
             flags[i] |= 128
     return flags
 
@@ -281,16 +300,17 @@ def _cached_rule(folded: str, words: int) -> int:
     return found
 
 
-def _url_like(texts: list[str]) -> np.ndarray:
-    """Lines with a URL, an e-mail address or a domain (a literal pre-check, then the pattern)."""
+def _url_like(texts: list[str], folded: FoldedLines | None = None) -> np.ndarray:
+    """Lines with a URL, an e-mail address or a domain (a literal pre-check, then the pattern).
+
+    The literals are looked for in the folded text (:class:`FoldedLines`): folding drops or maps only
+    characters that are not ASCII and lower-cases as ``str.lower`` does, so every line whose lower-cased
+    text holds an (ASCII) literal holds it folded too, and the pattern decides on the line itself.
+    """
+    folded = FoldedLines.of(texts) if folded is None else folded
     found = np.zeros(len(texts), dtype=bool)
-    low = "\n".join(texts).lower()
-    if len(low) != sum(len(text) for text in texts) + max(len(texts) - 1, 0):
-        candidates = range(len(texts))  # lower-casing changed a length: look at every line
-    else:
-        ends = np.cumsum([len(text) + 1 for text in texts])
-        candidates = set(np.searchsorted(ends, literal_positions(low, _URL_LITERALS), side="right").tolist())
-    for i in candidates:
+    positions = literal_positions(folded.text, _URL_LITERALS)
+    for i in np.unique(np.searchsorted(folded.starts, positions, side="right") - 1).tolist():
         found[i] = _URLISH.search(texts[i]) is not None
     return found
 
@@ -329,7 +349,8 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         blank_before[1:] = np.where(same_doc, gap, 1.0)
         blank_after[:-1] = np.where(same_doc, gap, 1.0)
     kinds = np.asarray(batch.kinds)
-    flags = _rule_flags(batch.texts, facts)
+    folded = FoldedLines.of(batch.texts)
+    flags = _rule_flags(batch.texts, facts, folded)
     columns = {
         "words": np.log1p(words), "chars": np.log1p(chars), "word-length": chars / safe_words,
         "stopword-density": f["stopwords"] / safe_words, "stopwords": np.log1p(f["stopwords"]),
@@ -338,7 +359,7 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         "digits": f["digit"] / safe_chars, "upper-share": f["upper"] / np.maximum(latin, 1.0),
         "title-case": np.where(latin > 0, f["title-words"] / safe_words, 0.0),
         "arabic-share": f["arabic"] / np.maximum(latin + f["arabic"], 1.0), "bullet": facts["bullet"],
-        "separators": f["separator"], "url-like": _url_like(batch.texts), "date-like": date,
+        "separators": f["separator"], "url-like": _url_like(batch.texts, folded), "date-like": date,
         "byline-like": (facts["byline"] > 0) & (words <= BYLINE_MAX_WORDS), "ellipsis": facts["ellipsis"],
         "starts-lower": (chars > 0) & (first < 0x10000) & _LOWER_TABLE[np.minimum(first, 0xFFFF)],
         "glued-words": f["glued"], "quotes": f["quote"] > 0, "policy-words": f["policy-words"] / safe_words,
@@ -521,13 +542,9 @@ def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: 
     long_ = words >= LONG_WORDS
     short = words <= SHORT_WORDS
     rules = (X[:, _RULE_START:len(BASE_NAMES)] > 0).any(axis=1)
-    present = starts[:-1] < len(X)
 
     def total(values: np.ndarray, reduce=np.add) -> np.ndarray:
-        found = np.zeros(documents)
-        found[present] = seg.per_document(values, reduce)[starts[:-1][present]]
-        found[np.diff(starts) == 0] = 0.0
-        return found
+        return seg.document_totals(values, reduce)
 
     doc_words = np.maximum(total(words), 1.0)
     relative = seg.index - seg.first

@@ -89,6 +89,7 @@ class Forest:
         steps = max(self.depth, 1)
         path_feature = np.zeros((len(old), steps), dtype=np.int64)
         path_delta = np.zeros((len(old), steps))
+        path_length = np.zeros(len(old), dtype=np.int64)
         parent = np.full(len(old), -1, dtype=np.int64)
         parent[left[internal]] = np.flatnonzero(internal)
         parent[left[internal] + 1] = np.flatnonzero(internal)
@@ -97,29 +98,34 @@ class Forest:
             while parent[chain[-1]] >= 0:
                 chain.append(int(parent[chain[-1]]))
             chain.reverse()
+            path_length[leaf] = len(chain) - 1
             for d, (up, down) in enumerate(zip(chain, chain[1:])):
                 path_feature[leaf, d] = feature[up]
                 path_delta[leaf, d] = value[down] - value[up]
         object.__setattr__(self, "_path_feature", path_feature)
         object.__setattr__(self, "_path_delta", path_delta)
+        object.__setattr__(self, "_path_length", path_length)
 
-    def walk(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def walk(self, X: np.ndarray, extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Every row down every tree: LightGBM's raw score per row, and the leaf each row reached in each
-        tree (rows x trees), from the compiled walk (``_forest.pyx``)."""
+        tree (rows x trees), from the compiled walk (``_forest.pyx``). ``extra``: more columns of the same
+        rows, after those of ``X`` (as ``np.hstack([X, extra])``, without the copy)."""
         rows = X.shape[0]
         scores = np.zeros(rows)
         leaves = np.empty((rows, len(self._roots)), dtype=np.int32)
-        _forest.walk(np.ascontiguousarray(X, dtype=np.float64), self._feature, self._threshold, self._left,
+        extra = np.zeros((rows, 0)) if extra is None else np.ascontiguousarray(extra, dtype=np.float64)
+        _forest.walk(np.ascontiguousarray(X, dtype=np.float64), extra, self._feature, self._threshold, self._left,
                      self._value, self._roots, self._depths, scores, leaves)
         return scores, leaves
 
-    def raw_score(self, X: np.ndarray) -> np.ndarray:
-        """Sum of the trees' leaf values for each row of ``X`` (LightGBM's raw score)."""
-        return self.walk(X)[0]
+    def raw_score(self, X: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        """Sum of the trees' leaf values for each row of ``X`` (and ``extra``, :meth:`walk`): LightGBM's raw
+        score."""
+        return self.walk(X, extra)[0]
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
         """Probability of the positive class (body)."""
-        return 1.0 / (1.0 + np.exp(-self.raw_score(X)))
+        return 1.0 / (1.0 + np.exp(-self.raw_score(X, extra)))
 
     def top_negative_feature(self, X: np.ndarray, rows: np.ndarray | None = None,
                              leaves: np.ndarray | None = None) -> np.ndarray:
@@ -139,7 +145,7 @@ class Forest:
             rows = np.arange(len(rows), dtype=np.int64)
         found = np.zeros(len(rows), dtype=np.int64)
         _forest.most_negative(np.ascontiguousarray(leaves, dtype=np.int32), rows.astype(np.int64), self._path_feature,
-                              self._path_delta, np.zeros(X.shape[1]), found)
+                              self._path_delta, self._path_length, np.zeros(X.shape[1]), found)
         return found
 
     @classmethod

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import re
 import re._parser as _sre_parse
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -308,6 +307,8 @@ def _build_gate() -> list[tuple[int, frozenset[str], frozenset[str], tuple[str, 
                 if not literals or any(lit != lit.lower() for lit in literals):
                     return None
                 needed |= literals
+        # A literal that holds another of them is needed by no line the other does not let through.
+        needed = {literal for literal in needed if not any(other != literal and other in literal for other in needed)}
         tiers.append((high, frozenset(bulleted_heads), frozenset(line_heads), tuple(sorted(needed))))
     return tiers
 
@@ -365,50 +366,58 @@ def compiled_gate() -> HeadGate:
     return HeadGate.of(gate_heads(), fold, _PLAIN_BITS, _BULLETED_BITS, _HEAD)
 
 
-def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int],
-                    bits: Sequence[int] | None = None) -> list[bool]:
+def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | np.ndarray,
+                    bits: Sequence[int] | np.ndarray | None = None, starts: np.ndarray | None = None) -> np.ndarray:
     """For each folded line (``fold_arabic`` of the stripped line) of ``words`` words, whether a rule might
-    match it. ``joined`` is the folded lines joined by newlines, before or after stripping (a literal
-    found in it is given to the line it was found in); ``bits`` the lines' :func:`head_bits`, when a
-    compiled gate has them already. A line left out matches no rule.
+    match it (a bool array). ``joined`` is the folded lines joined by newlines, before or after stripping
+    (a literal found in it is given to the line it was found in); ``bits`` the lines' :func:`head_bits`,
+    when a compiled gate has them already; ``starts`` where each line begins in ``joined``, when the
+    caller knows (else :func:`_line_starts`). A line left out matches no rule.
     """
     n = len(folded)
+    words = np.asarray(words, dtype=np.int64).reshape(n)
     if _GATE is None:
-        return [w <= _MAX_RULE_WORDS for w in words]
-    if bits is None:
-        bits = [head_bits(line) for line in folded]
-    hit = [False] * n
-    line_starts = None
+        return words <= _MAX_RULE_WORDS
+    bits = np.asarray([head_bits(line) for line in folded] if bits is None else bits, dtype=np.int64).reshape(n)
+    hit = np.zeros(n, dtype=bool)
+    found: dict[str, np.ndarray] = {}  # the lines holding each literal (the tiers share most of them)
     for tier, (limit, _, _, needed) in enumerate(_GATE):
         mask = 0b11 << (2 * tier)
-        for i, value in enumerate(bits):
-            if value & mask and words[i] <= limit:
-                hit[i] = True
-        positions = literal_positions(joined, needed)
-        if positions:
-            line_starts = line_starts or _line_starts(joined, folded)
-            for position in positions:
-                i = bisect_right(line_starts, position) - 1
-                if words[i] <= limit:
-                    hit[i] = True
+        hit |= ((bits & mask) != 0) & (words <= limit)
+        for literal in needed:
+            if literal not in found:
+                positions = literal_positions(joined, (literal,))
+                if positions and starts is None:
+                    starts = _line_starts(joined, folded)
+                found[literal] = np.searchsorted(starts, positions, side="right") - 1 if positions else np.zeros(0, int)
+            lines = found[literal]
+            hit[lines[words[lines] <= limit]] = True
     return hit
 
 
-def _line_starts(joined: str, lines: Sequence[str]) -> list[int]:
+def _line_starts(joined: str, lines: Sequence[str]) -> np.ndarray:
     """Where each line begins in ``joined``: after each newline of ``joined`` itself, not by the lengths of
     ``lines``, which may have been stripped since they were joined (whitespace at a line's ends moved a
     literal's position onto the next line, or past the last one: make fuzz seed 2 input 56136)::
 
-        >>> _line_starts(" a \\nb", ["a", "b"])
+        >>> _line_starts(" a \\nb", ["a", "b"]).tolist()
         [0, 4]
     """
-    starts = [0]
-    position = joined.find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = joined.find("\n", position + 1)
-    if len(starts) != len(lines):
-        raise ValueError(f"{len(lines)} lines, but {len(starts)} in the joined text")
+    parts = joined.split("\n")
+    if len(parts) != len(lines):
+        raise ValueError(f"{len(lines)} lines, but {len(parts)} in the joined text")
+    return line_offsets(parts)
+
+
+def line_offsets(parts: Sequence[str]) -> np.ndarray:
+    """Where each of ``parts`` begins in ``"\\n".join(parts)``::
+
+        >>> line_offsets([" a ", "b", ""]).tolist()
+        [0, 4, 6]
+    """
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    starts = np.zeros(len(parts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
     return starts
 
 
@@ -473,7 +482,8 @@ def comment_header_candidates(folded: Sequence[str], bits: Sequence[int] | None 
         return list(range(len(folded)))
     if bits is None:
         bits = [head_bits(line) for line in folded]
-    return [i for i, value in enumerate(bits) if value & COMMENT_HEAD_BIT]
+    bits = np.asarray(bits, dtype=np.int64).reshape(len(folded))
+    return np.flatnonzero(bits & COMMENT_HEAD_BIT).tolist()
 
 
 def literal_positions(text: str, literals: Sequence[str]) -> list[int]:

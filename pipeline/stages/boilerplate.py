@@ -75,10 +75,9 @@ def stage_scores(X: np.ndarray, model: LineModel,
     raw, leaves = model.first.walk(X)
     first = 1.0 / (1.0 + np.exp(-raw))
     context = batch_context_of_scores(first, np.expm1(X[:, _COLUMN["words"]]), starts)
-    # The second stage reads both matrices side by side, joined a block of lines at a time (a copy of
-    # a huge dump's whole feature matrix would double the stage's memory).
-    second = [model.second.predict(np.hstack([X[start:stop], context[start:stop]]))
-              for start, stop in row_blocks(len(X))]
+    # The second stage reads both matrices side by side (the walk joins them as it copies its blocks of
+    # rows), a block of lines at a time (its leaves of a huge dump's every line would be a large array).
+    second = [model.second.predict(X[start:stop], context[start:stop]) for start, stop in row_blocks(len(X))]
     return (np.concatenate(second) if second else np.zeros(0)), leaves, first
 
 

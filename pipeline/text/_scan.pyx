@@ -10,12 +10,14 @@ ignored). This file only follows the tables it is given.
 """
 
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport free, realloc
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
 
 # Columns: keep in step with COLUMNS in scan.py (a test checks the count).
 cdef enum:
@@ -508,3 +510,85 @@ def keys(list texts, const uint8_t[:] flag_table, const uint32_t[:] fold_table, 
         if special_line:
             special.append(row)
     return special
+
+
+def gates(list texts, const uint8_t[:] flag_table, const uint32_t[:] head_fold_table,
+          const uint64_t[:] head_hash_table, const uint16_t[:] head_bit_table, int plain_bits, int bulleted_bits,
+          Py_ssize_t head_length, int32_t[:] out):
+    """Only the gate bits of each line (as ``scan`` gives them in its gate column), for lines already
+    scanned without a gate."""
+    cdef Py_ssize_t row, head_count = head_hash_table.shape[0]
+    cdef str text
+    if out.shape[0] < len(texts):
+        raise ValueError("the output array is too short")
+    if flag_table.shape[0] != 0x10000 or head_fold_table.shape[0] != 0x10000:
+        raise ValueError("a character table must have 65536 entries")
+    if head_count == 0:
+        for row in range(len(texts)):
+            out[row] = 0
+        return
+    cdef const uint8_t* flags = &flag_table[0]
+    cdef const uint32_t* head_fold = &head_fold_table[0]
+    cdef const uint64_t* head_hashes = &head_hash_table[0]
+    cdef const uint16_t* head_bits = &head_bit_table[0]
+    for row in range(len(texts)):
+        text = texts[row]
+        out[row] = head_gate(PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), flags, head_fold,
+                             head_hashes, head_bits, head_count, plain_bits, bulleted_bits, head_length)
+
+
+def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_table):
+    """Each line as ``fold_table`` folds it a character at a time (0 drops a character), a newline as a
+    space, stripped of whitespace at both ends; None for a line with a character the tables cannot
+    follow (its fold may depend on its neighbours or be longer: the caller folds that line); and the
+    indices of those lines."""
+    cdef Py_ssize_t row, i, n, size, start, stop, capacity = 0
+    cdef int kind
+    cdef void* data
+    cdef Py_UCS4 c
+    cdef uint32_t folded
+    cdef bint special
+    cdef Py_UCS4* buffer = NULL
+    cdef Py_UCS4* grown
+    cdef str text
+    if fold_table.shape[0] != 0x10000 or flag_table.shape[0] != 0x10000:
+        raise ValueError("a character table must have 65536 entries")
+    cdef const uint32_t* fold = &fold_table[0]
+    cdef const uint8_t* flags = &flag_table[0]
+    found = [None] * len(texts)
+    special_rows = []
+    try:
+        for row in range(len(texts)):
+            text = texts[row]
+            n = PyUnicode_GET_LENGTH(text)
+            kind = PyUnicode_KIND(text)
+            data = PyUnicode_DATA(text)
+            if n > capacity:
+                grown = <Py_UCS4*>realloc(buffer, max(n, 256) * sizeof(Py_UCS4))
+                if grown == NULL:
+                    raise MemoryError()
+                buffer, capacity = grown, max(n, 256)
+            size = 0
+            special = False
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c == 0 or flag_of(c, flags) & F_SPECIAL:  # (a NUL's fold, itself, reads as "dropped")
+                    special = True
+                    break
+                folded = fold[c]
+                if folded == 0:
+                    continue
+                buffer[size] = 32 if folded == 10 else folded
+                size += 1
+            if special:
+                special_rows.append(row)
+                continue
+            start, stop = 0, size
+            while start < stop and flag_of(buffer[start], flags) & F_SPACE:
+                start += 1
+            while stop > start and flag_of(buffer[stop - 1], flags) & F_SPACE:
+                stop -= 1
+            found[row] = PyUnicode_FromKindAndData(4, buffer + start, stop - start)
+    finally:
+        free(buffer)
+    return found, special_rows

@@ -281,11 +281,13 @@ def scan_lines(texts: list[str], gate: HeadGate | None = None) -> LineScan:
     the bits of the ``gate`` heads each line starts with.
 
     The last scan is kept: an HTML batch's blocks are scanned for the block model and, two stages on,
-    the same lines for their languages (0.25 ms a page). It serves a call with as many texts and the
-    same gate, or with no gate (the gate adds its own column and changes no other): the lines that
-    differ (the repair stage's, between the two) are scanned again, as a line's counts are its own,
-    when they are at most :data:`MAX_RESCANNED_SHARE` of them. Its arrays are read-only, so no caller
-    changes what the next one reads::
+    the same lines for their languages (0.25 ms a page); a text dump's lines are scanned for their
+    languages, then for the boilerplate stage with its gate. It serves a call with as many texts and
+    the same gate, or with no gate (the gate adds its own column and changes no other), or a gated
+    call after an ungated scan (the kernel adds the gate column alone, :func:`_gate_column`): the lines
+    that differ (the repair stage's, between the two) are scanned again, as a line's counts are its
+    own, when they are at most :data:`MAX_RESCANNED_SHARE` of them. Its arrays are read-only, so no
+    caller changes what the next one reads::
 
         >>> scan_lines(["One line.", "Two"]) is scan_lines(["One line.", "Two"])
         True
@@ -294,17 +296,23 @@ def scan_lines(texts: list[str], gate: HeadGate | None = None) -> LineScan:
     """
     gate = gate or _no_gate()
     last = _last_scan
-    if last is not None and (gate is _no_gate() or gate is last[1]) and len(last[0]) == len(texts):
+    if last is not None and len(last[0]) == len(texts) and (gate is _no_gate() or gate is last[1]
+                                                            or last[1] is _no_gate()):
         before, kept_gate, kept = last
-        changed = [row for row, (old, new) in enumerate(zip(before, texts)) if old is not new and old != new]
-        if not changed:
+        changed = [] if before == texts else [row for row, (old, new) in enumerate(zip(before, texts)) if old != new]
+        add_gate = gate is not kept_gate and gate is not _no_gate()
+        if not changed and not add_gate:
             return kept
         if len(changed) <= MAX_RESCANNED_SHARE * len(texts):
-            # The changed lines with the kept scan's gate, so that its gate column stays whole.
-            part = _scan_lines([texts[row] for row in changed], kept_gate)
+            # The changed lines with the gate of the scan made here, so that its gate column stays whole.
+            made_gate = gate if add_gate else kept_gate
             facts, keys = kept.facts.copy(), kept.keys.copy()
-            facts[changed], keys[changed] = part.facts, part.keys
-            return _remember(texts, kept_gate, facts, keys)
+            if add_gate:
+                facts[:, _COLUMN["gate"]] = _gate_column(texts, gate)
+            if changed:
+                part = _scan_lines([texts[row] for row in changed], made_gate)
+                facts[changed], keys[changed] = part.facts, part.keys
+            return _remember(texts, made_gate, facts, keys)
     scan = _scan_lines(texts, gate)
     return _remember(texts, gate, scan.facts, scan.keys)
 
@@ -335,6 +343,28 @@ def _scan_lines(texts: list[str], gate: HeadGate | None) -> LineScan:
     for index in special.tolist():
         keys[index] = line_key(texts[index])
     return LineScan(facts, keys)
+
+
+def _gate_column(texts: list[str], gate: HeadGate) -> np.ndarray:
+    """The ``gate`` column of a scan of ``texts`` with ``gate``, alone (its other columns do not depend
+    on the gate)."""
+    texts = [text.replace("\n", " ") if "\n" in text else text for text in texts]
+    found = np.zeros(len(texts), dtype=np.int32)
+    _scan.gates(texts, tables().flags, gate.fold, gate.hashes, gate.bits, gate.plain, gate.bulleted, gate.length,
+                found)
+    return found
+
+
+def fold_lines(texts: list[str], fold: np.ndarray) -> tuple[list[str | None], list[int]]:
+    """Each line folded a character at a time by ``fold`` (a code point per BMP character, 0 drops it),
+    a newline as a space, and stripped; None for the lines whose characters the tables cannot follow
+    (:func:`_special`), whose indices come second: the caller folds those itself::
+
+        >>> fold = np.arange(0x10000, dtype=np.uint32); fold[ord("A")] = ord("a"); fold[0x640] = 0
+        >>> fold_lines([" A\\u0640b\\n", "ΑΣ"], fold)
+        (['ab', None], [1])
+    """
+    return _scan.fold_lines(texts, np.ascontiguousarray(fold, dtype=np.uint32), tables().flags)
 
 
 def line_keys(texts: list[str]) -> np.ndarray:
