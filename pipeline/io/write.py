@@ -62,6 +62,24 @@ def body_digest(body: str) -> str | None:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
 
 
+def line_languages(doc: Document) -> dict[str, list[int]]:
+    """The numbers of the document's lines by language (the sidecar's ``line_languages``; its keys
+    are written sorted, so their order here does not matter)::
+
+        >>> from pipeline.document import Line
+        >>> doc = Document(id="a", source="a", lines=[Line(1, "Hello", lang="en"), Line(4, "مرحبا", lang="ar")])
+        >>> line_languages(doc)
+        {'en': [1], 'ar': [4]}
+    """
+    languages = [line.lang for line in doc.lines]
+    if languages and languages.count(languages[0]) == len(languages):  # most documents: one language
+        return {languages[0]: [line.number for line in doc.lines]}
+    by_language: dict[str, list[int]] = {}
+    for line, language in zip(doc.lines, languages):
+        by_language.setdefault(language, []).append(line.number)
+    return by_language
+
+
 def sidecar(doc: Document, version: str, body_format: str = "text", body: str | None = None) -> dict[str, Any]:
     """Everything decided about ``doc``, as a JSON-ready dict (``body``: the body written, when the
     caller has it already; its digest is the sidecar's ``body_sha256``).
@@ -71,11 +89,8 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
     ``removed`` are the same for either body."""
     removed = [
         {"line": line.number, "text": line.text, "stage": line.stage, "reason": line.reason}
-        for line in doc.removed_lines()
+        for line in doc.lines if not line.keep
     ]
-    languages: dict[str, list[int]] = {}
-    for line in doc.lines:
-        languages.setdefault(line.lang, []).append(line.number)
     kept = len(doc.lines) - len(removed)
     data: dict[str, Any] = {
         "source": doc.source,
@@ -86,7 +101,7 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
         "repairs": doc.repairs,
         "language": doc.language,
         "language_shares": doc.language_shares,
-        "line_languages": languages,
+        "line_languages": line_languages(doc),
         "lines": {"in": len(doc.lines), "kept": kept, "removed": len(removed)},
         "removed": removed,
         "trace": doc.trace,
