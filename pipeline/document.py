@@ -84,7 +84,7 @@ _LINE_DEFAULTS = {item.name: item.default for item in fields(Line)}
 def make_lines(count: int, **columns: Any) -> list[Line]:
     """``count`` lines, each field given as a list (a value per line) or as one value for every line;
     a field not given takes its default. The lines ``Line(**fields)`` would make, made in bulk
-    (:mod:`pipeline._lines`: a dump's lines cost a fifth of calling the class for each)::
+    (:mod:`pipeline._lines`: about half the cost of calling the class for each line)::
 
         >>> make_lines(2, number=[1, 3], text=["Menu", "Body text."], lang="en")[1]
         Line(number=3, text='Body text.', kind='p', lang='en', keep=True, stage='', reason='', level=0, ordered=False, cells=(), header=False)
@@ -93,10 +93,14 @@ def make_lines(count: int, **columns: Any) -> list[Line]:
                         count)
 
 
-def line_columns(lines: list[Line]) -> list[list[Any]]:
-    """The values of each of :data:`LINE_FIELDS` over ``lines``, a list per field (what
-    :func:`lines_from_columns` makes lines of again)."""
-    return record_columns(lines, _LINE_SLOTS)
+def line_columns(lines: list[Line], *names: str) -> list[list[Any]]:
+    """The values of each of :data:`LINE_FIELDS` (or of the fields ``names``) over ``lines``, a list
+    per field (all of them are what :func:`lines_from_columns` makes lines of again)::
+
+        >>> line_columns([Line(1, "a", lang="en"), Line(3, "b")], "number", "lang")
+        [[1, 3], ['en', 'und']]
+    """
+    return record_columns(lines, tuple(Line.__dict__[name] for name in names) if names else _LINE_SLOTS)
 
 
 def lines_from_columns(columns: Sequence[list[Any]]) -> list[Line]:

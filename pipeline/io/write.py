@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from pipeline.document import Document
+from pipeline.document import Document, line_columns
 from pipeline.io.markdown import render_markdown
 from pipeline.version import __version__
 
@@ -62,6 +62,11 @@ def body_digest(body: str) -> str | None:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
 
 
+#: Up to this many languages, a document's lines are grouped by language a language at a time (a page
+#: has one to three; each pass is a comprehension over the lines, against a lookup per line).
+LANGUAGE_PASSES = 4
+
+
 def line_languages(doc: Document) -> dict[str, list[int]]:
     """The numbers of the document's lines by language (the sidecar's ``line_languages``; its keys
     are written sorted, so their order here does not matter)::
@@ -71,12 +76,14 @@ def line_languages(doc: Document) -> dict[str, list[int]]:
         >>> line_languages(doc)
         {'en': [1], 'ar': [4]}
     """
-    languages = [line.lang for line in doc.lines]
-    if languages and languages.count(languages[0]) == len(languages):  # most documents: one language
-        return {languages[0]: [line.number for line in doc.lines]}
+    numbers, languages = line_columns(doc.lines, "number", "lang")
+    distinct = dict.fromkeys(languages)
+    if len(distinct) <= LANGUAGE_PASSES:  # a pass per language: cheaper than a lookup per line
+        return {language: [number for number, lang in zip(numbers, languages) if lang == language]
+                for language in distinct}
     by_language: dict[str, list[int]] = {}
-    for line, language in zip(doc.lines, languages):
-        by_language.setdefault(language, []).append(line.number)
+    for number, language in zip(numbers, languages):
+        by_language.setdefault(language, []).append(number)
     return by_language
 
 

@@ -74,13 +74,42 @@ class Spool:
 
     @staticmethod
     def read(ref: SpoolRef) -> bytes:
-        if isinstance(ref, bytes):
-            return ref
-        name, offset, length = ref
-        with open(name, "rb") as handle:
-            handle.seek(offset)
-            return handle.read(length)
+        with SpoolReader() as reader:
+            return reader.read(ref)
 
     @staticmethod
     def read_document(ref: SpoolRef) -> Document:
-        return pickle.loads(Spool.read(ref))  # noqa: S301 - written by this run's own workers
+        with SpoolReader() as reader:
+            return reader.read_document(ref)
+
+
+class SpoolReader:
+    """Reads spooled items, keeping each spool file it reads open until it is closed: a batch reads
+    dozens of items from a file or two, and opening the file for each one cost more than reading it.
+    ``pread`` reads at an offset without a file position to share."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, int] = {}
+
+    def read(self, ref: SpoolRef) -> bytes:
+        if isinstance(ref, bytes):
+            return ref
+        name, offset, length = ref
+        fd = self._files.get(name)
+        if fd is None:
+            fd = self._files[name] = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        return os.pread(fd, length, offset)
+
+    def read_document(self, ref: SpoolRef) -> Document:
+        return pickle.loads(self.read(ref))  # noqa: S301 - written by this run's own workers
+
+    def close(self) -> None:
+        for fd in self._files.values():
+            os.close(fd)
+        self._files.clear()
+
+    def __enter__(self) -> SpoolReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -28,7 +28,7 @@ from pipeline.io.write import Sink, StorageError
 from pipeline.runners.limits import DocumentTimeout, document_time_limit, time_limit
 from pipeline.runners.manifest import Entry
 from pipeline.runners.result import Result
-from pipeline.runners.spool import Spool, SpoolRef
+from pipeline.runners.spool import Spool, SpoolReader, SpoolRef
 from pipeline.sitewide import STAGE as SITE_STAGE
 from pipeline.sitewide import SiteIndex, SitePass
 from pipeline.stages import Stage, prepare
@@ -162,10 +162,11 @@ class FinishTask:
     def __call__(self, refs: list[SpoolRef], heartbeat: Heartbeat = _no_heartbeat) -> list[Result]:
         index = self.site_index()
         results = []
-        for ref in refs:
-            doc = Spool.read_document(ref)
-            site = self.site_pass.apply(doc, index)
-            results.append(self.outputs.finish(doc, site))
+        with SpoolReader() as spool:
+            for ref in refs:
+                doc = spool.read_document(ref)
+                site = self.site_pass.apply(doc, index)
+                results.append(self.outputs.finish(doc, site))
         return results
 
     def limits(self, refs: Sequence[SpoolRef]) -> tuple[float | None, float | None]:
