@@ -125,9 +125,9 @@ class CleanTask:
     def _after_stages(self, doc: Document) -> Result:
         if self.site_pass is None or doc.failure is not None:
             return self.outputs.finish(doc)
-        site, keys = self.site_pass.index_document(doc)
+        site, keys, column = self.site_pass.index_lines(doc)
         try:
-            spooled = (self.spool or Spool(None)).put_document(doc)
+            spooled = (self.spool or Spool(None)).put_document(doc, column)
         except StorageError as error:
             return Result(Entry.of(doc, site), storage_error=str(error))
         return Result(Entry.of(doc, site), keys=keys, spool=spooled)
@@ -164,8 +164,8 @@ class FinishTask:
         results = []
         with SpoolReader() as spool:
             for ref in refs:
-                doc = spool.read_document(ref)
-                site = self.site_pass.apply(doc, index)
+                doc, column = spool.read_spooled(ref)
+                site = self.site_pass.apply(doc, index, column)
                 results.append(self.outputs.finish(doc, site))
         return results
 
