@@ -124,20 +124,3 @@ def test_run_summary_counts_outcomes(fresh_clean: Path) -> None:
     assert summary["outcomes"].get("failed", 0) == 0
     assert summary["documents"] == sum(summary["outcomes"].values())
     assert summary["removed_lines"] == sum(summary["removed_by_reason"].values())
-
-
-@pytest.mark.parametrize("languages", [1, 3, 7])
-def test_sidecar_line_languages_group_the_line_numbers_by_language(languages: int) -> None:
-    import random
-
-    from pipeline.document import Document, Line
-    from pipeline.io.write import line_languages
-
-    rng = random.Random(languages)
-    lines = [Line(number, "text", lang=rng.choice(["ar", "en", "und", "fr", "de", "es", "it"][:languages]))
-             for number in range(1, 60, 2)]
-    expected: dict[str, list[int]] = {}
-    for line in lines:
-        expected.setdefault(line.lang, []).append(line.number)
-    assert line_languages(Document(id="a", source="a", lines=lines)) == expected
-    assert line_languages(Document(id="a", source="a")) == {}

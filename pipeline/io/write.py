@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from pipeline.document import Document, line_columns
+from pipeline.document import Document
 from pipeline.io.markdown import render_markdown
 from pipeline.version import __version__
 
@@ -62,31 +62,6 @@ def body_digest(body: str) -> str | None:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
 
 
-#: Up to this many languages, a document's lines are grouped by language a language at a time (a page
-#: has one to three; each pass is a comprehension over the lines, against a lookup per line).
-LANGUAGE_PASSES = 4
-
-
-def line_languages(doc: Document) -> dict[str, list[int]]:
-    """The numbers of the document's lines by language (the sidecar's ``line_languages``; its keys
-    are written sorted, so their order here does not matter)::
-
-        >>> from pipeline.document import Line
-        >>> doc = Document(id="a", source="a", lines=[Line(1, "Hello", lang="en"), Line(4, "مرحبا", lang="ar")])
-        >>> line_languages(doc)
-        {'en': [1], 'ar': [4]}
-    """
-    numbers, languages = line_columns(doc.lines, "number", "lang")
-    distinct = dict.fromkeys(languages)
-    if len(distinct) <= LANGUAGE_PASSES:  # a pass per language: cheaper than a lookup per line
-        return {language: [number for number, lang in zip(numbers, languages) if lang == language]
-                for language in distinct}
-    by_language: dict[str, list[int]] = {}
-    for number, language in zip(numbers, languages):
-        by_language.setdefault(language, []).append(number)
-    return by_language
-
-
 def sidecar(doc: Document, version: str, body_format: str = "text", body: str | None = None) -> dict[str, Any]:
     """Everything decided about ``doc``, as a JSON-ready dict (``body``: the body written, when the
     caller has it already; its digest is the sidecar's ``body_sha256``).
@@ -98,6 +73,9 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
         {"line": line.number, "text": line.text, "stage": line.stage, "reason": line.reason}
         for line in doc.lines if not line.keep
     ]
+    languages: dict[str, list[int]] = {}
+    for line in doc.lines:
+        languages.setdefault(line.lang, []).append(line.number)
     kept = len(doc.lines) - len(removed)
     data: dict[str, Any] = {
         "source": doc.source,
@@ -108,7 +86,7 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
         "repairs": doc.repairs,
         "language": doc.language,
         "language_shares": doc.language_shares,
-        "line_languages": line_languages(doc),
+        "line_languages": languages,
         "lines": {"in": len(doc.lines), "kept": kept, "removed": len(removed)},
         "removed": removed,
         "trace": doc.trace,
