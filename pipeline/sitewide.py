@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from pipeline.document import Document
+from pipeline.document import Document, line_columns
 from pipeline.text.scan import line_key, normalise_line
 from pipeline.text.scan import line_keys as line_key_array
 
@@ -91,13 +91,16 @@ def _folder(name: str) -> str:
     return head if slash else "."
 
 
-def line_keys(doc: Document) -> np.ndarray:
+def line_key_column(doc: Document) -> np.ndarray:
+    """The key of each of the document's lines, in order (:func:`pipeline.text.scan.line_key`)."""
+    return line_key_array([line.text for line in doc.lines]) if doc.lines else np.empty(0, dtype=np.uint64)
+
+
+def line_keys(doc: Document, column: np.ndarray | None = None) -> np.ndarray:
     """The distinct keys of the document's lines (kept or not: the count must not depend on the classifier):
     :func:`pipeline.text.scan.line_key`, the hash of a line's normal form (case-folded, bullets and spacing
-    ignored)."""
-    if not doc.lines:
-        return np.empty(0, dtype=np.uint64)
-    keys = np.unique(line_key_array([line.text for line in doc.lines]))
+    ignored). ``column`` is the document's :func:`line_key_column`, when the caller has it."""
+    keys = np.unique(line_key_column(doc) if column is None else column)
     return keys[keys != 0]
 
 
@@ -122,7 +125,9 @@ class SiteCounts:
         self.documents[site] += 1
         if not len(keys):
             return
-        unique = np.unique(np.asarray(keys if isinstance(keys, np.ndarray) else list(keys), dtype=np.uint64))
+        unique = np.asarray(keys if isinstance(keys, np.ndarray) else list(keys), dtype=np.uint64)
+        if not _sorted_distinct(unique):  # line_keys's are already
+            unique = np.unique(unique)
         if not len(unique):
             return
         pairs = np.empty(len(unique), dtype=PAIR)
@@ -188,6 +193,11 @@ class SiteCounts:
                          for site, parts in found.items()}
         # Only sites with a repeated line are ever looked up: a crawl of a million sites ships a small index.
         return SiteIndex({site: self.documents[site] for site in sorted(repeated_keys)}, repeated_keys)
+
+
+def _sorted_distinct(keys: np.ndarray) -> bool:
+    """Whether ``keys`` go strictly up (so :func:`numpy.unique` would return them as they are)."""
+    return bool(np.all(keys[1:] > keys[:-1]))
 
 
 def _count_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -263,25 +273,39 @@ class SitePass:
     name = STAGE
 
     def index_document(self, doc: Document) -> tuple[str, np.ndarray]:
-        return site_key(doc), line_keys(doc)
+        site, keys, _ = self.index_lines(doc)
+        return site, keys
 
-    def apply(self, doc: Document, index: SiteIndex) -> str:
-        """Apply the index to ``doc``; returns its site."""
+    def index_lines(self, doc: Document) -> tuple[str, np.ndarray, np.ndarray]:
+        """:meth:`index_document`, and the key of each line (:func:`line_key_column`), which
+        :meth:`apply` takes instead of hashing the lines again when they have not changed since."""
+        column = line_key_column(doc)
+        return site_key(doc), line_keys(doc, column), column
+
+    def apply(self, doc: Document, index: SiteIndex, column: np.ndarray | None = None) -> str:
+        """Apply the index to ``doc``; returns its site. ``column``: see :meth:`index_lines`."""
         site = site_key(doc)
-        apply_site_index(doc, index, site)
+        apply_site_index(doc, index, site, column)
         return site
 
 
-def apply_site_index(doc: Document, index: SiteIndex, site: str | None = None) -> int:
+def apply_site_index(doc: Document, index: SiteIndex, site: str | None = None,
+                     column: np.ndarray | None = None) -> int:
     """Remove the document's site-repeated lines (stage ``sitewide``); the number of lines removed.
-    ``site`` is the document's :func:`site_key`, when the caller has it."""
+    ``site`` is the document's :func:`site_key` and ``column`` its :func:`line_key_column`, when the
+    caller has them (the lines unchanged since)."""
     if doc.failure is not None:
         return 0
     site = site_key(doc) if site is None else site
     if site not in index.repeated:  # most sites of a crawl: nothing repeats
         return 0
     kept = [line for line in doc.lines if line.keep]
-    seen = index.document_counts(line_key_array([line.text for line in kept]), site)
+    if column is None or len(column) != len(doc.lines):
+        keys = line_key_array([line.text for line in kept])
+    else:
+        (keep,) = line_columns(doc.lines, "keep")
+        keys = column[np.array(keep, dtype=bool)]
+    seen = index.document_counts(keys, site)
     total = index.documents.get(site, 0)
     removed = 0
     for line, count in zip(kept, seen.tolist()):

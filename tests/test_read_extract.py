@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Line
+import pickle
+
+from pipeline.document import Document, Line, line_columns, lines_from_columns, make_lines
+from pipeline.text.structure import dump_cells
 from pipeline.stages.extract import extract_html, split_dump
 from pipeline.config import Limits
 from pipeline.io.files import assign_output_stems, output_stem, read_document, sniff_format
@@ -64,6 +67,33 @@ def test_output_stems_drop_known_suffixes_and_keep_clashing_names_apart() -> Non
 def test_dump_lines_keep_source_numbers() -> None:
     lines = split_dump("Menu\n\n  First paragraph.  \n\t\nSecond.\n")
     assert [(line.number, line.text) for line in lines] == [(1, "Menu"), (3, "First paragraph."), (5, "Second.")]
+
+
+def _split_dump_reference(text: str) -> list[Line]:
+    """split_dump as a plain loop calling the class (what the lines kernel must equal)."""
+    return [Line(number, raw.strip(), cells=dump_cells(raw.strip()) if "\t" in raw.strip() else ())
+            for number, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n\n", "Menu\n\n  Body text.  \n", "a\r\nb\rc\x0bd\x0ce\x1cf\x85g\u2028h\u2029i",
+    "name\tvalue\t\nx\t\ty\n\t\n", "\u00a0\u3000\n  عنوان المقال  \n\ud800 lone\n", "no newline at the end",
+])
+def test_split_dump_makes_the_lines_calling_the_class_makes(text: str) -> None:
+    assert split_dump(text) == _split_dump_reference(text)
+
+
+def test_lines_made_in_bulk_are_lines_and_travel_as_columns() -> None:
+    made = make_lines(3, number=[1, 2, 5], text=["a", "b", "c"], kind="h", cells=[(), ("x", "y"), ()])
+    assert made == [Line(1, "a", kind="h"), Line(2, "b", kind="h", cells=("x", "y")), Line(5, "c", kind="h")]
+    made[0].remove("boilerplate", "navigation")
+    assert (made[0].keep, made[1].keep, made[0].reason) == (False, True, "navigation")
+    assert lines_from_columns(line_columns(made)) == made and lines_from_columns([]) == []
+    doc = Document(id="a", source="a", lines=made)
+    copied, loaded = doc.copy(), pickle.loads(pickle.dumps(doc))
+    assert copied == doc == loaded and all(a is not b for a, b in zip(copied.lines + loaded.lines, made + made))
+    with pytest.raises(ValueError):
+        make_lines(4, number=[1, 2, 5], text="a")
 
 
 def test_html_extraction_gives_paragraphs_headings_and_metadata() -> None:

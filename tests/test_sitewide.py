@@ -119,3 +119,20 @@ def test_site_key_and_line_keys() -> None:
     assert site_key(_doc("a", [], host=None)) == "folder:site"
     assert line_key("* Home") == line_key("home") != line_key("News")
     assert line_key("*") == 0 and 0 not in line_keys(_doc("a", [], menu=["*", "Home"]))
+
+
+def test_the_phase_one_line_keys_decide_as_hashing_the_kept_lines_again() -> None:
+    """The runner hands phase two each line's key from phase one (SitePass.index_lines): the same removals."""
+    hashed, reused = _corpus(), _corpus()
+    for docs in (hashed, reused):
+        docs[0].lines[0].remove("boilerplate", "navigation")  # an earlier stage's removal stays first
+        docs[1].lines[-1].remove("boilerplate", "navigation")
+    index = SiteIndex.from_documents(hashed)
+    site_pass = sitewide.SitePass()
+    for doc in hashed:
+        apply_site_index(doc, index)
+    for doc in reused:
+        site, keys, column = site_pass.index_lines(doc)
+        assert site == site_key(doc) and list(keys) == list(line_keys(doc)) and len(column) == len(doc.lines)
+        assert site_pass.apply(doc, index, column) == site
+    assert _removed(reused) == _removed(hashed) and [d.trace for d in reused] == [d.trace for d in hashed]

@@ -71,7 +71,7 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
     ``removed`` are the same for either body."""
     removed = [
         {"line": line.number, "text": line.text, "stage": line.stage, "reason": line.reason}
-        for line in doc.removed_lines()
+        for line in doc.lines if not line.keep
     ]
     languages: dict[str, list[int]] = {}
     for line in doc.lines:

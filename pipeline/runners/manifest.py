@@ -74,7 +74,7 @@ class Entry:
 
     @classmethod
     def of(cls, doc: Document, site: str = "") -> Entry:
-        removed = Counter(line.reason for line in doc.lines if not line.keep)
+        removed = Counter([line.reason for line in doc.lines if not line.keep])
         return cls(doc.output or doc.id, doc.source, doc.sha256, doc.outcome,
                    doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())), site=site)
 

@@ -21,6 +21,7 @@ and keeps one bad document from costing the run:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -86,32 +87,56 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def freeze_what_lives() -> None:
+    """Leave every object alive now out of the cycle collector's full collections (``gc.freeze``).
+
+    Called once a task has run its first batch, when the stages' models and tables are loaded: they
+    live as long as the process, and each full collection walked all of their objects again (about
+    0.25 ms a text dump, a sixth of the time around the stages). Objects frozen are still freed when
+    nothing refers to them; a cycle among them is collected only after :func:`gc.unfreeze`.
+    """
+    gc.freeze()
+
+
 class SerialEngine:
-    """Run the task in this process (``workers=0``): for debugging and in-process timing; no hard limit."""
+    """Run the task in this process (``workers=0``): for debugging and in-process timing; no hard limit.
+
+    What lives after the first batch is frozen (:func:`freeze_what_lives`) until the engine closes,
+    so the run's own process gets its collector back as it was."""
 
     def __init__(self, task: Any) -> None:
         self.task = task
         self.peak_rss: dict[str, int] = {}
+        self._frozen = False
 
     def map(self, batches: Iterable[list[Any]]) -> Iterator[list[Result]]:
         for batch in batches:
             yield self.task(batch) if batch else []
             self.peak_rss["0"] = max(self.peak_rss.get("0", 0), current_rss())
+            if batch and not self._frozen:
+                freeze_what_lives()
+                self._frozen = True
 
     def close(self) -> None:
-        pass
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
 
 def _worker_main(conn: Any, task: Any) -> None:
     """A pool worker: say it has started, then run ``task`` on each batch the parent sends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     conn.send(_STARTED)
+    frozen = False
     while True:
         message = conn.recv()
         if message is None:
             return
         results = task(message, heartbeat=lambda: conn.send(_BEAT))
         conn.send((results, current_rss()))
+        if not frozen:
+            freeze_what_lives()  # the worker's own process: it ends with the pool
+            frozen = True
 
 
 @dataclass

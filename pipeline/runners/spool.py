@@ -22,6 +22,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.document import Document
 from pipeline.io.write import storage_error
 
@@ -62,10 +64,12 @@ class Spool:
             raise storage_error(error, self._handle.name) from error
         return (self._handle.name, offset, len(data))
 
-    def put_document(self, doc: Document) -> SpoolRef:
-        """Keep a cleaned document for phase two (its outputs are made from its lines: the markup goes)."""
+    def put_document(self, doc: Document, line_keys: np.ndarray | None = None) -> SpoolRef:
+        """Keep a cleaned document for phase two (its outputs are made from its lines: the markup goes),
+        with the site pass's key of each of its lines, if given (:meth:`SpoolReader.read_spooled`)."""
         doc.html = doc.text = ""
-        return self.put(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+        keys = None if line_keys is None else line_keys.astype(np.uint64).tobytes()
+        return self.put(pickle.dumps((doc, keys), protocol=pickle.HIGHEST_PROTOCOL))
 
     def close(self) -> None:
         if self._handle is not None and self._pid == os.getpid():
@@ -74,13 +78,47 @@ class Spool:
 
     @staticmethod
     def read(ref: SpoolRef) -> bytes:
-        if isinstance(ref, bytes):
-            return ref
-        name, offset, length = ref
-        with open(name, "rb") as handle:
-            handle.seek(offset)
-            return handle.read(length)
+        with SpoolReader() as reader:
+            return reader.read(ref)
 
     @staticmethod
     def read_document(ref: SpoolRef) -> Document:
-        return pickle.loads(Spool.read(ref))  # noqa: S301 - written by this run's own workers
+        with SpoolReader() as reader:
+            return reader.read_document(ref)
+
+
+class SpoolReader:
+    """Reads spooled items, keeping each spool file it reads open until it is closed: a batch reads
+    dozens of items from a file or two, and opening the file for each one cost more than reading it.
+    ``pread`` reads at an offset without a file position to share."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, int] = {}
+
+    def read(self, ref: SpoolRef) -> bytes:
+        if isinstance(ref, bytes):
+            return ref
+        name, offset, length = ref
+        fd = self._files.get(name)
+        if fd is None:
+            fd = self._files[name] = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        return os.pread(fd, length, offset)
+
+    def read_spooled(self, ref: SpoolRef) -> tuple[Document, np.ndarray | None]:
+        """A document :meth:`Spool.put_document` kept, and its line keys (None when none were kept)."""
+        doc, keys = pickle.loads(self.read(ref))  # noqa: S301 - written by this run's own workers
+        return doc, None if keys is None else np.frombuffer(keys, dtype=np.uint64)
+
+    def read_document(self, ref: SpoolRef) -> Document:
+        return self.read_spooled(ref)[0]
+
+    def close(self) -> None:
+        for fd in self._files.values():
+            os.close(fd)
+        self._files.clear()
+
+    def __enter__(self) -> SpoolReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -28,7 +28,7 @@ from pipeline.io.write import Sink, StorageError
 from pipeline.runners.limits import DocumentTimeout, document_time_limit, time_limit
 from pipeline.runners.manifest import Entry
 from pipeline.runners.result import Result
-from pipeline.runners.spool import Spool, SpoolRef
+from pipeline.runners.spool import Spool, SpoolReader, SpoolRef
 from pipeline.sitewide import STAGE as SITE_STAGE
 from pipeline.sitewide import SiteIndex, SitePass
 from pipeline.stages import Stage, prepare
@@ -125,9 +125,9 @@ class CleanTask:
     def _after_stages(self, doc: Document) -> Result:
         if self.site_pass is None or doc.failure is not None:
             return self.outputs.finish(doc)
-        site, keys = self.site_pass.index_document(doc)
+        site, keys, column = self.site_pass.index_lines(doc)
         try:
-            spooled = (self.spool or Spool(None)).put_document(doc)
+            spooled = (self.spool or Spool(None)).put_document(doc, column)
         except StorageError as error:
             return Result(Entry.of(doc, site), storage_error=str(error))
         return Result(Entry.of(doc, site), keys=keys, spool=spooled)
@@ -162,10 +162,11 @@ class FinishTask:
     def __call__(self, refs: list[SpoolRef], heartbeat: Heartbeat = _no_heartbeat) -> list[Result]:
         index = self.site_index()
         results = []
-        for ref in refs:
-            doc = Spool.read_document(ref)
-            site = self.site_pass.apply(doc, index)
-            results.append(self.outputs.finish(doc, site))
+        with SpoolReader() as spool:
+            for ref in refs:
+                doc, column = spool.read_spooled(ref)
+                site = self.site_pass.apply(doc, index, column)
+                results.append(self.outputs.finish(doc, site))
         return results
 
     def limits(self, refs: Sequence[SpoolRef]) -> tuple[float | None, float | None]:

@@ -30,7 +30,8 @@ import trafilatura
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from lxml import etree
 
-from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Document, Line
+from pipeline._lines import stripped_lines
+from pipeline.document import CODE, HEADING, LIST_ITEM, PARAGRAPH, QUOTE, TABLE_ROW, Document, Line, make_lines
 from pipeline.html.blocks import Blocks, parse, segment_tree
 from pipeline.html.classify import PageVerdict, classify_pages, load_block_model
 from pipeline.html.declared import declared_metadata, declared_tree, htmldate_date, searched_author
@@ -68,14 +69,12 @@ class Extraction:
 
 
 def split_dump(text: str) -> list[Line]:
-    """Non-blank lines of a text dump, stripped, with their source line numbers."""
-    lines = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if stripped:
-            # Tab-separated fields are kept as cells (normalizing the text turns tabs into spaces).
-            lines.append(Line(number, stripped, cells=dump_cells(stripped) if "\t" in stripped else ()))
-    return lines
+    """Non-blank lines of a text dump, stripped, with their source line numbers (made in bulk:
+    :func:`pipeline.document.make_lines`)."""
+    numbers, texts = stripped_lines(text)
+    # Tab-separated fields are kept as cells (normalizing the text turns tabs into spaces).
+    cells = [dump_cells(line) if "\t" in line else () for line in texts] if "\t" in text else ()
+    return make_lines(len(texts), number=numbers, text=texts, cells=cells)
 
 
 def _heading_level(element: Any) -> int:
