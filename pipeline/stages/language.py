@@ -52,6 +52,7 @@ A text with fewer than :data:`MIN_LETTERS` letters is ``"und"``.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
 
+from pipeline.boilerplate.rules import compiled_gate
 from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
 from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
@@ -339,9 +341,14 @@ def cheap_languages(texts: list[str], facts: LineScan | None = None) -> list[str
     >>> cheap_languages(["The committee met on Tuesday", "وقال المرصد السوري", "10:30"])
     ['en', 'ar', 'und']
     """
+    return _cheap_languages(texts, facts)[0]
+
+
+def _cheap_languages(texts: list[str], facts: LineScan | None = None) -> tuple[list[str | ForeignSigns], list[int]]:
+    """:func:`cheap_languages`, and the indices of the lines it leaves to langdetect (:class:`ForeignSigns`)."""
     if not texts:
-        return []
-    facts = scan_lines(texts) if facts is None else facts
+        return [], []
+    facts = scan_lines(texts, compiled_gate()) if facts is None else facts
     sample = facts["sample"]
     ascii_only = facts["nonascii-letters"] == 0
     arabic, latin = facts["arabic-letters"], facts["latin-letters"]
@@ -370,7 +377,8 @@ def cheap_languages(texts: list[str], facts: LineScan | None = None) -> list[str
     rest = special | (~undetermined & ((latin_script & ~is_english & foreign_signs) | (arabic_script & ~letters_say_arabic)
                                        | (~latin_script & ~arabic_script)))
     found: list[str | ForeignSigns] = decided.tolist()
-    for index in np.flatnonzero(rest).tolist():
+    rest_lines = np.flatnonzero(rest).tolist()
+    for index in rest_lines:
         text = texts[index]
         if special[index]:
             item = cheap_language(text)
@@ -383,7 +391,7 @@ def cheap_languages(texts: list[str], facts: LineScan | None = None) -> list[str
         else:
             sampled = text[:SAMPLE_CHARS]
             found[index] = ForeignSigns(sampled, len(sampled.split()), float(other[index] / total[index]), latin=False)
-    return found
+    return found, [index for index in rest_lines if isinstance(found[index], ForeignSigns)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -394,22 +402,37 @@ def _langdetect_cached(sample: str) -> tuple[str, float]:
 def line_languages(lines_of_documents: list[list[str]]) -> list[list[str]]:
     """The language of every line of each document (see :class:`LineLanguage`), one scan for them all."""
     texts = [text for lines in lines_of_documents for text in lines]
-    found = cheap_languages(texts)
-    languages: list[list[str]] = []
-    start = 0
-    for lines in lines_of_documents:
-        items = found[start:start + len(lines)]
-        start += len(lines)
-        guesses: dict[bool, tuple[str, float]] = {}
-        sampled = sum(min(len(text), SAMPLE_CHARS) for text in lines)
-        for latin in (True, False):
-            undecided = [item for item in items if isinstance(item, ForeignSigns) and item.latin is latin]
-            size = sum(len(item.sample) for item in undecided)
-            if undecided and (size >= MIN_UNDECIDED_CHARS or size >= MIN_UNDECIDED_SHARE * sampled):
-                guesses[latin] = _langdetect_cached(document_sample(undecided))
-        languages.append([item if isinstance(item, str) else
-                          item.resolve(guesses[item.latin])[0] if item.latin in guesses else "und" for item in items])
-    return languages
+    starts = np.cumsum([0] + [len(lines) for lines in lines_of_documents]).tolist()
+    found = _batch_languages(texts, starts)
+    return [found[start:stop] for start, stop in zip(starts[:-1], starts[1:])]
+
+
+def _batch_languages(texts: list[str], starts: list[int]) -> list[str]:
+    """The language of every line of a batch of documents, their lines one after another (document ``d``
+    is ``texts[starts[d]:starts[d + 1]]``). The line scan's counts decide most lines; a document's lines
+    left to langdetect (:class:`ForeignSigns`) are named by one call per script group when they are
+    enough of the document (:data:`MIN_UNDECIDED_SHARE`), else "und"."""
+    found, foreign = _cheap_languages(texts)
+    if not foreign:
+        return found  # type: ignore[return-value]  # every item is a language
+    documents = (np.searchsorted(starts, foreign, side="right") - 1).tolist()
+    groups: dict[tuple[int, bool], list[ForeignSigns]] = {}
+    for document, index in zip(documents, foreign):
+        item: ForeignSigns = found[index]  # type: ignore[assignment]
+        groups.setdefault((document, item.latin), []).append(item)
+    guesses: dict[tuple[int, bool], tuple[str, float]] = {}
+    for (document, latin), undecided in groups.items():
+        size = sum(len(item.sample) for item in undecided)
+        if size < MIN_UNDECIDED_CHARS:
+            lines = texts[starts[document]:starts[document + 1]]
+            if size < MIN_UNDECIDED_SHARE * sum(map(min, map(len, lines), itertools.repeat(SAMPLE_CHARS))):
+                continue
+        guesses[document, latin] = _langdetect_cached(document_sample(undecided))
+    for document, index in zip(documents, foreign):
+        item = found[index]  # type: ignore[assignment]
+        guess = guesses.get((document, item.latin))
+        found[index] = "und" if guess is None else item.resolve(guess)[0]
+    return found  # type: ignore[return-value]
 
 
 class LineLanguage:
@@ -427,6 +450,7 @@ class LineLanguage:
 
     def setup(self) -> None:
         tables()  # the line scan's
+        compiled_gate()  # the boilerplate stage's head gate: its scan of the same lines is this one
         default_model()  # the Arabic-script n-grams
         init_factory()  # langdetect's language profiles
 
@@ -434,10 +458,10 @@ class LineLanguage:
         return self.process_batch([doc])[0]
 
     def process_batch(self, docs: list[Document]) -> list[Document]:
-        languages = line_languages([[line.text for line in doc.lines] for doc in docs])
-        for doc, langs in zip(docs, languages):
-            for line, lang in zip(doc.lines, langs):
-                line.lang = lang
+        lines = [line for doc in docs for line in doc.lines]
+        starts = np.cumsum([0] + [len(doc.lines) for doc in docs]).tolist()
+        for line, lang in zip(lines, _batch_languages([line.text for line in lines], starts)):
+            line.lang = lang
         return docs
 
 
