@@ -371,27 +371,36 @@ def _cheap_languages(texts: list[str], facts: LineScan | None = None) -> tuple[l
         non_arabic < arabic_evidence)
     special = facts["special"] > 0
     # Most lines are decided by the counts alone; Python looks only at the rest.
-    decided = np.full(len(texts), "en", dtype=object)
-    decided[arabic_script & letters_say_arabic] = "ar"
-    decided[undetermined] = "und"
-    rest = special | (~undetermined & ((latin_script & ~is_english & foreign_signs) | (arabic_script & ~letters_say_arabic)
-                                       | (~latin_script & ~arabic_script)))
-    found: list[str | ForeignSigns] = decided.tolist()
-    rest_lines = np.flatnonzero(rest).tolist()
-    for index in rest_lines:
+    decided = np.zeros(len(texts), dtype=np.int8)
+    decided[arabic_script & letters_say_arabic] = 1
+    decided[undetermined] = 2
+    found: list[str | ForeignSigns] = _DECIDED.take(decided).tolist()
+    rest = np.flatnonzero(special | (~undetermined & ((latin_script & ~is_english & foreign_signs)
+                                                      | (arabic_script & ~letters_say_arabic)
+                                                      | (~latin_script & ~arabic_script))))
+    if not len(rest):
+        return found, []
+    kinds = np.select([special[rest], latin_script[rest], arabic_script[rest]], [0, 1, 2], 3).tolist()
+    for index, kind, latin_count, other_count, total_count, word_count, plain in zip(
+            rest.tolist(), kinds, latin[rest].tolist(), other[rest].tolist(), total[rest].tolist(),
+            words[rest].tolist(), ascii_only[rest].tolist()):
         text = texts[index]
-        if special[index]:
+        if kind == 0:  # special
             item = cheap_language(text)
             found[index] = item if isinstance(item, ForeignSigns) else item[0]
-        elif latin_script[index]:
-            share = 1.0 if ascii_only[index] else latin[index] / total[index]
-            found[index] = ForeignSigns(text[:SAMPLE_CHARS], int(words[index]), float(share))
-        elif arabic_script[index]:
+        elif kind == 1:  # Latin script
+            share = 1.0 if plain else latin_count / total_count
+            found[index] = ForeignSigns(text[:SAMPLE_CHARS], word_count, share)
+        elif kind == 2:  # Arabic script
             found[index] = arabic_script_language(text[:SAMPLE_CHARS])[0]
         else:
             sampled = text[:SAMPLE_CHARS]
-            found[index] = ForeignSigns(sampled, len(sampled.split()), float(other[index] / total[index]), latin=False)
-    return found, [index for index in rest_lines if isinstance(found[index], ForeignSigns)]
+            found[index] = ForeignSigns(sampled, len(sampled.split()), other_count / total_count, latin=False)
+    return found, [index for index in rest.tolist() if isinstance(found[index], ForeignSigns)]
+
+
+#: The languages :func:`cheap_languages` names from the counts alone, by code.
+_DECIDED = np.array(["en", "ar", "und"], dtype=object)
 
 
 @functools.lru_cache(maxsize=4096)
