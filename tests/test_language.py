@@ -261,7 +261,8 @@ def test_a_batch_names_each_documents_lines_as_it_alone_would() -> None:
     french = ["Le comité s'est réuni mardi pour discuter du nouveau budget de la ville et des écoles.",
               "Les élus ont voté pour une hausse des dépenses consacrées à la santé et à l'éducation."]
     english = ["The committee met on Tuesday to discuss the new budget for the city and its schools."] * 30
-    documents = [english[:3], french + english[:1], english + french[:1], ["Привет, как дела у тебя сегодня?"] * 3, []]
+    russian = ["Привет, как дела у тебя сегодня?"] * 3
+    documents = [english[:3], french + english[:1], english + french[:1], russian, []]
     together = line_languages(documents)
     assert together == [line_languages([lines])[0] for lines in documents]
     assert together[1] == ["fr", "fr", "en"]

@@ -197,7 +197,8 @@ def test_the_page_whose_repair_made_a_line_break_is_cleaned() -> None:
 def _badness_alphabet() -> list[str]:
     from pipeline.stages.repair import _ftfy_alphabet
 
-    return sorted(set(_ftfy_alphabet() + "ÂÃÎÐ×°µ√≈‚ÄвЂГўβāaz AZ.,?!\t" + "".join(map(chr, range(0x80, 0xA0)))))
+    c1 = "".join(map(chr, range(0x80, 0xA0)))
+    return sorted(set(_ftfy_alphabet() + "ÂÃÎÐ×°µ√≈‚ÄвЂГўβāaz AZ.,?!\t" + c1))
 
 
 @settings(max_examples=1500, deadline=None)
@@ -223,9 +224,10 @@ def test_the_badness_pairs_are_read_from_this_ftfy() -> None:
     assert hashlib.sha256(BADNESS_RE.pattern.encode()).hexdigest()[:16] == "9dcc0f2ac90d9ae3"
 
 
-@pytest.mark.parametrize("text", ["вЂ", "ГўВЂВ a", "β€™", "ā€", "√±", "≈°", "‚Äì", "‚âà", "à²", "×²", "Ø…Ø…", "В¦В", "Β¦Β",
-                                  "Ã¡", "a Ã ", "Ã ", ".Â ", "œ1", "É°", "a\u0080", "Ã€", "ç€", "É²", "é«²", "é»«",
-                                  "€«", "a Ã€", "aÉ«", "═»", "é«a", "═Ò", "é═"])
+@pytest.mark.parametrize("text", [
+    "вЂ", "ГўВЂВ a", "β€™", "ā€", "√±", "≈°", "‚Äì", "‚âà", "à²", "×²", "Ø…Ø…", "В¦В", "Β¦Β", "Ã¡", "a Ã ", "Ã ", ".Â ",
+    "œ1", "É°", "a\u0080", "Ã€", "ç€", "É²", "é«²", "é»«", "€«", "a Ã€", "aÉ«", "═»", "é«a", "═Ò", "é═",
+])
 def test_each_kind_of_badness_match_holds_a_place(text: str) -> None:
     import numpy as np
     from ftfy.badness import BADNESS_RE

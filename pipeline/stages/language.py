@@ -448,7 +448,9 @@ class LineLanguage:
     """Stage: ``line.lang`` for every line, kept or not (the document's language is made of them).
 
     Scripts and function words name most lines, counted for a whole batch of documents at once by
-    the line scan (:func:`cheap_languages`). A document's lines they leave undecided share one
+    the line scan (:func:`cheap_languages`), with the boilerplate stage's head gate: that stage reads
+    the same lines next, and the scan kept (:func:`pipeline.text.scan.scan_lines`) serves it, so a
+    text dump's lines are scanned once for both. A document's lines they leave undecided share one
     langdetect call over a bounded sample of them (:func:`document_sample`), one for Latin-script
     lines and one for other scripts, and only when they are enough of the document to matter
     (:data:`MIN_UNDECIDED_SHARE`): a page's foreign-looking lines are nearly always in one

@@ -276,8 +276,9 @@ def _badness_pairs() -> tuple[list[tuple[str, str]], str]:
                       members)
 
     c = {name: expand(members) for name, members in MOJIBAKE_CATEGORIES.items()}
-    bad, la, ua, lc, uc, box = c["bad"], c["lower_accented"], c["upper_accented"], c["lower_common"], c["upper_common"], c["box"]
-    sp, ep, cur, num, law, c1 = c["start_punctuation"], c["end_punctuation"], c["currency"], c["numeric"], c["law"], c["c1"]
+    bad, box, law, c1, cur, num = c["bad"], c["box"], c["law"], c["c1"], c["currency"], c["numeric"]
+    la, ua, lc, uc = c["lower_accented"], c["upper_accented"], c["lower_common"], c["upper_common"]
+    sp, ep = c["start_punctuation"], c["end_punctuation"]
     pairs = [
         (bad + la + ua + box + sp + ep + cur + num + law, bad),  # [...][bad]
         (lc + uc, bad),  # [a-zA-Z][lower/upper common][bad]
