@@ -125,3 +125,16 @@ def test_characters_the_table_passes_change_nothing(before: str) -> None:
     passed = [chr(code) for code in range(0x10000) if not table[code] & (_COMPOSE | _UNFOLD)]
     text = "".join(before + ch for ch in passed) + "a"
     assert _unfold(text) == text
+
+
+def test_a_batch_normalizes_each_documents_lines_as_one_at_a_time() -> None:
+    """The batch's lines are looked at together: the marked lines unfolded, the badly spaced re-spaced."""
+    documents = [["plain line", "العربيــة\u200f", "two  spaces"], ["ok", "\u200f"], ["ﻻ and e\u0301", " lead"], []]
+    docs = []
+    for number, texts in enumerate(documents):
+        doc = Document(id=f"{number}.txt", source=f"{number}.txt")
+        doc.lines = [Line(index, text) for index, text in enumerate(texts, start=1)]
+        docs.append(doc)
+    Normalize().process_batch(docs)
+    assert [[line.text for line in doc.lines] for doc in docs] == [[normalize_text(t) for t in ts] for ts in documents]
+    assert [line.reason for line in docs[1].lines] == ["", "invisible-only"]

@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -163,25 +162,40 @@ def _badly_spaced(flags: np.ndarray) -> list[int]:
         return []  # the usual case: single plain spaces between words
     inner = np.ones(len(flags) + 2, dtype=bool)
     inner[1:-1] = edge
-    bad = np.flatnonzero(space & (inner[:-2] | inner[2:]) | ((flags & _ODD_SPACE) > 0))
-    return np.unique(np.searchsorted(np.flatnonzero(flags == _BREAK), bad)).tolist()
+    return _lines_of(flags, np.flatnonzero(space & (inner[:-2] | inner[2:]) | ((flags & _ODD_SPACE) > 0)))
 
 
-def _normalized(texts: list[str]) -> tuple[list[str], Iterable[int]]:
-    """:func:`normalize_lines`, and the indices of the lines that may have changed (the others have not)."""
+def _lines_of(flags: np.ndarray, places: np.ndarray) -> list[int]:
+    """The lines (of text whose :func:`_flags` are ``flags``, lines split at "\\n") that hold ``places``."""
+    return np.unique(np.searchsorted(np.flatnonzero(flags == _BREAK), places)).tolist()
+
+
+def _normalized(texts: list[str]) -> tuple[list[str], list[int]]:
+    """:func:`normalize_lines`, and the indices of the lines that may have changed (the others have not).
+
+    The lines may be a whole batch of documents' (a line's result is its own): the changes beyond ASCII
+    run once over the lines with a character that asks for them, and the other lines are spaced again
+    only when their spacing is wrong.
+    """
     joined = "\n".join(texts)
     if not texts or joined.count("\n") != len(texts) - 1:
-        return [normalize_text(text) for text in texts], range(len(texts))
+        return [normalize_text(text) for text in texts], list(range(len(texts)))
     flags = _flags(joined)
     seen = int(np.bitwise_or.reduce(flags)) if len(flags) else 0
-    if seen & (_UNFOLD | _COMPOSE) and (unfolded := _unfold(joined)) != joined:
-        # Rare: the changes beyond ASCII, then the spacing of every line.
-        return [" ".join(part.split()) for part in unfolded.split("\n")], range(len(texts))
-    parts = list(texts)
-    changed = _badly_spaced(flags) if seen & (_SPACE | _ODD_SPACE) and len(flags) else []
-    for index in changed:
+    parts, changed = list(texts), []
+    if seen & (_UNFOLD | _COMPOSE):
+        # The changes beyond ASCII (bidi marks, tatweel, presentation forms, NFC), on the lines that may need them.
+        marked = _lines_of(flags, np.flatnonzero(flags & (_UNFOLD | _COMPOSE)))
+        some = "\n".join([texts[index] for index in marked])
+        unfolded = _unfold(some)
+        if unfolded != some:
+            for index, part in zip(marked, unfolded.split("\n")):
+                parts[index] = " ".join(part.split())
+            changed = marked
+    spaced = _badly_spaced(flags) if seen & (_SPACE | _ODD_SPACE) and len(flags) else []
+    for index in spaced:
         parts[index] = " ".join(parts[index].split())
-    return parts, changed
+    return parts, sorted(set(changed).union(spaced)) if changed and spaced else changed or spaced
 
 
 #: Folds for :func:`search_key`: alef with hamza or madda, and alef wasla, to
@@ -223,7 +237,11 @@ class Normalize:
         _character_table()
 
     def process(self, doc: Document) -> Document:
-        lines = doc.lines
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        """Every line of the batch normalized at once (:func:`_normalized`), then each document's own work."""
+        lines = [line for doc in docs for line in doc.lines]
         texts, changed = _normalized([line.text for line in lines])
         for index in changed:
             lines[index].text = texts[index]
@@ -236,5 +254,6 @@ class Normalize:
                     # but the line is accounted for.
                     line.remove(self.name, "invisible-only")
         if self.search_keys:
-            doc.metadata["search_key"] = search_key("\n".join(line.text for line in doc.kept_lines()))
-        return doc
+            for doc in docs:
+                doc.metadata["search_key"] = search_key("\n".join(line.text for line in doc.kept_lines()))
+        return docs
