@@ -252,3 +252,19 @@ def test_any_text_gets_a_label(text: str) -> None:
     lang, confidence = detect_language(text)
     assert isinstance(lang, str) and lang
     assert 0.0 <= confidence <= 1.0
+
+
+def test_a_batch_names_each_documents_lines_as_it_alone_would() -> None:
+    """Lines left to langdetect are grouped by document and script: a batch changes no document's answer."""
+    from pipeline.stages.language import line_languages
+
+    french = ["Le comité s'est réuni mardi pour discuter du nouveau budget de la ville et des écoles.",
+              "Les élus ont voté pour une hausse des dépenses consacrées à la santé et à l'éducation."]
+    english = ["The committee met on Tuesday to discuss the new budget for the city and its schools."] * 30
+    russian = ["Привет, как дела у тебя сегодня?"] * 3
+    documents = [english[:3], french + english[:1], english + french[:1], russian, []]
+    together = line_languages(documents)
+    assert together == [line_languages([lines])[0] for lines in documents]
+    assert together[1] == ["fr", "fr", "en"]
+    assert together[2][-1] == "und"  # one French line in a long English page says nothing of it
+    assert together[3] == ["ru"] * 3

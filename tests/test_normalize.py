@@ -97,3 +97,44 @@ def test_normalize_text_is_nfc_and_idempotent(text: str) -> None:
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aé e\u0301 \u00a0\t\u200fـﻻﹷ\u2028\x85ب")), max_size=10), max_size=6))
 def test_lines_normalized_together_are_normalized_as_one_at_a_time(texts: list[str]) -> None:
     assert normalize_lines(texts) == [normalize_text(text) for text in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab ب  \n\t\u3000\u2009")), max_size=8), min_size=1, max_size=6))
+def test_spacing_found_line_by_line(texts: list[str]) -> None:
+    """Only the lines the character table marks are spaced again; lines holding a newline go one at a time."""
+    assert normalize_lines(texts) == [normalize_text(text) for text in texts]
+
+
+def test_lines_in_a_document_are_normalized_as_one_at_a_time() -> None:
+    texts = ["plain line", "", "double  space", " lead", "trail ", "tab\there", "ـ tatweel", "ok"]
+    doc = Document(id="a.txt", source="a.txt")
+    doc.lines = [Line(number, text) for number, text in enumerate(texts, start=1)]
+    Normalize().process(doc)
+    assert [line.text for line in doc.lines] == [normalize_text(text) for text in texts]
+    assert [line.keep for line in doc.lines] == [True, False, True, True, True, True, True, True]
+
+
+@pytest.mark.parametrize("before", ["a", "ب", "\u1100", "가", "é", "\u0915"])
+def test_characters_the_table_passes_change_nothing(before: str) -> None:
+    """Every BMP character without the table's unfold or compose bit is left alone by the changes beyond
+    ASCII after any of these, so a text with none of them needs no NFC."""
+    from pipeline.stages.normalize import _COMPOSE, _UNFOLD, _character_table, _unfold
+
+    table = _character_table()
+    passed = [chr(code) for code in range(0x10000) if not table[code] & (_COMPOSE | _UNFOLD)]
+    text = "".join(before + ch for ch in passed) + "a"
+    assert _unfold(text) == text
+
+
+def test_a_batch_normalizes_each_documents_lines_as_one_at_a_time() -> None:
+    """The batch's lines are looked at together: the marked lines unfolded, the badly spaced re-spaced."""
+    documents = [["plain line", "العربيــة\u200f", "two  spaces"], ["ok", "\u200f"], ["ﻻ and e\u0301", " lead"], []]
+    docs = []
+    for number, texts in enumerate(documents):
+        doc = Document(id=f"{number}.txt", source=f"{number}.txt")
+        doc.lines = [Line(index, text) for index, text in enumerate(texts, start=1)]
+        docs.append(doc)
+    Normalize().process_batch(docs)
+    assert [[line.text for line in doc.lines] for doc in docs] == [[normalize_text(t) for t in ts] for ts in documents]
+    assert [line.reason for line in docs[1].lines] == ["", "invisible-only"]

@@ -192,3 +192,48 @@ def test_the_page_whose_repair_made_a_line_break_is_cleaned() -> None:
     doc = clean_document(LINE_BREAK_FINDING.read_bytes(), path=LINE_BREAK_FINDING.name)
     assert doc.failure is None, doc.failure
     assert all(line.text.splitlines() == [line.text] for line in doc.lines)
+
+
+def _badness_alphabet() -> list[str]:
+    from pipeline.stages.repair import _ftfy_alphabet
+
+    c1 = "".join(map(chr, range(0x80, 0xA0)))
+    return sorted(set(_ftfy_alphabet() + "ÂÃÎÐ×°µ√≈‚ÄвЂГўβāaz AZ.,?!\t" + c1))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_badness_alphabet()), max_size=12))
+def test_every_badness_match_holds_a_place(text: str) -> None:
+    """The pairs read from ftfy's badness pattern miss no match: each match holds one of their places."""
+    import numpy as np
+    from ftfy.badness import BADNESS_RE
+
+    from pipeline.stages.repair import _badness_places
+
+    places = _badness_places(np.array([ord(ch) for ch in text], dtype=np.uint32)).tolist()
+    for match in BADNESS_RE.finditer(text):
+        assert any(match.start() <= place < match.end() for place in places), (text, match)
+
+
+def test_the_badness_pairs_are_read_from_this_ftfy() -> None:
+    """The pairs (pipeline.stages.repair._badness_pairs) were read from this version of ftfy's pattern."""
+    import hashlib
+
+    from ftfy.badness import BADNESS_RE
+
+    assert hashlib.sha256(BADNESS_RE.pattern.encode()).hexdigest()[:16] == "9dcc0f2ac90d9ae3"
+
+
+@pytest.mark.parametrize("text", [
+    "вЂ", "ГўВЂВ a", "β€™", "ā€", "√±", "≈°", "‚Äì", "‚âà", "à²", "×²", "Ø…Ø…", "В¦В", "Β¦Β", "Ã¡", "a Ã ", "Ã ", ".Â ",
+    "œ1", "É°", "a\u0080", "Ã€", "ç€", "É²", "é«²", "é»«", "€«", "a Ã€", "aÉ«", "═»", "é«a", "═Ò", "é═",
+])
+def test_each_kind_of_badness_match_holds_a_place(text: str) -> None:
+    import numpy as np
+    from ftfy.badness import BADNESS_RE
+
+    from pipeline.stages.repair import _badness_places
+
+    assert BADNESS_RE.search(text), text
+    places = _badness_places(np.array([ord(ch) for ch in text], dtype=np.uint32)).tolist()
+    assert all(any(m.start() <= place < m.end() for place in places) for m in BADNESS_RE.finditer(text))

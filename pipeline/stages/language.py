@@ -52,6 +52,7 @@ A text with fewer than :data:`MIN_LETTERS` letters is ``"und"``.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
 
+from pipeline.boilerplate.rules import compiled_gate
 from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
 from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
@@ -339,9 +341,14 @@ def cheap_languages(texts: list[str], facts: LineScan | None = None) -> list[str
     >>> cheap_languages(["The committee met on Tuesday", "وقال المرصد السوري", "10:30"])
     ['en', 'ar', 'und']
     """
+    return _cheap_languages(texts, facts)[0]
+
+
+def _cheap_languages(texts: list[str], facts: LineScan | None = None) -> tuple[list[str | ForeignSigns], list[int]]:
+    """:func:`cheap_languages`, and the indices of the lines it leaves to langdetect (:class:`ForeignSigns`)."""
     if not texts:
-        return []
-    facts = scan_lines(texts) if facts is None else facts
+        return [], []
+    facts = scan_lines(texts, compiled_gate()) if facts is None else facts
     sample = facts["sample"]
     ascii_only = facts["nonascii-letters"] == 0
     arabic, latin = facts["arabic-letters"], facts["latin-letters"]
@@ -364,26 +371,36 @@ def cheap_languages(texts: list[str], facts: LineScan | None = None) -> list[str
         non_arabic < arabic_evidence)
     special = facts["special"] > 0
     # Most lines are decided by the counts alone; Python looks only at the rest.
-    decided = np.full(len(texts), "en", dtype=object)
-    decided[arabic_script & letters_say_arabic] = "ar"
-    decided[undetermined] = "und"
-    rest = special | (~undetermined & ((latin_script & ~is_english & foreign_signs) | (arabic_script & ~letters_say_arabic)
-                                       | (~latin_script & ~arabic_script)))
-    found: list[str | ForeignSigns] = decided.tolist()
-    for index in np.flatnonzero(rest).tolist():
+    decided = np.zeros(len(texts), dtype=np.int8)
+    decided[arabic_script & letters_say_arabic] = 1
+    decided[undetermined] = 2
+    found: list[str | ForeignSigns] = _DECIDED.take(decided).tolist()
+    rest = np.flatnonzero(special | (~undetermined & ((latin_script & ~is_english & foreign_signs)
+                                                      | (arabic_script & ~letters_say_arabic)
+                                                      | (~latin_script & ~arabic_script))))
+    if not len(rest):
+        return found, []
+    kinds = np.select([special[rest], latin_script[rest], arabic_script[rest]], [0, 1, 2], 3).tolist()
+    for index, kind, latin_count, other_count, total_count, word_count, plain in zip(
+            rest.tolist(), kinds, latin[rest].tolist(), other[rest].tolist(), total[rest].tolist(),
+            words[rest].tolist(), ascii_only[rest].tolist()):
         text = texts[index]
-        if special[index]:
+        if kind == 0:  # special
             item = cheap_language(text)
             found[index] = item if isinstance(item, ForeignSigns) else item[0]
-        elif latin_script[index]:
-            share = 1.0 if ascii_only[index] else latin[index] / total[index]
-            found[index] = ForeignSigns(text[:SAMPLE_CHARS], int(words[index]), float(share))
-        elif arabic_script[index]:
+        elif kind == 1:  # Latin script
+            share = 1.0 if plain else latin_count / total_count
+            found[index] = ForeignSigns(text[:SAMPLE_CHARS], word_count, share)
+        elif kind == 2:  # Arabic script
             found[index] = arabic_script_language(text[:SAMPLE_CHARS])[0]
         else:
             sampled = text[:SAMPLE_CHARS]
-            found[index] = ForeignSigns(sampled, len(sampled.split()), float(other[index] / total[index]), latin=False)
-    return found
+            found[index] = ForeignSigns(sampled, len(sampled.split()), other_count / total_count, latin=False)
+    return found, [index for index in rest.tolist() if isinstance(found[index], ForeignSigns)]
+
+
+#: The languages :func:`cheap_languages` names from the counts alone, by code.
+_DECIDED = np.array(["en", "ar", "und"], dtype=object)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -394,29 +411,46 @@ def _langdetect_cached(sample: str) -> tuple[str, float]:
 def line_languages(lines_of_documents: list[list[str]]) -> list[list[str]]:
     """The language of every line of each document (see :class:`LineLanguage`), one scan for them all."""
     texts = [text for lines in lines_of_documents for text in lines]
-    found = cheap_languages(texts)
-    languages: list[list[str]] = []
-    start = 0
-    for lines in lines_of_documents:
-        items = found[start:start + len(lines)]
-        start += len(lines)
-        guesses: dict[bool, tuple[str, float]] = {}
-        sampled = sum(min(len(text), SAMPLE_CHARS) for text in lines)
-        for latin in (True, False):
-            undecided = [item for item in items if isinstance(item, ForeignSigns) and item.latin is latin]
-            size = sum(len(item.sample) for item in undecided)
-            if undecided and (size >= MIN_UNDECIDED_CHARS or size >= MIN_UNDECIDED_SHARE * sampled):
-                guesses[latin] = _langdetect_cached(document_sample(undecided))
-        languages.append([item if isinstance(item, str) else
-                          item.resolve(guesses[item.latin])[0] if item.latin in guesses else "und" for item in items])
-    return languages
+    starts = np.cumsum([0] + [len(lines) for lines in lines_of_documents]).tolist()
+    found = _batch_languages(texts, starts)
+    return [found[start:stop] for start, stop in zip(starts[:-1], starts[1:])]
+
+
+def _batch_languages(texts: list[str], starts: list[int]) -> list[str]:
+    """The language of every line of a batch of documents, their lines one after another (document ``d``
+    is ``texts[starts[d]:starts[d + 1]]``). The line scan's counts decide most lines; a document's lines
+    left to langdetect (:class:`ForeignSigns`) are named by one call per script group when they are
+    enough of the document (:data:`MIN_UNDECIDED_SHARE`), else "und"."""
+    found, foreign = _cheap_languages(texts)
+    if not foreign:
+        return found  # type: ignore[return-value]  # every item is a language
+    documents = (np.searchsorted(starts, foreign, side="right") - 1).tolist()
+    groups: dict[tuple[int, bool], list[ForeignSigns]] = {}
+    for document, index in zip(documents, foreign):
+        item: ForeignSigns = found[index]  # type: ignore[assignment]
+        groups.setdefault((document, item.latin), []).append(item)
+    guesses: dict[tuple[int, bool], tuple[str, float]] = {}
+    for (document, latin), undecided in groups.items():
+        size = sum(len(item.sample) for item in undecided)
+        if size < MIN_UNDECIDED_CHARS:
+            lines = texts[starts[document]:starts[document + 1]]
+            if size < MIN_UNDECIDED_SHARE * sum(map(min, map(len, lines), itertools.repeat(SAMPLE_CHARS))):
+                continue
+        guesses[document, latin] = _langdetect_cached(document_sample(undecided))
+    for document, index in zip(documents, foreign):
+        item = found[index]  # type: ignore[assignment]
+        guess = guesses.get((document, item.latin))
+        found[index] = "und" if guess is None else item.resolve(guess)[0]
+    return found  # type: ignore[return-value]
 
 
 class LineLanguage:
     """Stage: ``line.lang`` for every line, kept or not (the document's language is made of them).
 
     Scripts and function words name most lines, counted for a whole batch of documents at once by
-    the line scan (:func:`cheap_languages`). A document's lines they leave undecided share one
+    the line scan (:func:`cheap_languages`), with the boilerplate stage's head gate: that stage reads
+    the same lines next, and the scan kept (:func:`pipeline.text.scan.scan_lines`) serves it, so a
+    text dump's lines are scanned once for both. A document's lines they leave undecided share one
     langdetect call over a bounded sample of them (:func:`document_sample`), one for Latin-script
     lines and one for other scripts, and only when they are enough of the document to matter
     (:data:`MIN_UNDECIDED_SHARE`): a page's foreign-looking lines are nearly always in one
@@ -427,6 +461,7 @@ class LineLanguage:
 
     def setup(self) -> None:
         tables()  # the line scan's
+        compiled_gate()  # the boilerplate stage's head gate: its scan of the same lines is this one
         default_model()  # the Arabic-script n-grams
         init_factory()  # langdetect's language profiles
 
@@ -434,10 +469,10 @@ class LineLanguage:
         return self.process_batch([doc])[0]
 
     def process_batch(self, docs: list[Document]) -> list[Document]:
-        languages = line_languages([[line.text for line in doc.lines] for doc in docs])
-        for doc, langs in zip(docs, languages):
-            for line, lang in zip(doc.lines, langs):
-                line.lang = lang
+        lines = [line for doc in docs for line in doc.lines]
+        starts = np.cumsum([0] + [len(doc.lines) for doc in docs]).tolist()
+        for line, lang in zip(lines, _batch_languages([line.text for line in lines], starts)):
+            line.lang = lang
         return docs
 
 

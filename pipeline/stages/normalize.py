@@ -28,8 +28,11 @@ body (``Normalize(search_keys=True)`` stores it in ``doc.metadata``)::
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+import numpy as np
 
 from pipeline.document import Document
 
@@ -97,9 +100,102 @@ def normalize_lines(texts: list[str]) -> list[str]:
         >>> normalize_lines(["\\u200fالعربيــة", "  two  spaces "])
         ['العربية', 'two spaces']
     """
-    if not texts or any("\n" in text for text in texts):
-        return [normalize_text(text) for text in texts]
-    return [" ".join(part.split()) for part in _unfold("\n".join(texts)).split("\n")]
+    return _normalized(texts)[0]
+
+
+# --- what a text needs, from its characters ------------------------------------------------------------------------
+# Most lines need nothing: no presentation form, bidi mark or tatweel, nothing NFC would change, and single plain
+# spaces between words. One look up of each UTF-16 code unit of the lines joined in a table of what each character
+# may ask for (:func:`_character_table`) says which lines need the work of :func:`normalize_text`.
+_ODD_SPACE, _SPACE, _BREAK, _UNFOLD, _COMPOSE = 1, 2, 4, 8, 16
+
+
+#: Canonical pairs are all below this code point (planes 2 and up hold only singletons, CJK compatibility
+#: ideographs); their second characters matter only in the BMP, as the surrogates are always looked at.
+_PAIRED_BELOW = 0x20000
+
+
+@functools.lru_cache(maxsize=1)
+def _character_table() -> np.ndarray:
+    """What each UTF-16 code unit may ask of :func:`normalize_text` (bits above); built once (0.2 s).
+
+    ``_COMPOSE``: a character NFC may change or join to the one before it: a combining mark, a character
+    NFC changes on its own, the second character of any canonical pair (NFC's "maybe"), the Hangul jamo
+    that compose, and the surrogates (characters beyond the BMP are looked at by NFC itself).
+    """
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for code in range(0x10000):
+        ch = chr(code)
+        if ch.isspace():
+            table[code] |= _SPACE if ch == " " else _BREAK if ch == "\n" else _ODD_SPACE
+        if unicodedata.combining(ch) or ("\ud800" > ch or ch > "\udfff") and unicodedata.normalize("NFC", ch) != ch:
+            table[code] |= _COMPOSE
+    for code in range(_PAIRED_BELOW):
+        decomposition = unicodedata.decomposition(chr(code)).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<") and int(decomposition[1], 16) < 0x10000:
+            table[int(decomposition[1], 16)] |= _COMPOSE
+    table[0x1160:0x1200] |= _COMPOSE  # Hangul vowels and trailing consonants join a syllable before them
+    table[0xD800:0xE000] |= _COMPOSE
+    table[0xFB50:0xFE00] |= _UNFOLD
+    table[0xFE70:0x10000] |= _UNFOLD
+    for ch in _REMOVED_CHARS:
+        table[ord(ch)] |= _UNFOLD
+    return table
+
+
+def _flags(text: str) -> np.ndarray:
+    """:func:`_character_table`'s bits for each UTF-16 code unit of ``text``."""
+    return _character_table().take(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+
+
+def _badly_spaced(flags: np.ndarray) -> list[int]:
+    """The lines (of text whose :func:`_flags` are ``flags``) that ``" ".join(line.split())`` changes:
+    whitespace other than a plain space, or a space at an end of the line or next to another space::
+
+        >>> _badly_spaced(_flags("one two\\n two  spaces\\nthree\\tfour\\nfive"))
+        [1, 2]
+    """
+    space = flags == _SPACE
+    edge = (flags & (_SPACE | _BREAK)) > 0
+    if not (space[0] or space[-1] or (space[1:] & edge[:-1]).any() or (space[:-1] & edge[1:]).any()
+            or ((flags & _ODD_SPACE) > 0).any()):
+        return []  # the usual case: single plain spaces between words
+    inner = np.ones(len(flags) + 2, dtype=bool)
+    inner[1:-1] = edge
+    return _lines_of(flags, np.flatnonzero(space & (inner[:-2] | inner[2:]) | ((flags & _ODD_SPACE) > 0)))
+
+
+def _lines_of(flags: np.ndarray, places: np.ndarray) -> list[int]:
+    """The lines (of text whose :func:`_flags` are ``flags``, lines split at "\\n") that hold ``places``."""
+    return np.unique(np.searchsorted(np.flatnonzero(flags == _BREAK), places)).tolist()
+
+
+def _normalized(texts: list[str]) -> tuple[list[str], list[int]]:
+    """:func:`normalize_lines`, and the indices of the lines that may have changed (the others have not).
+
+    The lines may be a whole batch of documents' (a line's result is its own): the changes beyond ASCII
+    run once over the lines with a character that asks for them, and the other lines are spaced again
+    only when their spacing is wrong.
+    """
+    joined = "\n".join(texts)
+    if not texts or joined.count("\n") != len(texts) - 1:
+        return [normalize_text(text) for text in texts], list(range(len(texts)))
+    flags = _flags(joined)
+    seen = int(np.bitwise_or.reduce(flags)) if len(flags) else 0
+    parts, changed = list(texts), []
+    if seen & (_UNFOLD | _COMPOSE):
+        # The changes beyond ASCII (bidi marks, tatweel, presentation forms, NFC), on the lines that may need them.
+        marked = _lines_of(flags, np.flatnonzero(flags & (_UNFOLD | _COMPOSE)))
+        some = "\n".join([texts[index] for index in marked])
+        unfolded = _unfold(some)
+        if unfolded != some:
+            for index, part in zip(marked, unfolded.split("\n")):
+                parts[index] = " ".join(part.split())
+            changed = marked
+    spaced = _badly_spaced(flags) if seen & (_SPACE | _ODD_SPACE) and len(flags) else []
+    for index in spaced:
+        parts[index] = " ".join(parts[index].split())
+    return parts, sorted(set(changed).union(spaced)) if changed and spaced else changed or spaced
 
 
 #: Folds for :func:`search_key`: alef with hamza or madda, and alef wasla, to
@@ -137,15 +233,27 @@ class Normalize:
     def __init__(self, search_keys: bool = False) -> None:
         self.search_keys = search_keys
 
+    def setup(self) -> None:
+        _character_table()
+
     def process(self, doc: Document) -> Document:
-        for line, text in zip(doc.lines, normalize_lines([line.text for line in doc.lines])):
-            line.text = text
-            if line.cells:
-                line.cells = tuple(normalize_lines(list(line.cells)))
-            if not text:
-                # Only invisible characters (bidi marks, tatweel): nothing to show,
-                # but the line is accounted for.
-                line.remove(self.name, "invisible-only")
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        """Every line of the batch normalized at once (:func:`_normalized`), then each document's own work."""
+        lines = [line for doc in docs for line in doc.lines]
+        texts, changed = _normalized([line.text for line in lines])
+        for index in changed:
+            lines[index].text = texts[index]
+        for line in [line for line in lines if line.cells]:
+            line.cells = tuple(normalize_lines(list(line.cells)))
+        if "" in texts:
+            for line in lines:
+                if not line.text:
+                    # Only invisible characters (bidi marks, tatweel): nothing to show,
+                    # but the line is accounted for.
+                    line.remove(self.name, "invisible-only")
         if self.search_keys:
-            doc.metadata["search_key"] = search_key("\n".join(line.text for line in doc.kept_lines()))
-        return doc
+            for doc in docs:
+                doc.metadata["search_key"] = search_key("\n".join(line.text for line in doc.kept_lines()))
+        return docs
