@@ -256,3 +256,33 @@ def test_a_sentence_end_is_read_at_the_last_characters_as_along_the_line(text: s
     from pipeline.stages.metadata import _SENTENCE_END, _ends_sentence
 
     assert _ends_sentence(text) == bool(_SENTENCE_END.search(text))
+
+
+def test_a_batch_gives_each_document_the_metadata_it_gets_alone() -> None:
+    import copy
+
+    from pipeline.document import Document, Line
+    from pipeline.stages.metadata import Metadata
+
+    def dump(name: str, head: list[str], fmt: str = "text", clean: bool = False) -> Document:
+        doc = Document(id=name, source=name)
+        doc.format, doc.page = fmt, {"already_clean": True} if clean else {}
+        doc.lines = [Line(i + 1, text, keep=False) for i, text in enumerate(head)] + \
+            [Line(len(head) + i + 1, BODY) for i in range(3)]
+        return doc
+
+    docs = [dump("a.txt", ["Menu", "What is NATO’s New Mission in Iraq? By Salman Rafi Sheikh",
+                           "20 January 2019 — New Eastern Outlook"]),
+            dump("b.txt", []),  # no candidate
+            dump("c.txt", ["Home", "Recipes", "Sourdough Bread for Beginners", "By Jane Roe", "March 3, 2024"]),
+            dump("d.txt", ["Budget Talks Stall in Committee", "3 March 2021"], clean=True),
+            dump("e.html", ["Budget Talks Stall in Committee"], fmt="html"),
+            dump("f.txt", ["Budget Talks Stall in Committee", "3 March 2021"])]
+    alone = [Metadata().process(copy.deepcopy(doc)) for doc in docs]
+    together = Metadata().process_batch(copy.deepcopy(docs))
+    assert [doc.metadata for doc in together] == [doc.metadata for doc in alone]
+    assert [[(line.keep, line.reason) for line in doc.lines] for doc in together] == \
+        [[(line.keep, line.reason) for line in doc.lines] for doc in alone]
+    assert alone[0].metadata["title"] == "What is NATO’s New Mission in Iraq?"
+    assert alone[2].metadata["title"] == "Sourdough Bread for Beginners"
+    assert "title" not in alone[1].metadata and "title" not in alone[3].metadata

@@ -32,7 +32,8 @@ from pipeline.document import Document, Line
 from pipeline.text.bylines import (could_be_byline, credit_after_date, credit_over_name, find_byline, name_at_dateline,
                                    near_headline_author, split_title_byline, tidy_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
-from pipeline.text.titles import title_line
+from pipeline.stages import BatchStage
+from pipeline.text.titles import title_line, title_lines
 
 #: A page's only h1 is its title when it has at least this many words, and at most this many.
 LONE_HEADLINE_MIN_WORDS, LONE_HEADLINE_MAX_WORDS = 2, 30
@@ -111,12 +112,25 @@ def dump_metadata(texts: list[str], first_body: int | None = None, kept: list[bo
 
     ``kept`` says which lines the boilerplate stage kept (by default, those from ``first_body`` on).
     """
+    texts, kept, first_body = dump_head(texts, first_body, kept)
+    return metadata_with_title(texts, first_body, title_line(texts, kept, first_body))
+
+
+def dump_head(texts: list[str], first_body: int | None = None,
+              kept: list[bool] | None = None) -> tuple[list[str], list[bool], int]:
+    """``(texts, kept, first_body)`` of a dump, the defaults of :func:`dump_metadata` filled in: the
+    arguments of :func:`pipeline.text.titles.title_line`."""
     if first_body is None:
         first_body = first_body_index(texts)
-    meta: dict[str, Any] = {"meta_lines": {}}
     if kept is None:
         kept = [index >= first_body for index in range(len(texts))]
-    if (index := title_line(texts, kept, first_body)) is not None:
+    return texts, kept, first_body
+
+
+def metadata_with_title(texts: list[str], first_body: int, index: int | None) -> dict[str, Any]:
+    """:func:`dump_metadata` once the title line (``index``, None for none) is chosen."""
+    meta: dict[str, Any] = {"meta_lines": {}}
+    if index is not None:
         title, author = split_title_byline(texts[index]) or (texts[index], None)
         meta["title"] = title
         for other, text in enumerate(texts[:max(first_body, index + 1)]):
@@ -297,25 +311,35 @@ def html_metadata(known: dict[str, Any], page: dict[str, Any], lines: list[Line]
     return found
 
 
-class Metadata:
-    """Stage: fill title/date/author/url/site/tags; take title and dateline lines out of the body."""
+class Metadata(BatchStage):
+    """Stage: fill title/date/author/url/site/tags; take title and dateline lines out of the body.
+
+    A batch's text dumps have their title candidates scored in one walk of the title model
+    (:func:`pipeline.text.titles.title_lines`); each document gets what it gets alone.
+    """
 
     name, version = "metadata", "2"
 
-    def process(self, doc: Document) -> Document:
-        if doc.format == "html":
-            found = html_metadata(doc.metadata, doc.page, doc.lines)
-            overriding = {"title", "date"}  # the page's headline and visible date beat <title> and <meta>
-        elif doc.page.get("already_clean"):
-            # An article already clean (the boilerplate stage's page gate) has no title line, dateline or
-            # byline around it: its first paragraph or heading is the article's, and stays in the body.
-            found, overriding = {}, set()
-        else:
-            texts = [line.text for line in doc.lines]
-            first_kept = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
-            found = dump_metadata(texts, max(first_kept, first_body_index(texts)) if doc.lines else 0,
-                                  [line.keep for line in doc.lines])
-            overriding = set()
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        dumps = [doc for doc in docs if doc.format != "html" and not doc.page.get("already_clean")]
+        heads = [_head_of(doc) for doc in dumps]
+        titles = dict(zip(map(id, dumps), title_lines(heads)))
+        for doc, (texts, _, first_body) in zip(dumps, heads):
+            self._fill(doc, metadata_with_title(texts, first_body, titles[id(doc)]), set())
+        for doc in docs:
+            if id(doc) in titles:
+                continue
+            if doc.format == "html":
+                # the page's headline and visible date beat <title> and <meta>
+                self._fill(doc, html_metadata(doc.metadata, doc.page, doc.lines), {"title", "date"})
+            else:
+                # An article already clean (the boilerplate stage's page gate) has no title line, dateline or
+                # byline around it: its first paragraph or heading is the article's, and stays in the body.
+                self._fill(doc, {}, set())
+        return docs
+
+    def _fill(self, doc: Document, found: dict[str, Any], overriding: set[str]) -> None:
+        """Relabel ``doc``'s metadata lines and take the ``found`` values (``overriding`` ones over the document's)."""
         for index, reason in sorted(found.pop("meta_lines", {}).items()):
             # Title, dateline, byline and URL lines leave the body for the sidecar,
             # whatever an earlier stage called them.
@@ -328,4 +352,12 @@ class Metadata:
                 doc.metadata["author"] = tidied
             else:
                 del doc.metadata["author"]
-        return doc
+
+
+def _head_of(doc: Document) -> tuple[list[str], list[bool], int]:
+    """:func:`dump_head` of a text dump's document: the first body line is the first kept line, or the first
+    prose line if that comes later."""
+    texts = [line.text for line in doc.lines]
+    first_kept = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
+    return dump_head(texts, max(first_kept, first_body_index(texts)) if doc.lines else 0,
+                     [line.keep for line in doc.lines])

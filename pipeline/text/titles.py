@@ -44,10 +44,10 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, compress, islice
+from itertools import chain, compress, islice, repeat
 
 import numpy as np
 
@@ -100,6 +100,9 @@ _LIST_ITEM = re.compile(r"^(?:[•·*\-–—▪►◦●+]|\d+[.)]\s|o\s)")
 _LIST_ITEM_OR_URL = re.compile(_LIST_ITEM.pattern + r"|^https?://\S+$")
 _SENTENCE_END = ".;:,،"
 _CREDIT_HINT = re.compile(r"\b(?:by|BY|By)\s|بقلم|كتب|حوار|إعداد")
+#: Strings one of which a line holds when :data:`_CREDIT_HINT` finds something in it: the cheap test
+#: (substring searches) that spares the pattern, tried at every character, on most lines.
+_CREDIT_HINT_WORDS = ("by", "BY", "By", "بقلم", "كتب", "حوار", "إعداد")
 #: A separator is one of these characters, or a slash between spaces (:data:`_SLASH`).
 _SEPARATOR_CHARS = "|»›"
 _SLASH = re.compile(r"\s/\s")
@@ -139,26 +142,47 @@ def dateline_test(texts: list[str], counts: list[int]) -> Callable[[int], bool]:
     return is_dateline
 
 
+def window_lines(anchors: tuple[int, ...], n: int) -> Iterable[int]:
+    """The lines at most :data:`WINDOW_ABOVE` above or :data:`WINDOW_BELOW` below an anchor, in order, each once
+    (the windows in order of their starts, each from where the ones before it stopped)::
+
+        >>> list(window_lines((45, 3), 60)) == list(range(49)), list(window_lines((60, 3), 60))[5:8]
+        (True, [5, 6, 20])
+    """
+    spans, end = [], 0
+    for start, stop in sorted((max(0, anchor - WINDOW_ABOVE), min(n, anchor + WINDOW_BELOW)) for anchor in anchors):
+        spans.append(range(max(start, end), stop))
+        end = max(end, stop)
+    return chain.from_iterable(spans)
+
+
 def title_candidates(texts: list[str], counts: list[int], anchors: tuple[int, ...],
                      is_dateline: Callable[[int], bool]) -> list[tuple[int, str]]:
     """(index, title) of the headline-shaped lines near the anchors, in order; a trailing byline is cut off.
 
     Datelines and bylines are not candidates: they have a place in the sidecar of their own.
     """
-    indexes = sorted({index for anchor in anchors
-                      for index in range(max(0, anchor - WINDOW_ABOVE), min(len(texts), anchor + WINDOW_BELOW))})
     found = []
-    for index in indexes:
+    for index in window_lines(anchors, len(texts)):
         text = texts[index]
         if not TITLE_MIN_WORDS <= counts[index] <= 2 * TITLE_MAX_WORDS or _LIST_ITEM_OR_URL.match(text):
             continue
         title = text
-        if _CREDIT_HINT.search(text) and (split := split_title_byline(text)):
+        if _may_credit(text) and _CREDIT_HINT.search(text) and (split := split_title_byline(text)):
             title = split[0]
         if TITLE_MIN_WORDS <= len(title.split()) <= TITLE_MAX_WORDS and title[-1] not in _SENTENCE_END \
                 and not is_dateline(index):
             found.append((index, title))
     return found
+
+
+def _may_credit(text: str) -> bool:
+    """Whether ``text`` holds one of :data:`_CREDIT_HINT_WORDS` (else :data:`_CREDIT_HINT` finds nothing)::
+
+        >>> _may_credit("Sourdough Bread By Jane Roe"), _may_credit("Sourdough Bread for Beginners")
+        (True, False)
+    """
+    return any(map(text.__contains__, _CREDIT_HINT_WORDS))
 
 
 def _topic_words(text: str) -> set[str]:
@@ -212,7 +236,7 @@ def candidate_features(texts: list[str], kept: list[bool],
     start = min(first_body, main)
     # The article's vocabulary (its topic words): its first paragraphs, and in how many of its first kept lines
     # each word appears.
-    body_lines = list(islice((index for index in range(start, n) if kept[index]), TOPIC_LINES))
+    body_lines = list(islice(compress(range(start, n), kept[start:]), TOPIC_LINES))
     vocabularies = [_topic_words(texts[index][:TOPIC_LINE_CHARS]) for index in body_lines]
     uses = Counter(chain.from_iterable(vocabularies))
     paragraphs = set().union(*[words for index, words in zip(body_lines, vocabularies)
@@ -229,19 +253,19 @@ def candidate_features(texts: list[str], kept: list[bool],
         # Another line ends with the title: every line ending with it, less this line and its copies.
         echoed = len(key) >= MIN_ECHO_CHARS and (
             ends.count(key + "\n") > (reach.count(line) if (line := texts[index].lower()).endswith(key) else 0))
-        title_words = _topic_words(title)
+        title_words = set(_TOPIC_WORD.findall(key))  # _topic_words(title), ``key`` already lower-cased
         in_body = len(title_words & paragraphs)
-        topic = [min(uses.get(word, 0), TOPIC_CAP) for word in title_words]
+        topic = sum(map(min, map(uses.get, title_words, repeat(0)), repeat(TOPIC_CAP)))  # uses capped, summed
         rows.append((  # in the order of FEATURES
             len(split), math.log1p(len(title)),
             sum(map(str.isupper, initials)) / max(1, len(initials)), _separators(title),
             math.log1p(max(0, first_body - index)), min(max(0, index - first_body), LOOKAROUND),
             math.log1p(max(0, main - index)), min(max(0, index - main), LOOKAROUND),
             *_neighbourhood(counts, index, n), float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
-            float(any(is_dateline(j) for j in range(index + 1, min(n, index + 1 + DATELINE_REACH)))),
+            float(any(map(is_dateline, range(index + 1, min(n, index + 1 + DATELINE_REACH))))),
             repeats[texts[index]] - 1, float(echoed),
             in_body / len(title_words) if title_words else 0.0, in_body,
-            sum(topic) / len(topic) if topic else 0.0, sum(topic),
+            topic / len(title_words) if title_words else 0.0, topic,
         ))
     return candidates, np.asarray(rows, dtype=np.float64)
 
@@ -257,8 +281,24 @@ def load_title_model() -> Forest:
 
 def title_line(texts: list[str], kept: list[bool], first_body: int) -> int | None:
     """Index of the line that is the dump's title (see the module's steps), or None without candidates."""
-    candidates, X = candidate_features(texts, kept, first_body)
-    if not candidates:
-        return None
-    scores = load_title_model().raw_score(X)
-    return candidates[int(np.argmax(scores))][0]
+    return title_lines([(texts, kept, first_body)])[0]
+
+
+def title_lines(dumps: Sequence[tuple[list[str], list[bool], int]]) -> list[int | None]:
+    """:func:`title_line` of each ``(texts, kept, first_body)``, with one walk of the trees over all their
+    candidates (a walk's fixed cost is most of its time on a dump's dozen rows; each row's score is the
+    same whatever rows share the walk)."""
+    found = [candidate_features(texts, kept, first_body) for texts, kept, first_body in dumps]
+    rows = [X for candidates, X in found if candidates]
+    if not rows:
+        return [None] * len(found)
+    scores = load_title_model().raw_score(np.vstack(rows))
+    lines: list[int | None] = []
+    start = 0
+    for candidates, _ in found:
+        if not candidates:
+            lines.append(None)
+            continue
+        lines.append(candidates[int(np.argmax(scores[start:start + len(candidates)]))][0])
+        start += len(candidates)
+    return lines
