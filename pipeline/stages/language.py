@@ -62,7 +62,6 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-from pipeline.boilerplate.rules import compiled_gate
 from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
 from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
@@ -348,7 +347,7 @@ def _cheap_languages(texts: list[str], facts: LineScan | None = None) -> tuple[l
     """:func:`cheap_languages`, and the indices of the lines it leaves to langdetect (:class:`ForeignSigns`)."""
     if not texts:
         return [], []
-    facts = scan_lines(texts, compiled_gate()) if facts is None else facts
+    facts = scan_lines(texts) if facts is None else facts
     sample = facts["sample"]
     ascii_only = facts["nonascii-letters"] == 0
     arabic, latin = facts["arabic-letters"], facts["latin-letters"]
@@ -448,9 +447,9 @@ class LineLanguage:
     """Stage: ``line.lang`` for every line, kept or not (the document's language is made of them).
 
     Scripts and function words name most lines, counted for a whole batch of documents at once by
-    the line scan (:func:`cheap_languages`), with the boilerplate stage's head gate: that stage reads
-    the same lines next, and the scan kept (:func:`pipeline.text.scan.scan_lines`) serves it, so a
-    text dump's lines are scanned once for both. A document's lines they leave undecided share one
+    the line scan (:func:`cheap_languages`); the boilerplate stage reads the same lines next, and the
+    scan kept (:func:`pipeline.text.scan.scan_lines`) serves it, so a text dump's lines are scanned once
+    for both. A document's lines they leave undecided share one
     langdetect call over a bounded sample of them (:func:`document_sample`), one for Latin-script
     lines and one for other scripts, and only when they are enough of the document to matter
     (:data:`MIN_UNDECIDED_SHARE`): a page's foreign-looking lines are nearly always in one
@@ -461,7 +460,6 @@ class LineLanguage:
 
     def setup(self) -> None:
         tables()  # the line scan's
-        compiled_gate()  # the boilerplate stage's head gate: its scan of the same lines is this one
         default_model()  # the Arabic-script n-grams
         init_factory()  # langdetect's language profiles
 
