@@ -323,16 +323,13 @@ class Metadata(BatchStage):
     def process_batch(self, docs: list[Document]) -> list[Document]:
         dumps = [doc for doc in docs if doc.format != "html" and not doc.page.get("already_clean")]
         heads = [_head_of(doc) for doc in dumps]
-        titles = dict(zip(map(id, dumps), title_lines(heads)))
-        for doc, (texts, _, first_body) in zip(dumps, heads):
-            self._fill(doc, metadata_with_title(texts, first_body, titles[id(doc)]), set())
+        for doc, (texts, _, first_body), title in zip(dumps, heads, title_lines(heads)):
+            self._fill(doc, metadata_with_title(texts, first_body, title), set())
         for doc in docs:
-            if id(doc) in titles:
-                continue
             if doc.format == "html":
                 # the page's headline and visible date beat <title> and <meta>
                 self._fill(doc, html_metadata(doc.metadata, doc.page, doc.lines), {"title", "date"})
-            else:
+            elif doc.page.get("already_clean"):
                 # An article already clean (the boilerplate stage's page gate) has no title line, dateline or
                 # byline around it: its first paragraph or heading is the article's, and stays in the body.
                 self._fill(doc, {}, set())
