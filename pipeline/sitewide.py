@@ -263,7 +263,7 @@ class SitePass:
     """Step: the cross-document pass of a run, in two phases.
 
     1. **index**, per document where it was cleaned: its site and the keys of its lines
-       (:meth:`index_document`); the run sums them into a :class:`SiteCounts` as results arrive;
+       (:meth:`index_lines`); the run sums them into a :class:`SiteCounts` as results arrive;
     2. **apply**, per document, once every document has been indexed: :meth:`apply` with the
        finished :class:`SiteIndex`.
 
@@ -272,13 +272,9 @@ class SitePass:
 
     name = STAGE
 
-    def index_document(self, doc: Document) -> tuple[str, np.ndarray]:
-        site, keys, _ = self.index_lines(doc)
-        return site, keys
-
     def index_lines(self, doc: Document) -> tuple[str, np.ndarray, np.ndarray]:
-        """:meth:`index_document`, and the key of each line (:func:`line_key_column`), which
-        :meth:`apply` takes instead of hashing the lines again when they have not changed since."""
+        """The document's site, the distinct keys of its lines (:func:`line_keys`), and the key of each
+        line (:func:`line_key_column`), which :meth:`apply` takes instead of hashing the lines again."""
         column = line_key_column(doc)
         return site_key(doc), line_keys(doc, column), column
 
