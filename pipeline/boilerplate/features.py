@@ -262,12 +262,11 @@ class FoldedLines:
         return cls("\n".join(lines), line_offsets(lines), lines)
 
 
-def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines | None = None) -> np.ndarray:
+def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines) -> np.ndarray:
     """For each line: the first vocabulary rule it hits (1-based index into RULE_REASONS, 0 for none),
     +64 if the rule is sure, +128 if it is a comment-section header. Only lines the gate lets through
     are matched (:func:`pipeline.boilerplate.rules.rule_candidates`): the heads the line scan found,
     and the literals a rule needs."""
-    folded = FoldedLines.of(texts) if folded is None else folded
     lines = folded.lines
     flags = np.zeros(len(texts), dtype=np.int64)
     bits = facts["gate"].astype(np.int64)
@@ -542,9 +541,7 @@ def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: 
     long_ = words >= LONG_WORDS
     short = words <= SHORT_WORDS
     rules = (X[:, _RULE_START:len(BASE_NAMES)] > 0).any(axis=1)
-
-    def total(values: np.ndarray, reduce=np.add) -> np.ndarray:
-        return seg.document_totals(values, reduce)
+    total = seg.document_totals
 
     doc_words = np.maximum(total(words), 1.0)
     relative = seg.index - seg.first
