@@ -273,10 +273,14 @@ def outcomes(docs: list[TrainingDoc], scores: list[np.ndarray], fallback: list[l
 
 
 def falls_back(found: Outcomes, setting: tuple[int, int, float]) -> np.ndarray:
-    """Which pages are unsure at ``setting`` (threshold index, min words, max outside share) and fall back."""
+    """Which pages are unsure at ``setting`` (threshold index, min words, max outside share) and fall back.
+
+    A page with no block kept always does, whatever the setting, as at run time
+    (:func:`pipeline.html.classify.classify_pages`): "blocks only" is the block model with that
+    fallback alone."""
     j, min_words, share = setting
     kept = found.kept_words[:, j]
-    unsure = (kept < min_words) | (found.outside_words[:, j] > share * np.maximum(kept, 1.0))
+    unsure = (kept < max(min_words, 1)) | (found.outside_words[:, j] > share * np.maximum(kept, 1.0))
     return unsure & found.has_fallback
 
 
