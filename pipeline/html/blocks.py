@@ -10,8 +10,9 @@ between such blocks. Each block also gets a row of :data:`DOM_NAMES` features: w
 ancestors' ``class``/``id`` tokens say nav, menu, footer, comment, related, share, social, sidebar,
 promo, ad, newsletter, byline, caption, breadcrumb ... (:data:`TOKEN_CLASSES`), whether it is inside
 ``main``/``article``/``aside``/``nav``/``header``/``footer``/``form``/a link/hidden markup, its link
-density, depth and position, and how many words its container holds (an article's paragraphs share
-a parent that holds most of the page's words; a menu's items share one that holds few)::
+density, depth and position, how many words its container holds (an article's paragraphs share
+a parent that holds most of the page's words; a menu's items share one that holds few) and how much
+of its container's text is link text (a teaser list's long leads sit among their headlines' links)::
 
     >>> page = segment("<nav class='menu'><a href='/'>Home</a></nav><h2>Rain</h2>"
     ...                "<p>It rained <a href='/x'>again</a>.</p><ul><li>One<ol><li>Two</ol></ul>")
@@ -74,6 +75,7 @@ DOM_NAMES = (
     "class-tokens", "depth", "list-depth", "link-density", "links", "caption", "loose", "heading-level",
     "cells", "header-row", "block-position", "element-position", "words-before-share",
     "container-words", "container-blocks", "container-word-share", "outer-words", "outer-word-share",
+    "container-link-density", "outer-link-density",
 )
 _CONTEXT_BIT = {tag: 1 << (len(TOKEN_CLASSES) + bit) for bit, tag in enumerate(CONTEXT_TAGS)}
 _FLAG_BITS = len(TOKEN_CLASSES) + len(CONTEXT_TAGS)
@@ -455,6 +457,9 @@ def _finish(walk) -> Blocks:
 
     container_words = by_group(container, words)
     outer_words = by_group(outer, words)
+    # The share of a container's words that are link text: a teaser list or a menu is mostly links even
+    # where one item's lead is long prose; an article's container is not.
+    link_words = link_density * words
     own_tokens = np.bitwise_count(flags & ((1 << len(TOKEN_CLASSES)) - 1)).astype(np.float64)
     levels = np.asarray([line.level for line in walk.lines], dtype=np.float64)
     kinds = np.asarray([line.kind for line in walk.lines])
@@ -469,6 +474,7 @@ def _finish(walk) -> Blocks:
         (np.cumsum(words) - words) / total,
         np.log1p(container_words), np.log1p(by_group(container, np.ones(n))), container_words / total,
         np.log1p(outer_words), outer_words / total,
+        by_group(container, link_words) / container_words, by_group(outer, link_words) / outer_words,
     ]
     for index, values in enumerate(columns):
         X[:, index] = values
