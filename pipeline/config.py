@@ -92,13 +92,28 @@ class Config:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+#: The files of the package whose bytes decide an output: its code and its resources (models, word lists).
+CODE_SUFFIXES = (".py", ".pyx")
+RESOURCE_SUFFIXES = (".json", ".txt", ".bin", ".tsv")
+
+
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """sha256 over the package's source and resource files (names and bytes, in sorted order)."""
+    return _fingerprint(CODE_SUFFIXES + RESOURCE_SUFFIXES)
+
+
+@functools.lru_cache(maxsize=1)
+def source_fingerprint() -> str:
+    """sha256 over the package's source files alone, not its models: the key of a trainer's cache of
+    extracted lines, which a retrained model must not invalidate but a change to the extraction must."""
+    return _fingerprint(CODE_SUFFIXES)
+
+
+def _fingerprint(suffixes: tuple[str, ...]) -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".json", ".txt", ".pyx", ".bin", ".tsv") \
-                and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

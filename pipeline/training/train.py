@@ -48,6 +48,7 @@ import numpy as np
 from pipeline.boilerplate.features import (FEATURE_NAMES, PAGE_NAMES, STACK_NAMES, context_of_scores, line_features,
                                           page_features)
 from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
+from pipeline.config import source_fingerprint
 from pipeline.document import Line
 from pipeline.stages.boilerplate import has_page_furniture, removals
 from pipeline.stages.extract import split_dump
@@ -103,7 +104,9 @@ def html_lines(page, cache: Path) -> list[Line]:
         version = package_metadata.version("trafilatura")
     except package_metadata.PackageNotFoundError:
         version = "unknown"
-    path = cache / f"trafilatura-{version}" / page.corpus / f"{page.id}.json"
+    # Keyed by the code too, so that lines an older extractor cached are never trained on (the shipped line
+    # model of 2026-12-03 counts 320,986 training lines; the code of its commit, on a fresh cache, gives 321,522).
+    path = cache / f"trafilatura-{version}-{source_fingerprint()}" / page.corpus / f"{page.id}.json"
     if path.is_file():
         rows = json.loads(path.read_text(encoding="utf-8"))["lines"]
     else:
