@@ -64,7 +64,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
-from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model
+from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model, load_frequency_tables
 from pipeline.text.lexicon import (
     ARABIC_WORDS, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, KURDISH_ONLY, LETTER_WEIGHTS, NON_ARABIC_LETTERS,
     PASHTO_ONLY, PERSIAN_ONLY, PERSIAN_WORDS, STRONG_WEIGHT, URDU_ONLY, URDU_WORDS, WEAK_WEIGHT,
@@ -460,7 +460,8 @@ class LineLanguage:
 
     def setup(self) -> None:
         tables()  # the line scan's
-        default_model()  # the Arabic-script n-grams
+        default_model()  # the Arabic-script n-grams ...
+        load_frequency_tables()  # ... and wordfreq's word frequencies (0.4 s), which the first Arabic page needs
         init_factory()  # langdetect's language profiles
 
     def process(self, doc: Document) -> Document:
