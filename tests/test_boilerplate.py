@@ -428,6 +428,20 @@ def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
     assert [folded.text[start:start + len(line)] for start, line in zip(folded.starts, folded.lines)] == folded.lines
 
 
+def test_the_kernel_finds_the_literals_each_folded_line_holds() -> None:
+    # The rules' gate and the URL check read which literals each folded line holds from the fold kernel,
+    # instead of searching the joined lines: the same lines as `literal in line`.
+    from pipeline.boilerplate.features import _FOLDED_LITERALS, FoldedLines
+
+    texts = TRICKY + _seed_texts() + ["See WWW.Example.COM", "(AFP)", "x@y.net.", "© 2020 ©", " جميع الحقوق محفوظة ",
+                                      "ht\u200ctp://a.co.uk", ".co", "𐐀 http://a", "says says", "ΑΣ www.x", ""]
+    folded = FoldedLines.of(texts)
+    for j, literal in enumerate(_FOLDED_LITERALS):
+        expected = [i for i, line in enumerate(folded.lines) if literal in line]
+        assert folded.holding_lines(literal).tolist() == expected, literal
+    assert all(folded.holding_lines(literal).size for literal in ("www.", "(", "©", "@", ".co.uk", "http"))
+
+
 def test_the_walk_joins_extra_columns_as_hstack_would() -> None:
     # The second stage walks the feature matrix and the first stage's context side by side, without
     # joining them first: the walk's own join must give the same scores and leaves as the copy.

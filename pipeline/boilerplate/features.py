@@ -28,6 +28,7 @@ model's scores: a line whose neighbours are confidently body is body.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,10 +37,10 @@ import numpy as np
 
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
-    first_rule, fold_arabic, head_bits, line_offsets, literal_positions, rule_candidates,
+    first_rule, fold_arabic, head_bits, line_offsets, needed_literals, rule_candidates,
 )
 from pipeline.text.lexicon import SENTENCE_END
-from pipeline.text.scan import LineScan, fold_lines, scan_lines
+from pipeline.text.scan import LineScan, fold_lines_holding, scan_lines
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
 LONG_WORDS = 20
@@ -243,23 +244,41 @@ def fixed(values: np.ndarray) -> tuple[np.ndarray, float]:
     return np.round(values * scale).astype(np.int64), scale
 
 
+#: The literals :class:`FoldedLines` finds in each line: those the vocabulary rules' gate needs, and the URL ones.
+_FOLDED_LITERALS = tuple(dict.fromkeys(needed_literals() + _URL_LITERALS))
+
+
 @dataclass(frozen=True)
 class FoldedLines:
     """A batch's lines as the vocabulary rules read them: ``lines`` each line folded (:func:`fold_arabic`,
     a line break inside a line as a space) and stripped, by the line scan's kernel (the few lines whose
-    characters its tables cannot follow by Python); ``text`` the lines joined by newlines, ``starts``
-    where each begins in it."""
+    characters its tables cannot follow by Python); ``holding`` which of the literals the rules and
+    :func:`_url_like` look for each line holds (bit ``j`` for ``_FOLDED_LITERALS[j]``, found by the
+    same kernel); ``text`` the lines joined by newlines, ``starts`` where each begins in it."""
 
-    text: str
-    starts: np.ndarray
     lines: list[str]
+    holding: np.ndarray
 
     @classmethod
     def of(cls, texts: list[str]) -> FoldedLines:
-        lines, special = fold_lines(texts, compiled_gate().fold)
+        lines, special, holding = fold_lines_holding(texts, compiled_gate().fold, _FOLDED_LITERALS)
         for i in special:
-            lines[i] = fold_arabic(texts[i]).replace("\n", " ").strip()
-        return cls("\n".join(lines), line_offsets(lines), lines)
+            lines[i] = line = fold_arabic(texts[i]).replace("\n", " ").strip()
+            holding[i] = sum(1 << j for j, literal in enumerate(_FOLDED_LITERALS) if literal in line)
+        return cls(lines, holding)
+
+    @functools.cached_property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @functools.cached_property
+    def starts(self) -> np.ndarray:
+        return line_offsets(self.lines)
+
+    def holding_lines(self, *literals: str) -> np.ndarray:
+        """Indices of the lines holding any of ``literals`` (of ``_FOLDED_LITERALS``)."""
+        mask = sum(1 << _FOLDED_LITERALS.index(literal) for literal in literals)
+        return np.flatnonzero(self.holding & np.uint64(mask))
 
 
 def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines) -> np.ndarray:
@@ -274,7 +293,7 @@ def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines) -> np.nd
         bits[i] = head_bits(lines[i])
     words = facts["words"]
     word_list = words.tolist()
-    for i in np.flatnonzero(rule_candidates(lines, folded.text, words, bits, folded.starts)).tolist():
+    for i in np.flatnonzero(rule_candidates(lines, "", words, bits, holding=folded.holding_lines)).tolist():
         flags[i] = _cached_rule(lines[i], word_list[i])
     for i in comment_header_candidates(lines, bits):
         if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(lines[i]):
@@ -308,8 +327,7 @@ def _url_like(texts: list[str], folded: FoldedLines | None = None) -> np.ndarray
     """
     folded = FoldedLines.of(texts) if folded is None else folded
     found = np.zeros(len(texts), dtype=bool)
-    positions = literal_positions(folded.text, _URL_LITERALS)
-    for i in np.unique(np.searchsorted(folded.starts, positions, side="right") - 1).tolist():
+    for i in folded.holding_lines(*_URL_LITERALS).tolist():
         found[i] = _URLISH.search(texts[i]) is not None
     return found
 
