@@ -122,9 +122,15 @@ class LineBatch:
         kind_list = [kind for doc_kinds in kinds for kind in doc_kinds] if kinds is not None else ["p"] * len(texts)
         number_list = ([number for doc_numbers in numbers for number in doc_numbers] if numbers is not None
                        else [number for length in lengths for number in range(1, length + 1)])
-        starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        flags = np.asarray(html if html is not None else [False] * len(documents), dtype=bool)
-        return cls(texts, kind_list, np.asarray(number_list, dtype=np.int64), starts, flags)
+        return cls.flat(texts, kind_list, number_list, lengths, html if html is not None else [False] * len(documents))
+
+    @classmethod
+    def flat(cls, texts: list[str], kinds: list[str], numbers: Sequence[int], lengths: Sequence[int],
+             html: Sequence[bool]) -> LineBatch:
+        """A batch of the lines of documents one after another (``lengths``: how many lines each has)."""
+        starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        return cls(texts, kinds, np.asarray(numbers, dtype=np.int64), starts, np.asarray(html, dtype=bool))
 
     def __len__(self) -> int:
         return len(self.texts)
