@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.boilerplate import _segments
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
     first_rule, fold_arabic, head_bits, line_offsets, needed_literals, rule_candidates,
@@ -150,7 +151,6 @@ class Segments:
         self.end = starts[1:][self.doc] if n else np.zeros(0, dtype=np.int64)
         self.index = np.arange(n)
         self.lengths = lengths[self.doc] if n else np.zeros(0, dtype=np.int64)
-        self._bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def windows(self, values: np.ndarray, widths: Sequence[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """For each width k: the sums of ``values`` over the k lines before and the k lines after each
@@ -160,15 +160,13 @@ class Segments:
         in fixed point (:func:`fixed`), so no rounding carries from one document into the next.
         """
         exact, scale = fixed(values)
-        prefix = np.concatenate(([0], np.cumsum(exact)))
-        at, after_at = prefix[:-1], prefix[1:]  # the prefix sums before and after each line
-        found = {}
-        for k in widths:
-            if k not in self._bounds:
-                self._bounds[k] = (np.maximum(self.index - k, self.first), np.minimum(self.index + k + 1, self.end))
-            low, high = self._bounds[k]
-            found[k] = ((at - prefix[low]) / scale, (prefix[high] - after_at) / scale)
-        return found
+        prefix = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(exact, out=prefix[1:])
+        widths = list(dict.fromkeys(widths))
+        sums = np.empty((2 * len(widths), self.n))
+        _segments.window_sums(prefix, np.ascontiguousarray(self.first, dtype=np.int64),
+                              np.ascontiguousarray(self.end, dtype=np.int64), np.asarray(widths, dtype=np.int64), scale, sums)
+        return {k: (sums[2 * j], sums[2 * j + 1]) for j, k in enumerate(widths)}
 
     def per_document(self, values: np.ndarray, reduce=np.add) -> np.ndarray:
         """``reduce`` (add, maximum, minimum) of ``values`` over each line's document, given to each line

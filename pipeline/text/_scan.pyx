@@ -358,7 +358,8 @@ def scan(list texts, const uint8_t[:] class_table, const uint8_t[:] flag_table, 
         if n:
             r[C_FIRST] = <int32_t>PyUnicode_READ(kind, data, 0)
             r[C_BULLET] = bullet_start(kind, data, n, flags)
-            r[C_DATE] = numeric_date(kind, data, n, classes)
+            if r[C_CLASS0 + C_DIGIT]:  # (a date needs an ASCII digit, which counts as a digit)
+                r[C_DATE] = numeric_date(kind, data, n, classes)
         r[C_BYLINE] = 1 if first_bits & W_BYLINE else 0
         keys[row] = key_hash(kind, data, key_start, n, flags, fold, &key_special)
         if head_count:
