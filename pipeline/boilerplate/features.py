@@ -29,6 +29,7 @@ model's scores: a line whose neighbours are confidently body is body.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,6 +100,8 @@ STACK_NAMES = (
     "score-doc-mean", "score-doc-max", "inside-score-span", "low-score-run",
 )
 _BASE = {name: index for index, name in enumerate(BASE_NAMES)}
+#: The line kinds that are features of their own, as small codes (every other kind is 0).
+_KIND_CODES = {"h": 1, "li": 2, "tr": 3}
 _RULE_START = len(BASE_NAMES) - len(RULE_REASONS)
 
 
@@ -369,7 +372,7 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         same_doc = segments.doc[1:] == segments.doc[:-1]
         blank_before[1:] = np.where(same_doc, gap, 1.0)
         blank_after[:-1] = np.where(same_doc, gap, 1.0)
-    kinds = np.asarray(batch.kinds)
+    kinds = np.fromiter(map(_KIND_CODES.get, batch.kinds, itertools.repeat(0)), dtype=np.int8, count=n)
     folded = FoldedLines.of(batch.texts)
     flags = _rule_flags(batch.texts, facts, folded)
     columns = {
@@ -384,7 +387,8 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         "byline-like": (facts["byline"] > 0) & (words <= BYLINE_MAX_WORDS), "ellipsis": facts["ellipsis"],
         "starts-lower": (chars > 0) & (first < 0x10000) & _LOWER_TABLE[np.minimum(first, 0xFFFF)],
         "glued-words": f["glued"], "quotes": f["quote"] > 0, "policy-words": f["policy-words"] / safe_words,
-        "kind-heading": kinds == "h", "kind-item": kinds == "li", "kind-row": kinds == "tr",
+        "kind-heading": kinds == _KIND_CODES["h"], "kind-item": kinds == _KIND_CODES["li"],
+        "kind-row": kinds == _KIND_CODES["tr"],
         "html": batch.html[segments.doc] if n else np.zeros(0), "repeated": np.log1p(repeated),
         "blank-before": blank_before, "blank-after": blank_after,
         "comment-header": (flags & 128) > 0, "rule-sure": (flags & 64) > 0,
