@@ -157,6 +157,10 @@ _NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u
 DetectorFactory.seed = 0
 
 
+#: N-gram rows of langdetect's profiles kept as numpy arrays (of its 87,598): about 10 MB at most.
+DETECTOR_ROWS = 1 << 14
+
+
 class _Detector(Detector):
     """langdetect's detector, its trials' arithmetic on numpy rows: the same random draws, and the same
     floating-point operations in the same order (a product per language, the sum of the probabilities
@@ -201,6 +205,8 @@ class _Detector(Detector):
     def _row(self, gram: str) -> np.ndarray:
         row = self._rows.get(gram)
         if row is None:
+            if len(self._rows) >= DETECTOR_ROWS:
+                self._rows.clear()
             row = self._rows[gram] = np.array(self.word_lang_prob_map[gram], dtype=np.float64)
         return row
 
