@@ -428,6 +428,20 @@ def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
     assert [folded.text[start:start + len(line)] for start, line in zip(folded.starts, folded.lines)] == folded.lines
 
 
+def test_the_kernel_finds_the_literals_each_folded_line_holds() -> None:
+    # The rules' gate and the URL check read which literals each folded line holds from the fold kernel,
+    # instead of searching the joined lines: the same lines as `literal in line`.
+    from pipeline.boilerplate.features import _FOLDED_LITERALS, FoldedLines
+
+    texts = TRICKY + _seed_texts() + ["See WWW.Example.COM", "(AFP)", "x@y.net.", "© 2020 ©", " جميع الحقوق محفوظة ",
+                                      "ht\u200ctp://a.co.uk", ".co", "𐐀 http://a", "says says", "ΑΣ www.x", ""]
+    folded = FoldedLines.of(texts)
+    for j, literal in enumerate(_FOLDED_LITERALS):
+        expected = [i for i, line in enumerate(folded.lines) if literal in line]
+        assert folded.holding_lines(literal).tolist() == expected, literal
+    assert all(folded.holding_lines(literal).size for literal in ("www.", "(", "©", "@", ".co.uk", "http"))
+
+
 def test_the_walk_joins_extra_columns_as_hstack_would() -> None:
     # The second stage walks the feature matrix and the first stage's context side by side, without
     # joining them first: the walk's own join must give the same scores and leaves as the copy.
@@ -439,3 +453,22 @@ def test_the_walk_joins_extra_columns_as_hstack_would() -> None:
     assert np.array_equal(joined[0], alone[0]) and np.array_equal(joined[1], alone[1])
     with pytest.raises(ValueError):
         model.second.walk(X, context[:-1])
+
+
+def test_window_sums_from_the_kernel_are_the_plain_sums() -> None:
+    # Segments.windows sums a kernel pass over the prefix sums: the sums over each side of each line,
+    # within its document, as summing the values themselves gives (integers exactly; reals in fixed point).
+    from pipeline.boilerplate.features import Segments, fixed
+
+    rng = np.random.default_rng(7)
+    starts = np.array([0, 0, 5, 6, 6, 30, 31], dtype=np.int64)
+    seg = Segments(starts)
+    for values in (rng.integers(0, 40, seg.n), rng.random(seg.n)):
+        exact, scale = fixed(values)
+        found = seg.windows(values, (1, 3, 10, 3))
+        assert sorted(found) == [1, 3, 10]
+        for k, (before, after) in found.items():
+            for i in range(seg.n):
+                first, end = int(seg.first[i]), int(seg.end[i])
+                assert before[i] == int(exact[max(i - k, first):i].sum()) / scale
+                assert after[i] == int(exact[i + 1:min(i + k + 1, end)].sum()) / scale

@@ -28,18 +28,21 @@ model's scores: a line whose neighbours are confidently body is body.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.boilerplate import _segments
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
-    first_rule, fold_arabic, head_bits, line_offsets, literal_positions, rule_candidates,
+    first_rule, fold_arabic, head_bits, line_offsets, needed_literals, rule_candidates,
 )
 from pipeline.text.lexicon import SENTENCE_END
-from pipeline.text.scan import LineScan, fold_lines, scan_lines
+from pipeline.text.scan import LineScan, fold_lines_holding, scan_lines
 
 #: A line of at least this many words is "long": the kind of line an article is made of.
 LONG_WORDS = 20
@@ -97,6 +100,8 @@ STACK_NAMES = (
     "score-doc-mean", "score-doc-max", "inside-score-span", "low-score-run",
 )
 _BASE = {name: index for index, name in enumerate(BASE_NAMES)}
+#: The line kinds that are features of their own, as small codes (every other kind is 0).
+_KIND_CODES = {"h": 1, "li": 2, "tr": 3}
 _RULE_START = len(BASE_NAMES) - len(RULE_REASONS)
 
 
@@ -121,9 +126,15 @@ class LineBatch:
         kind_list = [kind for doc_kinds in kinds for kind in doc_kinds] if kinds is not None else ["p"] * len(texts)
         number_list = ([number for doc_numbers in numbers for number in doc_numbers] if numbers is not None
                        else [number for length in lengths for number in range(1, length + 1)])
-        starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        flags = np.asarray(html if html is not None else [False] * len(documents), dtype=bool)
-        return cls(texts, kind_list, np.asarray(number_list, dtype=np.int64), starts, flags)
+        return cls.flat(texts, kind_list, number_list, lengths, html if html is not None else [False] * len(documents))
+
+    @classmethod
+    def flat(cls, texts: list[str], kinds: list[str], numbers: Sequence[int], lengths: Sequence[int],
+             html: Sequence[bool]) -> LineBatch:
+        """A batch of the lines of documents one after another (``lengths``: how many lines each has)."""
+        starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        return cls(texts, kinds, np.asarray(numbers, dtype=np.int64), starts, np.asarray(html, dtype=bool))
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -143,7 +154,6 @@ class Segments:
         self.end = starts[1:][self.doc] if n else np.zeros(0, dtype=np.int64)
         self.index = np.arange(n)
         self.lengths = lengths[self.doc] if n else np.zeros(0, dtype=np.int64)
-        self._bounds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def windows(self, values: np.ndarray, widths: Sequence[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """For each width k: the sums of ``values`` over the k lines before and the k lines after each
@@ -153,15 +163,13 @@ class Segments:
         in fixed point (:func:`fixed`), so no rounding carries from one document into the next.
         """
         exact, scale = fixed(values)
-        prefix = np.concatenate(([0], np.cumsum(exact)))
-        at, after_at = prefix[:-1], prefix[1:]  # the prefix sums before and after each line
-        found = {}
-        for k in widths:
-            if k not in self._bounds:
-                self._bounds[k] = (np.maximum(self.index - k, self.first), np.minimum(self.index + k + 1, self.end))
-            low, high = self._bounds[k]
-            found[k] = ((at - prefix[low]) / scale, (prefix[high] - after_at) / scale)
-        return found
+        prefix = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(exact, out=prefix[1:])
+        widths = list(dict.fromkeys(widths))
+        sums = np.empty((2 * len(widths), self.n))
+        _segments.window_sums(prefix, np.ascontiguousarray(self.first, dtype=np.int64),
+                              np.ascontiguousarray(self.end, dtype=np.int64), np.asarray(widths, dtype=np.int64), scale, sums)
+        return {k: (sums[2 * j], sums[2 * j + 1]) for j, k in enumerate(widths)}
 
     def per_document(self, values: np.ndarray, reduce=np.add) -> np.ndarray:
         """``reduce`` (add, maximum, minimum) of ``values`` over each line's document, given to each line
@@ -243,23 +251,41 @@ def fixed(values: np.ndarray) -> tuple[np.ndarray, float]:
     return np.round(values * scale).astype(np.int64), scale
 
 
+#: The literals :class:`FoldedLines` finds in each line: those the vocabulary rules' gate needs, and the URL ones.
+_FOLDED_LITERALS = tuple(dict.fromkeys(needed_literals() + _URL_LITERALS))
+
+
 @dataclass(frozen=True)
 class FoldedLines:
     """A batch's lines as the vocabulary rules read them: ``lines`` each line folded (:func:`fold_arabic`,
     a line break inside a line as a space) and stripped, by the line scan's kernel (the few lines whose
-    characters its tables cannot follow by Python); ``text`` the lines joined by newlines, ``starts``
-    where each begins in it."""
+    characters its tables cannot follow by Python); ``holding`` which of the literals the rules and
+    :func:`_url_like` look for each line holds (bit ``j`` for ``_FOLDED_LITERALS[j]``, found by the
+    same kernel); ``text`` the lines joined by newlines, ``starts`` where each begins in it."""
 
-    text: str
-    starts: np.ndarray
     lines: list[str]
+    holding: np.ndarray
 
     @classmethod
     def of(cls, texts: list[str]) -> FoldedLines:
-        lines, special = fold_lines(texts, compiled_gate().fold)
+        lines, special, holding = fold_lines_holding(texts, compiled_gate().fold, _FOLDED_LITERALS)
         for i in special:
-            lines[i] = fold_arabic(texts[i]).replace("\n", " ").strip()
-        return cls("\n".join(lines), line_offsets(lines), lines)
+            lines[i] = line = fold_arabic(texts[i]).replace("\n", " ").strip()
+            holding[i] = sum(1 << j for j, literal in enumerate(_FOLDED_LITERALS) if literal in line)
+        return cls(lines, holding)
+
+    @functools.cached_property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @functools.cached_property
+    def starts(self) -> np.ndarray:
+        return line_offsets(self.lines)
+
+    def holding_lines(self, *literals: str) -> np.ndarray:
+        """Indices of the lines holding any of ``literals`` (of ``_FOLDED_LITERALS``)."""
+        mask = sum(1 << _FOLDED_LITERALS.index(literal) for literal in literals)
+        return np.flatnonzero(self.holding & np.uint64(mask))
 
 
 def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines) -> np.ndarray:
@@ -274,7 +300,7 @@ def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines) -> np.nd
         bits[i] = head_bits(lines[i])
     words = facts["words"]
     word_list = words.tolist()
-    for i in np.flatnonzero(rule_candidates(lines, folded.text, words, bits, folded.starts)).tolist():
+    for i in np.flatnonzero(rule_candidates(lines, "", words, bits, holding=folded.holding_lines)).tolist():
         flags[i] = _cached_rule(lines[i], word_list[i])
     for i in comment_header_candidates(lines, bits):
         if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(lines[i]):
@@ -308,8 +334,7 @@ def _url_like(texts: list[str], folded: FoldedLines | None = None) -> np.ndarray
     """
     folded = FoldedLines.of(texts) if folded is None else folded
     found = np.zeros(len(texts), dtype=bool)
-    positions = literal_positions(folded.text, _URL_LITERALS)
-    for i in np.unique(np.searchsorted(folded.starts, positions, side="right") - 1).tolist():
+    for i in folded.holding_lines(*_URL_LITERALS).tolist():
         found[i] = _URLISH.search(texts[i]) is not None
     return found
 
@@ -347,7 +372,7 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         same_doc = segments.doc[1:] == segments.doc[:-1]
         blank_before[1:] = np.where(same_doc, gap, 1.0)
         blank_after[:-1] = np.where(same_doc, gap, 1.0)
-    kinds = np.asarray(batch.kinds)
+    kinds = np.fromiter(map(_KIND_CODES.get, batch.kinds, itertools.repeat(0)), dtype=np.int8, count=n)
     folded = FoldedLines.of(batch.texts)
     flags = _rule_flags(batch.texts, facts, folded)
     columns = {
@@ -362,7 +387,8 @@ def base_features(batch: LineBatch, facts: LineScan | None = None, out: np.ndarr
         "byline-like": (facts["byline"] > 0) & (words <= BYLINE_MAX_WORDS), "ellipsis": facts["ellipsis"],
         "starts-lower": (chars > 0) & (first < 0x10000) & _LOWER_TABLE[np.minimum(first, 0xFFFF)],
         "glued-words": f["glued"], "quotes": f["quote"] > 0, "policy-words": f["policy-words"] / safe_words,
-        "kind-heading": kinds == "h", "kind-item": kinds == "li", "kind-row": kinds == "tr",
+        "kind-heading": kinds == _KIND_CODES["h"], "kind-item": kinds == _KIND_CODES["li"],
+        "kind-row": kinds == _KIND_CODES["tr"],
         "html": batch.html[segments.doc] if n else np.zeros(0), "repeated": np.log1p(repeated),
         "blank-before": blank_before, "blank-after": blank_after,
         "comment-header": (flags & 128) > 0, "rule-sure": (flags & 64) > 0,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import re._parser as _sre_parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -367,12 +367,15 @@ def compiled_gate() -> HeadGate:
 
 
 def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | np.ndarray,
-                    bits: Sequence[int] | np.ndarray | None = None, starts: np.ndarray | None = None) -> np.ndarray:
+                    bits: Sequence[int] | np.ndarray | None = None, starts: np.ndarray | None = None,
+                    holding: Callable[[str], np.ndarray] | None = None) -> np.ndarray:
     """For each folded line (``fold_arabic`` of the stripped line) of ``words`` words, whether a rule might
     match it (a bool array). ``joined`` is the folded lines joined by newlines, before or after stripping
     (a literal found in it is given to the line it was found in); ``bits`` the lines' :func:`head_bits`,
     when a compiled gate has them already; ``starts`` where each line begins in ``joined``, when the
-    caller knows (else :func:`_line_starts`). A line left out matches no rule.
+    caller knows (else :func:`_line_starts`); ``holding``, when the caller knows which lines hold each
+    of :func:`needed_literals` (the indices of those lines, from a literal), makes ``joined`` unused.
+    A line left out matches no rule.
     """
     n = len(folded)
     words = np.asarray(words, dtype=np.int64).reshape(n)
@@ -385,7 +388,9 @@ def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | n
         mask = 0b11 << (2 * tier)
         hit |= ((bits & mask) != 0) & (words <= limit)
         for literal in needed:
-            if literal not in found:
+            if literal not in found and holding is not None:
+                found[literal] = holding(literal)
+            elif literal not in found:
                 positions = literal_positions(joined, (literal,))
                 if positions and starts is None:
                     starts = _line_starts(joined, folded)
@@ -393,6 +398,12 @@ def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | n
             lines = found[literal]
             hit[lines[words[lines] <= limit]] = True
     return hit
+
+
+def needed_literals() -> tuple[str, ...]:
+    """Every literal that :func:`rule_candidates` looks for in the lines (one of them is in every line a
+    pattern that is not anchored at the line's head can match)."""
+    return tuple(sorted({literal for _, _, _, needed in _GATE or () for literal in needed}))
 
 
 def _line_starts(joined: str, lines: Sequence[str]) -> np.ndarray:

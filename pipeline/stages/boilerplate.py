@@ -42,7 +42,7 @@ from pipeline.boilerplate.features import (
 )
 from pipeline.boilerplate.model import LineModel, load_model, row_blocks
 from pipeline.boilerplate.rules import RULE_REASONS, compiled_gate
-from pipeline.document import Document, Line
+from pipeline.document import Document, Line, line_columns
 from pipeline.text.scan import tables
 
 _COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
@@ -172,9 +172,8 @@ def classify_batch(documents: Sequence[Sequence[Line]], html: Sequence[bool],
     """
     model = model or load_model()
     _check(model)
-    batch = LineBatch.of([[line.text for line in lines] for lines in documents],
-                         [[line.kind for line in lines] for lines in documents],
-                         [[line.number for line in lines] for lines in documents], html)
+    texts, kinds, numbers = line_columns([line for lines in documents for line in lines], "text", "kind", "number")
+    batch = LineBatch.flat(texts, kinds, numbers, [len(lines) for lines in documents], html)
     if not len(batch):
         return [Verdict([]) for _ in documents]
     X = batch_features(batch)

@@ -12,6 +12,9 @@ ignored). This file only follows the tables it is given.
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, realloc
 
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long x) nogil
+
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
@@ -355,7 +358,8 @@ def scan(list texts, const uint8_t[:] class_table, const uint8_t[:] flag_table, 
         if n:
             r[C_FIRST] = <int32_t>PyUnicode_READ(kind, data, 0)
             r[C_BULLET] = bullet_start(kind, data, n, flags)
-            r[C_DATE] = numeric_date(kind, data, n, classes)
+            if r[C_CLASS0 + C_DIGIT]:  # (a date needs an ASCII digit, which counts as a digit)
+                r[C_DATE] = numeric_date(kind, data, n, classes)
         r[C_BYLINE] = 1 if first_bits & W_BYLINE else 0
         keys[row] = key_hash(kind, data, key_start, n, flags, fold, &key_special)
         if head_count:
@@ -537,12 +541,38 @@ def gates(list texts, const uint8_t[:] flag_table, const uint32_t[:] head_fold_t
                              head_hashes, head_bits, head_count, plain_bits, bulleted_bits, head_length)
 
 
-def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_table):
+cdef inline uint64_t literals_in(const Py_UCS4* line, Py_ssize_t size, const uint64_t* first_masks,
+                                 const uint32_t* codes, const Py_ssize_t* starts) noexcept nogil:
+    """The bits of the literals (``codes[starts[j]:starts[j + 1]]`` for literal ``j``) that ``line`` holds;
+    ``first_masks[c & 255]`` has the bits of the literals whose first character ``c`` might be."""
+    cdef uint64_t found = 0, candidates
+    cdef Py_ssize_t p, j, length, k
+    for p in range(size):
+        candidates = first_masks[(<uint32_t>line[p]) & 255] & ~found
+        while candidates:
+            j = __builtin_ctzll(candidates)
+            candidates &= candidates - 1
+            length = starts[j + 1] - starts[j]
+            if length > size - p:
+                continue
+            k = 0
+            while k < length and <uint32_t>line[p + k] == codes[starts[j] + k]:
+                k += 1
+            if k == length:
+                found |= (<uint64_t>1) << j
+    return found
+
+
+def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_table,
+               const uint32_t[::1] literal_codes=None, const Py_ssize_t[::1] literal_starts=None,
+               uint64_t[::1] holding=None):
     """Each line as ``fold_table`` folds it a character at a time (0 drops a character), a newline as a
     space, stripped of whitespace at both ends; None for a line with a character the tables cannot
     follow (its fold may depend on its neighbours or be longer: the caller folds that line); and the
-    indices of those lines."""
-    cdef Py_ssize_t row, i, n, size, start, stop, capacity = 0
+    indices of those lines. With ``literal_codes`` (literals' code points one after another, literal
+    ``j`` from ``literal_starts[j]`` to ``literal_starts[j + 1]``; 64 at most), ``holding[row]`` gets bit
+    ``j`` when the folded line holds literal ``j`` (0 for the lines left to the caller)."""
+    cdef Py_ssize_t row, i, n, size, start, stop, capacity = 0, j, literals = 0
     cdef int kind
     cdef void* data
     cdef Py_UCS4 c
@@ -551,8 +581,19 @@ def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_t
     cdef Py_UCS4* buffer = NULL
     cdef Py_UCS4* grown
     cdef str text
+    cdef uint64_t first_masks[256]
     if fold_table.shape[0] != 0x10000 or flag_table.shape[0] != 0x10000:
         raise ValueError("a character table must have 65536 entries")
+    if literal_codes is not None:
+        literals = literal_starts.shape[0] - 1
+        if literals > 64 or holding is None or holding.shape[0] < len(texts) or \
+                literal_starts[literals] > literal_codes.shape[0]:
+            raise ValueError("at most 64 literals, and a holding mask per line")
+    for i in range(256):
+        first_masks[i] = 0
+    for j in range(literals):
+        if literal_starts[j + 1] > literal_starts[j]:
+            first_masks[literal_codes[literal_starts[j]] & 255] |= (<uint64_t>1) << j
     cdef const uint32_t* fold = &fold_table[0]
     cdef const uint8_t* flags = &flag_table[0]
     found = [None] * len(texts)
@@ -563,6 +604,8 @@ def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_t
             n = PyUnicode_GET_LENGTH(text)
             kind = PyUnicode_KIND(text)
             data = PyUnicode_DATA(text)
+            if literals:
+                holding[row] = 0
             if n > capacity:
                 grown = <Py_UCS4*>realloc(buffer, max(n, 256) * sizeof(Py_UCS4))
                 if grown == NULL:
@@ -589,6 +632,9 @@ def fold_lines(list texts, const uint32_t[:] fold_table, const uint8_t[:] flag_t
             while stop > start and flag_of(buffer[stop - 1], flags) & F_SPACE:
                 stop -= 1
             found[row] = PyUnicode_FromKindAndData(4, buffer + start, stop - start)
+            if literals:
+                holding[row] = literals_in(buffer + start, stop - start, first_masks, &literal_codes[0],
+                                           &literal_starts[0])
     finally:
         free(buffer)
     return found, special_rows

@@ -58,7 +58,9 @@ in the installed ``wordfreq`` package (its data is CC-BY-SA 4.0, so none of
 it is copied into our MIT model file): each language's table is loaded once
 per process, lazily, the first time an Arabic-script text reaches this
 model (a fraction of a second and about 15 MB per process for the three
-tables); English-only runs never import wordfreq. Words are looked up as
+tables), or by the line-language stage's setup (:func:`load_frequency_tables`),
+so that no batch pays for it; other callers that meet no Arabic-script text
+never import wordfreq. Words are looked up as
 :func:`words` gives them (harakat and tatweel removed, as wordfreq removes
 marks; presentation forms are NFKC'd by the caller, as wordfreq NFKCs).
 
@@ -223,6 +225,13 @@ def frequency_table(lang: str) -> dict[str, float]:
     import wordfreq  # here, not at the top: only Arabic-script text that reaches the model pays for it
 
     return wordfreq.get_frequency_dict(lang, FREQUENCY_WORDLIST)
+
+
+def load_frequency_tables() -> None:
+    """Load every language's :func:`frequency_table` now (a stage's setup: not in the first batch that
+    meets Arabic-script text)."""
+    for lang in LANGUAGES:
+        frequency_table(lang)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

@@ -367,6 +367,34 @@ def fold_lines(texts: list[str], fold: np.ndarray) -> tuple[list[str | None], li
     return _scan.fold_lines(texts, np.ascontiguousarray(fold, dtype=np.uint32), tables().flags)
 
 
+def fold_lines_holding(texts: list[str], fold: np.ndarray,
+                       literals: tuple[str, ...]) -> tuple[list[str | None], list[int], np.ndarray]:
+    """:func:`fold_lines`, and which of ``literals`` (64 at most, none empty) each folded line holds:
+    bit ``j`` of its mask for ``literals[j]`` (0 for the lines left to the caller, which it checks
+    itself)::
+
+        >>> fold = np.arange(0x10000, dtype=np.uint32); fold[ord("A")] = ord("a")
+        >>> lines, special, holding = fold_lines_holding(["A.com b", "www", "ΑΣ"], fold, (".com", "a", "www"))
+        >>> lines, special, holding.tolist()
+        (['a.com b', 'www', None], [2], [3, 4, 0])
+    """
+    codes, starts = _literal_codes(literals)
+    holding = np.zeros(len(texts), dtype=np.uint64)
+    lines, special = _scan.fold_lines(texts, np.ascontiguousarray(fold, dtype=np.uint32), tables().flags, codes,
+                                      starts, holding)
+    return lines, special, holding
+
+
+@lru_cache(maxsize=8)
+def _literal_codes(literals: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's form of ``literals``: their code points one after another, and where each starts."""
+    if len(literals) > 64 or not all(literals):
+        raise ValueError("at most 64 literals, none of them empty")
+    codes = np.array([ord(ch) for literal in literals for ch in literal], dtype=np.uint32)
+    starts = np.concatenate(([0], np.cumsum([len(literal) for literal in literals]))).astype(np.intp)
+    return codes, starts
+
+
 def line_keys(texts: list[str]) -> np.ndarray:
     """:func:`line_key` of each line, as uint64, from the kernel (the scan's ``keys`` without the rest)::
 
