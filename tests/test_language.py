@@ -203,30 +203,6 @@ def test_results_are_repeatable() -> None:
     assert len({detect_language(text) for _ in range(5)}) == 1
 
 
-LANGDETECT_TEXTS = [
-    "Il black Friday incombe su di noi: per chi non lo sapesse", "Le comité s'est réuni mardi pour discuter du budget",
-    "Der Ausschuss traf sich am Dienstag", "El comité se reunió el martes", "O comitê se reuniu na terça-feira",
-    "Привет, мир! Это проверка.", "日本語のテキストです", "한국어 문장입니다", "Ș ș ț Ț România", "ABC DEF ghi JKL",
-    "ÀÉÎ õü Ææ ßtraße", "http://example.com mail me@x.org now", "Tiếng Việt có dấu", "中文文本，测试一下", "Ελληνικά κείμενα",
-    "The committee met on Tuesday to discuss the budget", "water parks", "2019 - 10:30", "", "   ", "x",
-]
-
-
-@pytest.mark.parametrize("text", LANGDETECT_TEXTS)
-def test_the_detector_gives_langdetects_own_probabilities(text: str) -> None:
-    """The detector on numpy rows is langdetect's, to the last bit of every probability (or the same error)."""
-    from langdetect import detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
-    def probabilities(detect):
-        try:
-            return [(item.lang, item.prob) for item in detect(text)]
-        except LangDetectException as error:
-            return str(error)
-
-    assert probabilities(language_module._detect_langs) == probabilities(detect_langs)
-
-
 def _doc(*texts: str) -> Document:
     doc = Document(id="a.txt", source="a.txt")
     doc.lines = [Line(number, text) for number, text in enumerate(texts, 1)]

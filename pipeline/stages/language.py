@@ -58,11 +58,9 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-from langdetect import DetectorFactory, detector_factory
-from langdetect.detector import Detector
+from langdetect import DetectorFactory, detect_langs
 from langdetect.detector_factory import init_factory
-from langdetect.lang_detect_exception import ErrorCode, LangDetectException
-from langdetect.utils.ngram import NGram
+from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import ALL_LANGUAGES
 from pipeline.document import Document
@@ -157,97 +155,10 @@ _NON_ASCII_LATIN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u
 DetectorFactory.seed = 0
 
 
-#: N-gram rows of langdetect's profiles kept as numpy arrays (of its 87,598): about 10 MB at most.
-DETECTOR_ROWS = 1 << 14
-
-
-class _Detector(Detector):
-    """langdetect's detector, its trials' arithmetic on numpy rows: the same random draws, and the same
-    floating-point operations in the same order (a product per language, the sum of the probabilities
-    left to right), so the same probabilities as :func:`langdetect.detect_langs` (a test compares
-    them), at a fraction of the cost of its loops over the 55 languages; and each character's
-    n-gram form (``NGram.normalize``, a function of the character) looked up once."""
-
-    _rows: dict[str, np.ndarray] = {}
-    _normal: dict[str, str] = {}
-
-    def _extract_ngrams(self) -> list[str]:
-        """``Detector._extract_ngrams`` with ``NGram.add_char`` written in."""
-        table, normal, size = self.word_lang_prob_map, self._normal, NGram.N_GRAM
-        found = []
-        grams, capital = " ", False
-        for ch in self.text:
-            folded = normal.get(ch)
-            if folded is None:
-                folded = normal[ch] = NGram.normalize(ch)
-            last = grams[-1]
-            if last == " ":
-                grams, capital = " ", False
-                if folded == " ":
-                    continue  # (no n-gram ends in a lone space)
-            elif len(grams) >= size:
-                grams = grams[1:]
-            grams += folded
-            if not folded.isupper():
-                capital = False
-            elif last.isupper():
-                capital = True
-            if capital:
-                continue
-            for n in range(1, size + 1):
-                if len(grams) < n:
-                    break
-                gram = grams[-n:]
-                if gram != " " and gram in table:
-                    found.append(gram)
-        return found
-
-    def _row(self, gram: str) -> np.ndarray:
-        row = self._rows.get(gram)
-        if row is None:
-            if len(self._rows) >= DETECTOR_ROWS:
-                self._rows.clear()
-            row = self._rows[gram] = np.array(self.word_lang_prob_map[gram], dtype=np.float64)
-        return row
-
-    def _detect_block(self) -> None:
-        self.cleaning_text()
-        grams = self._extract_ngrams()
-        if not grams:
-            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        self.langprob = [0.0] * len(self.langlist)
-        self.random.seed(self.seed)
-        for _ in range(self.n_trial):
-            prob = np.array(self._init_probability(), dtype=np.float64)
-            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
-            weight = alpha / self.BASE_FREQ
-            i = 0
-            while True:
-                prob *= weight + self._row(self.random.choice(grams))
-                if i % 5 == 0:
-                    total = float(np.add.accumulate(prob)[-1])  # left to right, as sum() adds
-                    if total == 0.0:
-                        raise ZeroDivisionError("float division by zero")
-                    prob /= total
-                    if float(prob.max()) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
-                        break
-                i += 1
-            for j, p in enumerate(prob.tolist()):
-                self.langprob[j] += p / self.n_trial
-
-
-def _detect_langs(text: str) -> list:
-    """:func:`langdetect.detect_langs` by :class:`_Detector`."""
-    init_factory()
-    detector = _Detector(detector_factory._factory)
-    detector.append(text)
-    return detector.get_probabilities()
-
-
 def _langdetect(text: str) -> tuple[str, float]:
     """langdetect's best guess and its probability (seeded, so deterministic)."""
     try:
-        best = _detect_langs(text[:SAMPLE_CHARS])[0]
+        best = detect_langs(text[:SAMPLE_CHARS])[0]
     except LangDetectException:
         return "und", 0.0
     # langdetect names Chinese "zh-cn"/"zh-tw"; ISO 639-1 is the part before "-".
