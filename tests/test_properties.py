@@ -262,3 +262,13 @@ def test_cleaning_the_samples_is_idempotent_on_their_own_output(name: str) -> No
     first = run_batch([read_document(RAW / name, name)], default_stages())[0]
     if first.outcome == "ok":
         assert_idempotent(first)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([5e-05, 1e16, 1e-7, 0.1, -0.0, 123456789.0]))
+def test_sidecar_floats_are_written_as_the_standard_library_writes_them(value: float) -> None:
+    import json
+
+    from pipeline.io.write import json_text
+
+    data = {"language_shares": {"en": value}, "trace": [{"stage": "x", "score": value}]}
+    assert json_text(data, indent=True) == json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)

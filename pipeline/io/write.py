@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import math
 import os
 import re
 import itertools
@@ -118,8 +119,10 @@ def _as_python_writes_floats(value: Any) -> Any:
     or as a word (``Infinity``) made a pre-serialised fragment, so orjson writes the bytes json would."""
     kind = type(value)
     if kind is float:
-        text = json.dumps(value)
-        return orjson.Fragment(text.encode()) if "e" in text or text[-1] == "y" or text == "NaN" else value
+        if not math.isfinite(value):
+            return orjson.Fragment(json.dumps(value).encode())
+        text = float.__repr__(value)  # what json writes for a finite float
+        return orjson.Fragment(text.encode()) if "e" in text else value
     if kind is dict:
         return {key: _as_python_writes_floats(item) for key, item in value.items()}
     if kind is list or kind is tuple:
