@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.text import _meta
-from pipeline.text.bylines import _CREDIT_FIRSTS, _CREDIT_START, CREDIT_BULLETS, CREDIT_START_WORDS, could_be_byline
+from pipeline.text.bylines import _CREDIT_START, CREDIT_BULLETS, CREDIT_START_WORDS, could_be_byline
 from pipeline.text.dates import _may_hold_year
 
 _EVERY_CHARACTER = [chr(code) for code in range(sys.maxunicode + 1)]
@@ -49,24 +49,26 @@ def test_may_hold_year(text: str) -> None:
 
 
 def test_every_credit_start_has_the_credit_mark() -> None:
-    """Whatever character a credit word starts with, in any case the regex engine matches: the kernel's
-    test (a line without the mark is never a byline) lets it through. A credit starts with a character
-    that matches the first letter of a credit word, case-insensitively, as the class below does."""
-    first = re.compile(f"[{_CREDIT_FIRSTS}]", re.IGNORECASE)
-    starts = [char for char in _EVERY_CHARACTER if first.match(char)]
-    assert len(starts) < 40  # the letters, their capitals and the few others that fold to them (K, İ, ı, ſ)
-    for char in starts:
+    """Whatever characters spell a credit word, in any case the regex engine matches, the kernel's test
+    (a line without the mark is never a byline) lets it through: every character that matches a letter
+    of a credit word case-insensitively (as the class below finds them), in every place of every word."""
+    letters = re.compile(f"[{''.join(sorted(set(''.join(CREDIT_START_WORDS))))}]", re.IGNORECASE)
+    spellings = [char for char in _EVERY_CHARACTER if letters.match(char)]
+    assert len(spellings) < 100  # the letters, their capitals and the few others that fold to them (K, İ, ı, ſ)
+    for char in spellings:
         for word in CREDIT_START_WORDS:
-            for text in (char + word[1:], " • " + char + word[1:]):
-                if _CREDIT_START.match(text):
-                    assert _meta.may_start_credit(text, CREDIT_BULLETS, _CREDIT_FIRSTS), (hex(ord(char)), word)
+            for place in range(len(word)):
+                for text in (word[:place] + char + word[place + 1:] + " Jane", " • " + word[:place] + char + word[place + 1:]):
+                    if _CREDIT_START.match(text):
+                        assert _meta.may_start_credit(text, CREDIT_BULLETS, CREDIT_START_WORDS), (hex(ord(char)), word)
+    assert not _meta.may_start_credit("The news", CREDIT_BULLETS, CREDIT_START_WORDS)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(_PIECES, st.sampled_from(["By Jane Roe", " * Written by X", "Jane Roe, AP.", "بقلم علي",
                                                      "by", "March 3, 2024", "١٩ يوليو ٢٠١٨"])), max_size=10))
 def test_head_marks_are_never_wrong_about_a_date_or_byline(texts: list[str]) -> None:
-    marks = _meta.head_marks(texts, len(texts), CREDIT_BULLETS, _CREDIT_FIRSTS)
+    marks = _meta.head_marks(texts, len(texts), CREDIT_BULLETS, CREDIT_START_WORDS)
     for text, mark in zip(texts, marks):
         assert bool(mark & _meta.YEAR) == _may_hold_year(text)
         if could_be_byline(text) or text.lower() == "by":

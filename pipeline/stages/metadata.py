@@ -45,6 +45,7 @@ HEAD_SLACK_LINES = 3
 DATELINE_UNDER_TITLE = 6
 #: A body line this long (in words) marks where the article starts.
 FIRST_BODY_MIN_WORDS = 12
+_FIRST_BODY_MIN_CHARS = 2 * FIRST_BODY_MIN_WORDS - 1
 
 _URL_LINE = re.compile(r"^(https?://\S+)$")
 _SITE_SPLIT = re.compile(r"\s+[|—–]\s+|\s+-\s+")
@@ -64,7 +65,9 @@ def _words(text: str) -> int:
 def first_body_index(texts: list[str]) -> int:
     """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none."""
     for index, text in enumerate(texts):
-        if _words(text) >= FIRST_BODY_MIN_WORDS and _ends_sentence(text.rstrip("”\"'»)")):
+        # (a line of N words has N characters and a space between each two: a shorter one is not split)
+        if len(text) >= _FIRST_BODY_MIN_CHARS and _words(text) >= FIRST_BODY_MIN_WORDS \
+                and _ends_sentence(text.rstrip("”\"'»)")):
             return index
     return len(texts)
 

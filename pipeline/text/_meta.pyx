@@ -16,6 +16,8 @@ code point and on random lines:
 - :func:`starting_with`: the indices of the lines whose first character is one of ``firsts``.
 - :func:`head_marks`: per line, :data:`YEAR` when it may hold a year and :data:`CREDIT` when it may be a
   byline (:func:`may_start_credit`, or a comma in it); a line without the mark is certainly not one.
+- :func:`title_shape` and :func:`neighbourhood`: a title candidate's words, initials and separators, and the
+  word counts around it.
 """
 
 cimport cython
@@ -36,10 +38,36 @@ YEAR = 1
 CREDIT = 2
 
 
+# The two character classes the scans test, for the Basic Multilingual Plane, as bitmaps filled once from
+# the Unicode database (a lookup there is several calls a character: an Arabic line's every letter).
+cdef unsigned char _WORD_BITS[8192]
+cdef unsigned char _DECIMAL_BITS[8192]
+
+
+cdef void _fill_bitmaps() noexcept:
+    cdef unsigned int code
+    for code in range(65536):
+        if code == 0x5F or Py_UNICODE_ISALNUM(code):
+            _WORD_BITS[code >> 3] |= 1 << (code & 7)
+        if Py_UNICODE_ISDECIMAL(code):
+            _DECIMAL_BITS[code >> 3] |= 1 << (code & 7)
+
+
+_fill_bitmaps()
+
+
 cdef inline bint _is_word(unsigned int code) noexcept:
-    if code < 128:  # most characters: no call into the Unicode database
-        return (0x61 <= (code | 0x20) <= 0x7A) or 0x30 <= code <= 0x39 or code == 0x5F
+    """``\\w``: ``_`` or a character ``str.isalnum`` takes."""
+    if code < 65536:
+        return (_WORD_BITS[code >> 3] >> (code & 7)) & 1
     return Py_UNICODE_ISALNUM(code)
+
+
+cdef inline bint _is_decimal(unsigned int code) noexcept:
+    """``\\d``: a character ``str.isdecimal`` takes."""
+    if code < 65536:
+        return (_DECIMAL_BITS[code >> 3] >> (code & 7)) & 1
+    return Py_UNICODE_ISDECIMAL(code)
 
 
 def word_runs(str text, Py_ssize_t shortest):
@@ -91,13 +119,16 @@ cdef bint _may_hold_year(str text) noexcept:
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, decimals = 0
     cdef bint listed = False
     cdef unsigned int code
+    if kind == 1:  # Latin-1: its only decimal digits are ASCII
+        for i in range(n):
+            code = (<unsigned char*>data)[i]
+            decimals += 0x30 <= code <= 0x39
+            if decimals >= 4:
+                return True
+        return False
     for i in range(n):
         code = PyUnicode_READ(kind, data, i)
-        if code < 128:
-            if 0x30 <= code <= 0x39:
-                decimals += 1
-                listed = True
-        elif Py_UNICODE_ISDECIMAL(code):
+        if _is_decimal(code):
             decimals += 1
             listed = listed or _is_year_digit(code)
         if listed and decimals >= 4:
@@ -118,11 +149,34 @@ cdef bint _in(str chars, Py_UCS4 c) noexcept:
     return False
 
 
-cdef bint _may_start_credit(str text, str bullets, str firsts) noexcept:
+cdef bint _may_start_word(int kind, void* data, Py_ssize_t n, Py_ssize_t start, str word) noexcept:
+    """Whether ``word`` (lower-case) may match at ``start`` case-insensitively, as the regex engine matches:
+    an ASCII character matches its own lower case only; any other character may match an ASCII letter
+    (K, the Kelvin sign, matches k; ı matches i), and matches a letter outside ASCII only when it is that
+    letter (the credit words' others are Arabic, which has no case)."""
+    cdef Py_ssize_t j, length = PyUnicode_GET_LENGTH(word)
+    cdef unsigned int c, w
+    if start + length > n:
+        return False
+    for j in range(length):
+        c, w = PyUnicode_READ(kind, data, start + j), word[j]
+        if c == w:
+            continue
+        if c < 128:
+            if not (0x41 <= c <= 0x5A and (c | 0x20) == w):
+                return False
+        elif w >= 128:
+            return False
+    return True
+
+
+cdef bint _may_start_credit(str text, str bullets, tuple words, str firsts) noexcept:
+    """``firsts``: the words' first letters (when an ASCII character starts the line, only they may follow)."""
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0
     cdef Py_UCS4 c
+    cdef str word
     while i < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
         i += 1
     if i < n and _in(bullets, PyUnicode_READ(kind, data, i)):
@@ -132,34 +186,37 @@ cdef bint _may_start_credit(str text, str bullets, str firsts) noexcept:
     if i == n:
         return False
     c = PyUnicode_READ(kind, data, i)
-    if _in(firsts, c):
-        return True
-    if <unsigned int>c < 128:
-        return 0x41 <= <unsigned int>c <= 0x5A and _in(firsts, <Py_UCS4>(<unsigned int>c | 0x20))
-    # Arabic letters have no case: one matches only itself. Any other character may match a letter
-    # of ``firsts`` case-insensitively (K, the Kelvin sign, matches k): taken.
-    return not (0x600 <= <unsigned int>c <= 0x6FF)
+    if <unsigned int>c < 128 and not _in(firsts, <Py_UCS4>(<unsigned int>c | 0x20)):
+        return False  # most lines: no word starts with that letter
+    for word in words:
+        if _may_start_word(kind, data, n, i, word):
+            return True
+    return False
 
 
-def may_start_credit(str text, str bullets, str firsts):
-    """Whether ``text`` may start with a credit word whose first letters (lower-case) are ``firsts``,
-    after spaces, a bullet of ``bullets`` and spaces: the next character is one of ``firsts``, an
-    ASCII capital of one, or a character outside ASCII and the Arabic block (which the caller's
-    pattern may match case-insensitively)."""
-    return _may_start_credit(text, bullets, firsts)
+cdef str _first_letters(tuple words):
+    return "".join({word[0] for word in words})
 
 
-def head_marks(list texts, Py_ssize_t stop, str bullets, str firsts):
+def may_start_credit(str text, str bullets, tuple words):
+    """Whether ``text`` may start with one of ``words`` (lower-case), after spaces, a bullet of ``bullets``
+    and spaces, matched case-insensitively (:func:`_may_start_word`): the pattern
+    ``\\s*(?:[bullets]\\s*)?(?:word|...)`` with ``re.IGNORECASE`` matches no line this turns away."""
+    return _may_start_credit(text, bullets, words, _first_letters(words))
+
+
+def head_marks(list texts, Py_ssize_t stop, str bullets, tuple words):
     """A byte per line of ``texts[:stop]``: :data:`YEAR` if it may hold a year, :data:`CREDIT` if it
-    may start with a credit word (:func:`may_start_credit`) or holds a comma."""
+    may start with one of the credit ``words`` (:func:`may_start_credit`) or holds a comma."""
     cdef Py_ssize_t count = min(stop, len(texts)), i
     cdef bytearray marks = bytearray(count)
     cdef str text
     cdef unsigned char mark
+    cdef str firsts = _first_letters(words)
     for i in range(count):
         text = texts[i]
         mark = YEAR if _may_hold_year(text) else 0
-        if _may_start_credit(text, bullets, firsts) or "," in text:
+        if _may_start_credit(text, bullets, words, firsts) or "," in text:
             mark |= CREDIT
         marks[i] = mark
     return bytes(marks)

@@ -110,8 +110,6 @@ CREDIT_BULLETS = "*•"
 #: How every credit starts, whatever follows: the cheap test that turns away most lines before the credit
 #: patterns above are tried on them.
 _CREDIT_START = re.compile(rf"\s*(?:[{CREDIT_BULLETS}]\s*)?(?:{'|'.join(CREDIT_START_WORDS)})", re.IGNORECASE)
-#: The first letters of the credit words (lower-case): the kernel's test before this one (:func:`line_marks`).
-_CREDIT_FIRSTS = "".join(sorted({word[0] for word in CREDIT_START_WORDS}))
 #: The last word of each news agency (a line in the "Jane Doe, Reuters" form ends with one, or it and a dot).
 _AGENCY_LAST_WORDS = tuple(sorted({agency.split()[-1] for agency in NEWS_AGENCIES}))
 
@@ -249,7 +247,7 @@ def line_marks(texts: list[str], stop: int) -> bytes:
         >>> list(line_marks(["Home", "By Jane Roe", "March 3, 2024", "Jane Roe, AP"], 4)) == [0, CREDIT, YEAR | CREDIT, CREDIT]
         True
     """
-    return head_marks(texts, stop, CREDIT_BULLETS, _CREDIT_FIRSTS)
+    return head_marks(texts, stop, CREDIT_BULLETS, CREDIT_START_WORDS)
 
 
 def find_byline(text: str) -> str | None:
