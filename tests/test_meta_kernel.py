@@ -95,3 +95,9 @@ def test_title_shape(text: str) -> None:
     initials = [word[0] for word in split if word[0].isalpha()]
     separators = sum(map(text.count, "|»›")) + len(re.findall(r"\s/\s", text))
     assert _meta.title_shape(text, "|»›") == (len(split), len(initials), sum(map(str.isupper, initials)), separators)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "ab", "é", "ΣΣ", "", "a "]), max_size=12), st.lists(st.sampled_from(["a", "ab", "ΣΣ", "x", ""]), max_size=4))
+def test_copies(texts: list[str], wanted: list[str]) -> None:
+    assert _meta.copies(texts, wanted) == [texts.count(text) for text in wanted]

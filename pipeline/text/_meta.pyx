@@ -17,7 +17,7 @@ code point and on random lines:
 - :func:`head_marks`: per line, :data:`YEAR` when it may hold a year and :data:`CREDIT` when it may be a
   byline (:func:`may_start_credit`, or a comma in it); a line without the mark is certainly not one.
 - :func:`title_shape` and :func:`neighbourhood`: a title candidate's words, initials and separators, and the
-  word counts around it.
+  word counts around it; :func:`copies`: how often each candidate's line is on the page.
 """
 
 cimport cython
@@ -275,3 +275,17 @@ def neighbourhood(list counts, Py_ssize_t index, Py_ssize_t n, Py_ssize_t lookar
     while to_prose < lookaround and not (index + to_prose < n and <Py_ssize_t>counts[index + to_prose] >= prose_least):
         to_prose += 1
     return (counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0, menu_run, to_prose)
+
+
+def copies(list texts, list wanted):
+    """``[texts.count(text) for text in wanted]``, comparing only strings of the same length (hashing every
+    line for a ``Counter`` reads all of a page's text)."""
+    cdef Py_ssize_t k = len(wanted), j
+    cdef list found = [0] * k
+    cdef str text, other
+    for text in texts:
+        for j in range(k):
+            other = wanted[j]
+            if PyUnicode_GET_LENGTH(text) == PyUnicode_GET_LENGTH(other) and text == other:
+                found[j] += 1
+    return found

@@ -52,7 +52,7 @@ from itertools import chain, compress, islice, repeat
 import numpy as np
 
 from pipeline.boilerplate.model import Forest
-from pipeline.text._meta import CREDIT, YEAR, neighbourhood, space_counts, title_shape, word_runs
+from pipeline.text._meta import CREDIT, YEAR, copies, neighbourhood, space_counts, title_shape, word_runs
 from pipeline.text.bylines import find_byline, line_marks, split_title_byline
 from pipeline.text.dates import DATELINE_MAX_WORDS, find_date
 
@@ -251,12 +251,12 @@ def candidate_features(texts: list[str], kept: list[bool],
     uses = Counter(chain.from_iterable(vocabularies))
     paragraphs = set().union(*[vocabulary for index, vocabulary in zip(body_lines, vocabularies)
                                if words[index] >= PARAGRAPH_MIN_WORDS][:FIRST_PARAGRAPHS])
-    repeats = Counter(texts)
+    repeats = copies(texts, [texts[index] for index, _ in candidates])  # of each candidate's line
     # The lines in reach, lower-cased, one per line: a line ends with ``key`` where ``key + "\n"`` occurs.
     reach = [text.lower() for text in texts[max(0, candidates[0][0] - ECHO_REACH):candidates[-1][0] + ECHO_REACH]]
     ends = "\n".join(reach) + "\n"
     rows = []
-    for index, title in candidates:
+    for (index, title), copies_of_line in zip(candidates, repeats):
         title_words, initials, capitals, separators = title_shape(title, _SEPARATOR_CHARS)
         key = title.lower()
         # Another line ends with the title: every line ending with it, less this line and its copies.
@@ -271,7 +271,7 @@ def candidate_features(texts: list[str], kept: list[bool],
             math.log1p(max(0, main - index)), min(max(0, index - main), LOOKAROUND),
             *_neighbourhood(counts, index, n), float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
             float(any(map(is_dateline, range(index + 1, min(n, index + 1 + DATELINE_REACH))))),
-            repeats[texts[index]] - 1, float(echoed),
+            copies_of_line - 1, float(echoed),
             in_body / len(topic_words) if topic_words else 0.0, in_body,
             topic / len(topic_words) if topic_words else 0.0, topic,
         ))
