@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 from pipeline.document import Document, Line
-from pipeline.text.bylines import (could_be_byline, credit_after_date, credit_over_name, find_byline, name_at_dateline,
-                                   near_headline_author, split_title_byline, tidy_author)
+from pipeline.text._meta import CREDIT, YEAR, starting_with
+from pipeline.text.bylines import (could_be_byline, credit_after_date, credit_over_name, find_byline, line_marks,
+                                   name_at_dateline, near_headline_author, split_title_byline, tidy_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.stages import BatchStage
 from pipeline.text.titles import title_line, title_lines
@@ -43,13 +45,15 @@ HEAD_SLACK_LINES = 3
 DATELINE_UNDER_TITLE = 6
 #: A body line this long (in words) marks where the article starts.
 FIRST_BODY_MIN_WORDS = 12
+_FIRST_BODY_MIN_CHARS = 2 * FIRST_BODY_MIN_WORDS - 1
 
 _URL_LINE = re.compile(r"^(https?://\S+)$")
 _SITE_SPLIT = re.compile(r"\s+[|—–]\s+|\s+-\s+")
 _TAG_LABEL = re.compile(r"^(tags?|keywords|topics|الوسوم|وسوم|الكلمات المفتاحية|كلمات مفتاحية)\s*[:：]?\s*(.*)$", re.I)
-#: The first characters a URL line or a tag label can have (the tag label's, in any case): the cheap test
-#: that spares the two patterns above on most lines.
-_URL_OR_TAG_FIRST = frozenset("htTkK\u212aاوك")
+#: The first characters a URL line or a tag label can have (the tag label's, in any case): the cheap test,
+#: made on all the lines in one compiled pass (:func:`pipeline.text._meta.starting_with`), that spares the
+#: two patterns above on most lines.
+_URL_OR_TAG_FIRST = "htTkK\u212aاوك"
 _TAG_SPLIT = re.compile(r"\s*[,،|·;]\s*|\s{2,}")
 _SENTENCE_END = re.compile(r"[.!…;:,،]$")
 
@@ -61,7 +65,9 @@ def _words(text: str) -> int:
 def first_body_index(texts: list[str]) -> int:
     """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none."""
     for index, text in enumerate(texts):
-        if _words(text) >= FIRST_BODY_MIN_WORDS and _ends_sentence(text.rstrip("”\"'»)")):
+        # (a line of N words has N characters and a space between each two: a shorter one is not split)
+        if len(text) >= _FIRST_BODY_MIN_CHARS and _words(text) >= FIRST_BODY_MIN_WORDS \
+                and _ends_sentence(text.rstrip("”\"'»)")):
             return index
     return len(texts)
 
@@ -130,30 +136,33 @@ def dump_head(texts: list[str], first_body: int | None = None,
 def metadata_with_title(texts: list[str], first_body: int, index: int | None) -> dict[str, Any]:
     """:func:`dump_metadata` once the title line (``index``, None for none) is chosen."""
     meta: dict[str, Any] = {"meta_lines": {}}
+    head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
+    # Which lines may hold a date or a byline: the date and byline tests are made on those only.
+    marks = line_marks(texts, max(head_end, 0 if index is None else index + 1 + DATELINE_UNDER_TITLE))
     if index is not None:
         title, author = split_title_byline(texts[index]) or (texts[index], None)
         meta["title"] = title
-        for other, text in enumerate(texts[:max(first_body, index + 1)]):
-            if text == texts[index]:
-                meta["meta_lines"][other] = "title"
+        head = texts[:max(first_body, index + 1)]
+        for other in compress(range(len(head)), map(texts[index].__eq__, head)):
+            meta["meta_lines"][other] = "title"
         if author:
             meta["author"] = author
         # The date printed under the headline is the article's; a date higher up is often the
         # site's "today" in its header.
         for below in range(index + 1, min(len(texts), index + 1 + DATELINE_UNDER_TITLE)):
-            if date := dateline_date(texts[below], full=True) or credit_line_date(texts[below]):
+            if marks[below] & YEAR and (date := dateline_date(texts[below], full=True) or credit_line_date(texts[below])):
                 _take_dateline(meta, below, texts[below], date)
                 break
-    head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
-    for index, text in enumerate(texts[:head_end]):
+    for index in compress(range(head_end), marks):
         if "date" in meta and "author" in meta:
             break
-        if "date" not in meta and (date := dateline_date(text)):
+        text = texts[index]
+        if "date" not in meta and marks[index] & YEAR and (date := dateline_date(text)):
             _take_dateline(meta, index, text, date)
         # One line often holds both ("By Jane Roe | Updated March 3, 2024 at 9:00 AM"); find_byline
         # takes only a line that starts with a credit word, however long the date after the names.
         # A credit printed alone ("Written By") passes could_be_byline as well.
-        if "author" in meta or not could_be_byline(text):
+        if "author" in meta or not (marks[index] & CREDIT and could_be_byline(text)):
             continue
         if author := find_byline(text):
             meta["author"] = author
@@ -170,9 +179,8 @@ def metadata_with_title(texts: list[str], first_body: int, index: int | None) ->
             meta["author"], index = found
             if index != dateline:
                 meta["meta_lines"][index] = "byline"
-    for index, text in enumerate(texts):
-        if text[:1] not in _URL_OR_TAG_FIRST:
-            continue
+    for index in starting_with(texts, _URL_OR_TAG_FIRST):
+        text = texts[index]
         if "url" not in meta and (match := _URL_LINE.match(text)):
             meta["url"] = match.group(1)
             meta["meta_lines"].setdefault(index, "source-url")

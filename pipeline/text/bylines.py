@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from pipeline.text._meta import CREDIT, YEAR, head_marks
 from pipeline.text.lexicon import stopwords
 from pipeline.boilerplate.rules import match_rule
 from pipeline.text.dates import DATELINE_MAX_WORDS, credit_line_date, dateline_date
@@ -102,10 +103,13 @@ _ARABIC_CREDIT = re.compile(
     r"^(?P<word>بقلم|كتبته|كتبت|كتبه|كتب|حوار|إعداد|اعداد|تقرير)(?=[\s:：\-–—/])\s*(?P<colon>[:：\-–—/])?\s*(?P<rest>\S.*)$"
 )
 _AGENCY_FORM = re.compile(r"^(?P<name>[^,]+),\s*(?P<agency>[^,]+?)\.?$")
-#: How every English or Arabic credit starts (after spaces and a bullet), whatever follows: the cheap
-#: test that turns away most lines before the credit patterns above are tried on them.
-_CREDIT_START = re.compile(r"\s*(?:[*•]\s*)?(?:written|words|story|text|reporting|reported|posted|compiled|"
-                           r"interview|by|author|بقلم|كتب|حوار|إعداد|اعداد|تقرير)", re.IGNORECASE)
+#: The words every English or Arabic credit starts with, after spaces and one of CREDIT_BULLETS.
+CREDIT_START_WORDS = ("written", "words", "story", "text", "reporting", "reported", "posted", "compiled", "interview",
+                      "by", "author", "بقلم", "كتب", "حوار", "إعداد", "اعداد", "تقرير")
+CREDIT_BULLETS = "*•"
+#: How every credit starts, whatever follows: the cheap test that turns away most lines before the credit
+#: patterns above are tried on them.
+_CREDIT_START = re.compile(rf"\s*(?:[{CREDIT_BULLETS}]\s*)?(?:{'|'.join(CREDIT_START_WORDS)})", re.IGNORECASE)
 #: The last word of each news agency (a line in the "Jane Doe, Reuters" form ends with one, or it and a dot).
 _AGENCY_LAST_WORDS = tuple(sorted({agency.split()[-1] for agency in NEWS_AGENCIES}))
 
@@ -232,6 +236,18 @@ def could_be_byline(text: str) -> bool:
         return False
     tail = text.rstrip()
     return tail.removesuffix(".").lower().endswith(_AGENCY_LAST_WORDS)
+
+
+def line_marks(texts: list[str], stop: int) -> bytes:
+    """A byte per line of ``texts[:stop]``, from one compiled pass (:func:`pipeline.text._meta.head_marks`):
+    :data:`YEAR` unless :func:`pipeline.text.dates.find_date` certainly finds nothing in the line (it has no
+    year's digits), :data:`CREDIT` unless :func:`could_be_byline` certainly turns it away (no credit word can
+    start it and it has no comma). Callers skip a line's date or byline test when its bit is not set::
+
+        >>> list(line_marks(["Home", "By Jane Roe", "March 3, 2024", "Jane Roe, AP"], 4)) == [0, CREDIT, YEAR | CREDIT, CREDIT]
+        True
+    """
+    return head_marks(texts, stop, CREDIT_BULLETS, CREDIT_START_WORDS)
 
 
 def find_byline(text: str) -> str | None:

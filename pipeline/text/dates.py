@@ -129,6 +129,9 @@ _FULL_DATE_PATTERNS = (
 )
 #: Month and year only: "January 2019", "يناير 2019".
 _MONTH_YEAR = re.compile(rf"{_NOT_AFTER_WORD}{_MONTH}\s*,?\s*{YEAR}(?!\d)", _FLAGS)
+#: What every pattern above needs: the cheap test (a search for a literal digit pair) before them, as they
+#: try their month names at every character of a line.
+_YEAR_ANYWHERE = re.compile(YEAR)
 
 #: What may surround a date in a dateline without counting as "other words".
 _NOISE = re.compile(
@@ -191,6 +194,8 @@ def _leftmost_full_date(text: str) -> tuple[str | None, re.Match[str] | None, bo
     ``invalid`` says a date-shaped match was not a valid date ("31 February 2019")."""
     best: tuple[int, tuple[int, int, int], re.Match[str]] | None = None
     invalid = False
+    if not _YEAR_ANYWHERE.search(text):
+        return None, None, False  # every full date pattern holds a year: none of them matches
     for pattern in _FULL_DATE_PATTERNS:
         for match in pattern.finditer(text):
             date = _full_date(match)
@@ -232,6 +237,8 @@ DATE_MEMORY_LINES = 4096
 def _read_date(text: str) -> str | None:
     """:func:`find_date` past its cheap tests: the patterns, on the line with its digits and letters folded."""
     text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
+    if not _YEAR_ANYWHERE.search(text):
+        return None  # four digits, but no year among them: no pattern below matches
     date, match, invalid = _leftmost_full_date(text)
     if date is not None and match is not None:
         return date if _few_other_words(text, match) else None

@@ -52,7 +52,8 @@ from itertools import chain, compress, islice, repeat
 import numpy as np
 
 from pipeline.boilerplate.model import Forest
-from pipeline.text.bylines import find_byline, split_title_byline
+from pipeline.text._meta import CREDIT, YEAR, copies, neighbourhood, space_counts, title_shape, word_runs
+from pipeline.text.bylines import find_byline, line_marks, split_title_byline
 from pipeline.text.dates import DATELINE_MAX_WORDS, find_date
 
 MODEL_RESOURCE = "title-model.json"
@@ -103,40 +104,56 @@ _CREDIT_HINT = re.compile(r"\b(?:by|BY|By)\s|بقلم|كتب|حوار|إعداد
 #: Strings one of which a line holds when :data:`_CREDIT_HINT` finds something in it: the cheap test
 #: (substring searches) that spares the pattern, tried at every character, on most lines.
 _CREDIT_HINT_WORDS = ("by", "BY", "By", "بقلم", "كتب", "حوار", "إعداد")
-#: A separator is one of these characters, or a slash between spaces (:data:`_SLASH`).
+#: A separator is one of these characters, or a slash between spaces (``\s/\s``).
 _SEPARATOR_CHARS = "|»›"
-_SLASH = re.compile(r"\s/\s")
-#: The words that count for a topic: runs of word characters longer than MIN_TOPIC_CHARS (a shorter run
-#: is never part of a longer one: the pattern matches a run from its start, whole).
-_TOPIC_WORD = re.compile(rf"\w{{{MIN_TOPIC_CHARS + 1},}}")
+#: The words that count for a topic are the runs of word characters (``\w``) longer than MIN_TOPIC_CHARS:
+#: ``re.findall(r"\w{3,}", text)``, which the kernel finds (:func:`pipeline.text._meta.word_runs`) five times
+#: faster than the regex engine, on the 15 body lines and the candidates of every dump.
 
 
-def main_text_start(texts: list[str], kept: list[bool]) -> int:
-    """The line where the kept lines reach :data:`MAIN_TEXT_SHARE` of their words.
+def line_words(texts: list[str]) -> list[int]:
+    """Each line's words as the features count them: its spaces plus one (a dump's spaces are single),
+    for all the lines in one compiled pass (:func:`pipeline.text._meta.space_counts`)::
 
-    A line's words are its spaces plus one, so the kept lines joined by a space hold their total
-    less one::
+        >>> line_words(["Menu", "a b c", ""])
+        [1, 3, 1]
+    """
+    return [spaces + 1 for spaces in space_counts(texts)]
+
+
+def main_text_start(texts: list[str], kept: list[bool], words: list[int] | None = None) -> int:
+    """The line where the kept lines reach :data:`MAIN_TEXT_SHARE` of their words (``words``: their
+    :func:`line_words`, if the caller has them)::
 
         >>> main_text_start(["Menu", "a b c d e f g h i", "j"], [False, True, True])
         1
     """
-    needed, running = MAIN_TEXT_SHARE * (" ".join(compress(texts, kept)).count(" ") + 1), 0
+    words = line_words(texts) if words is None else words
+    # The sum of the kept lines' words is the count of the old form, the spaces of the kept lines joined by a
+    # space plus one, but with no kept line: then nothing is needed and the loop below finds nothing either.
+    needed, running = MAIN_TEXT_SHARE * sum(compress(words, kept)), 0
     for index in compress(range(len(texts)), kept):
-        running += texts[index].count(" ") + 1
+        running += words[index]
         if running >= needed:
             return index
     return len(texts)
 
 
-def dateline_test(texts: list[str], counts: list[int]) -> Callable[[int], bool]:
-    """``is_dateline(index)``: is that line a short date or byline line ("March 3, 2024", "By Jane Roe")? Memoised."""
+def dateline_test(texts: list[str], counts: list[int], marks: bytes | None = None) -> Callable[[int], bool]:
+    """``is_dateline(index)``: is that line a short date or byline line ("March 3, 2024", "By Jane Roe")? Memoised.
+
+    ``marks`` (:func:`pipeline.text.bylines.line_marks` of at least ``texts[:len(counts)]``) spares the date and
+    byline tests on the lines that certainly fail them.
+    """
     known: list[bool | None] = [None] * len(texts)
+    marks = line_marks(texts, len(counts)) if marks is None else marks
 
     def is_dateline(index: int) -> bool:
         if (answer := known[index]) is None:
-            text = texts[index]
+            text, mark = texts[index], marks[index]
+            # "by" alone has the CREDIT mark too (a credit word starts it)
             answer = known[index] = counts[index] <= DATELINE_MAX_WORDS and bool(
-                find_date(text) or find_byline(text) or text.lower() == "by")
+                mark & YEAR and find_date(text) or mark & CREDIT and (find_byline(text) or text.lower() == "by"))
         return answer
 
     return is_dateline
@@ -191,7 +208,7 @@ def _topic_words(text: str) -> set[str]:
         >>> sorted(_topic_words("The Bread of Life"))
         ['bread', 'life', 'the']
     """
-    return set(_TOPIC_WORD.findall(text.lower()))
+    return word_runs(text.lower(), MIN_TOPIC_CHARS + 1)
 
 
 def _separators(title: str) -> int:
@@ -200,8 +217,7 @@ def _separators(title: str) -> int:
         >>> _separators("Home » Recipes | Bread / Cakes / Pies and/or")
         4
     """
-    slashes = len(_SLASH.findall(title)) if "/" in title else 0
-    return sum(map(title.count, _SEPARATOR_CHARS)) + slashes
+    return title_shape(title, _SEPARATOR_CHARS)[3]
 
 
 def _neighbourhood(counts: list[int], index: int, n: int) -> tuple[int, int, int, int]:
@@ -212,23 +228,17 @@ def _neighbourhood(counts: list[int], index: int, n: int) -> tuple[int, int, int
         >>> _neighbourhood([1, 2, 15, 1, 1, 4, 20], 5, 7)
         (1, 20, 2, 1)
     """
-    menu_run = 0
-    while menu_run < LOOKAROUND and index > menu_run and counts[index - menu_run - 1] <= MENU_ITEM_MAX_WORDS:
-        menu_run += 1
-    to_prose = 1
-    while to_prose < LOOKAROUND and not (index + to_prose < n and counts[index + to_prose] >= PROSE_MIN_WORDS):
-        to_prose += 1
-    return (counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0, menu_run, to_prose)
+    return neighbourhood(counts, index, n, LOOKAROUND, MENU_ITEM_MAX_WORDS, PROSE_MIN_WORDS)
 
 
 def candidate_features(texts: list[str], kept: list[bool],
                        first_body: int) -> tuple[list[tuple[int, str]], np.ndarray]:
     """The candidates and their :data:`FEATURES` (one row each)."""
     n = len(texts)
-    main = main_text_start(texts, kept)
-    # Word counts (spaces + 1: a dump's spaces are single) as far as a feature looks: LOOKAROUND lines
-    # past the last line that can be a candidate.
-    counts = [text.count(" ") + 1 for text in texts[:max(first_body, main) + WINDOW_BELOW + LOOKAROUND]]
+    words = line_words(texts)
+    main = main_text_start(texts, kept, words)
+    # Word counts as far as a feature looks: LOOKAROUND lines past the last line that can be a candidate.
+    counts = words[:max(first_body, main) + WINDOW_BELOW + LOOKAROUND]
     is_dateline = dateline_test(texts, counts)
     candidates = title_candidates(texts, counts, (first_body, main), is_dateline)
     if not candidates:
@@ -239,33 +249,31 @@ def candidate_features(texts: list[str], kept: list[bool],
     body_lines = list(islice(compress(range(start, n), kept[start:]), TOPIC_LINES))
     vocabularies = [_topic_words(texts[index][:TOPIC_LINE_CHARS]) for index in body_lines]
     uses = Counter(chain.from_iterable(vocabularies))
-    paragraphs = set().union(*[words for index, words in zip(body_lines, vocabularies)
-                               if texts[index].count(" ") + 1 >= PARAGRAPH_MIN_WORDS][:FIRST_PARAGRAPHS])
-    repeats = Counter(texts)
+    paragraphs = set().union(*[vocabulary for index, vocabulary in zip(body_lines, vocabularies)
+                               if words[index] >= PARAGRAPH_MIN_WORDS][:FIRST_PARAGRAPHS])
+    repeats = copies(texts, [texts[index] for index, _ in candidates])  # of each candidate's line
     # The lines in reach, lower-cased, one per line: a line ends with ``key`` where ``key + "\n"`` occurs.
     reach = [text.lower() for text in texts[max(0, candidates[0][0] - ECHO_REACH):candidates[-1][0] + ECHO_REACH]]
     ends = "\n".join(reach) + "\n"
     rows = []
-    for index, title in candidates:
-        split = title.split()
-        initials = [word[0] for word in split if word[0].isalpha()]
+    for (index, title), copies_of_line in zip(candidates, repeats):
+        title_words, initials, capitals, separators = title_shape(title, _SEPARATOR_CHARS)
         key = title.lower()
         # Another line ends with the title: every line ending with it, less this line and its copies.
         echoed = len(key) >= MIN_ECHO_CHARS and (
             ends.count(key + "\n") > (reach.count(line) if (line := texts[index].lower()).endswith(key) else 0))
-        title_words = set(_TOPIC_WORD.findall(key))  # _topic_words(title), ``key`` already lower-cased
-        in_body = len(title_words & paragraphs)
-        topic = sum(map(min, map(uses.get, title_words, repeat(0)), repeat(TOPIC_CAP)))  # uses capped, summed
+        topic_words = word_runs(key, MIN_TOPIC_CHARS + 1)  # _topic_words(title), ``key`` already lower-cased
+        in_body = len(topic_words & paragraphs)
+        topic = sum(map(min, map(uses.get, topic_words, repeat(0)), repeat(TOPIC_CAP)))  # uses capped, summed
         rows.append((  # in the order of FEATURES
-            len(split), math.log1p(len(title)),
-            sum(map(str.isupper, initials)) / max(1, len(initials)), _separators(title),
+            title_words, math.log1p(len(title)), capitals / max(1, initials), separators,
             math.log1p(max(0, first_body - index)), min(max(0, index - first_body), LOOKAROUND),
             math.log1p(max(0, main - index)), min(max(0, index - main), LOOKAROUND),
             *_neighbourhood(counts, index, n), float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
             float(any(map(is_dateline, range(index + 1, min(n, index + 1 + DATELINE_REACH))))),
-            repeats[texts[index]] - 1, float(echoed),
-            in_body / len(title_words) if title_words else 0.0, in_body,
-            topic / len(title_words) if title_words else 0.0, topic,
+            copies_of_line - 1, float(echoed),
+            in_body / len(topic_words) if topic_words else 0.0, in_body,
+            topic / len(topic_words) if topic_words else 0.0, topic,
         ))
     return candidates, np.asarray(rows, dtype=np.float64)
 
