@@ -543,7 +543,20 @@ PAGE_NAMES = (
     # What the line model makes of the page: its scores' mean and lows, and the share of lines it would remove.
     "page-first-mean", "page-first-min", "page-first-low-share", "page-first-very-low-share", "page-second-mean",
     "page-removed-share",
+    # What a scraped page shows and an article already clean rarely does: lines a sure rule removes (a comment
+    # form, a copyright line, a share bar), and a dateline, a byline, a "Home | News" line of separated links
+    # or a vocabulary rule's label among the short lines of its head (:data:`GATE_HEAD_LINES`).
+    "page-sure-lines", "page-head-date", "page-head-byline", "page-head-separators", "page-head-rule",
+    # Where the article sits: a scraped page opens with menus and closes with footers, short lines before its
+    # first long line and after its last; a clean body opens with a paragraph or a heading over one.
+    "page-lines-before-long", "page-lines-after-long", "page-head-short-share", "page-tail-short-share",
 )
+#: The head of a page, where a scraped page prints its dateline, byline and menus ...
+GATE_HEAD_LINES = 3
+#: ... on short lines (a first paragraph that starts "On 3 March 2021, the committee" is no dateline).
+GATE_HEAD_MAX_WORDS = 10
+#: The first and the last lines of a page whose share of short lines the gate weighs (a menu, a footer).
+GATE_EDGE_LINES = 10
 
 
 def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: np.ndarray,
@@ -582,7 +595,48 @@ def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: 
         total((relative == 0) & long_), total((relative == last) & long_), total(column["policy-words"] * words) / doc_words,
         total(first) / lines, total(first, np.minimum), total(first < 0.5) / lines, total(first < 0.2) / lines,
         total(second) / lines, total(second < threshold) / lines,
+        total(column["rule-sure"] > 0), *_head_marks(column, rules, seg, words),
+        *_edges(seg, long_, short),
     )
     for index, values in enumerate(columns):
         out[:, index] = values
     return out
+
+
+def _head_marks(column: dict[str, np.ndarray], rules: np.ndarray, seg: Segments, words: np.ndarray) -> list[np.ndarray]:
+    """Per document, 1.0 when a short line of its head is a dateline, a byline, a line of separated links
+    or a vocabulary rule's line (the last four of :data:`PAGE_NAMES`).
+
+    Marks only, not verdicts: "Top MBA Programs of 2025" heads a clean article and counts as dated, and
+    the page gate weighs them with the rest of the page (a hard rule here cost clean articles 2% of their
+    lines, out of fold).
+    """
+    head = ((seg.index - seg.first) < GATE_HEAD_LINES) & (words <= GATE_HEAD_MAX_WORDS)
+    marks = (column["date-like"] > 0, column["byline-like"] > 0, column["separators"] > 0, rules)
+    return [seg.document_totals(head & mark) > 0 for mark in marks]
+
+
+def _edges(seg: Segments, long_: np.ndarray, short: np.ndarray) -> list[np.ndarray]:
+    """Per document: the lines before its first long line and after its last (log1p; all its lines when it
+    has none), and the share of short lines among its first and its last :data:`GATE_EDGE_LINES` lines (the
+    last four of :data:`PAGE_NAMES`).
+
+    A clean body opens with its first paragraph, or a heading over it; a scraped page opens with its menus::
+
+        >>> seg = Segments(np.array([0, 4, 7]))
+        >>> long_ = np.array([False, False, True, True, True, True, False])
+        >>> short = np.array([True, True, False, False, False, False, True])
+        >>> [np.round(values, 3).tolist() for values in _edges(seg, long_, short)]
+        [[1.099, 0.0], [0.0, 0.693], [0.5, 0.333], [0.5, 0.333]]
+    """
+    count = np.diff(seg.starts).astype(np.float64)
+    relative = seg.index - seg.first
+    first_long = seg.document_totals(np.where(long_, relative, np.inf), np.minimum)
+    last_long = seg.document_totals(np.where(long_, relative, -np.inf), np.maximum)
+    before = np.where(np.isfinite(first_long), first_long, count)
+    after = np.where(np.isfinite(last_long), count - 1 - last_long, count)
+    edge = np.maximum(np.minimum(count, GATE_EDGE_LINES), 1)
+    head = relative < GATE_EDGE_LINES
+    tail = relative >= seg.lengths - GATE_EDGE_LINES
+    return [np.log1p(before), np.log1p(after), seg.document_totals(head & short) / edge,
+            seg.document_totals(tail & short) / edge]

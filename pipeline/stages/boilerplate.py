@@ -41,13 +41,11 @@ from pipeline.boilerplate.features import (
     FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, line_features, page_features,
 )
 from pipeline.boilerplate.model import LineModel, load_model, row_blocks
-from pipeline.boilerplate.rules import RULE_REASONS, compiled_gate
+from pipeline.boilerplate.rules import compiled_gate
 from pipeline.document import Document, Line, line_columns
 from pipeline.text.scan import tables
 
 _COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
-_RULE_COLUMNS = np.array([_COLUMN[f"rule:{reason}"] for reason in RULE_REASONS])
-_SURE = _COLUMN["rule-sure"]
 
 
 def document_features(lines: Sequence[Line], html: bool) -> np.ndarray:
@@ -126,41 +124,15 @@ class Verdict:
         return self.already_clean is not None
 
 
-#: The head of a page, where a scraped page prints its dateline, byline and menus ...
-GATE_HEAD_LINES = 3
-#: ... on short lines (a first paragraph that starts "On 3 March 2021, the committee" is no dateline).
-GATE_HEAD_MAX_WORDS = 10
-
-
-def has_page_furniture(X: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per document: does it show what an article already clean never has? A line a sure rule
-    removes (a comment form, a copyright line, a share bar) anywhere, or a dateline, a byline, a
-    "Home | News" line of separated links or any vocabulary rule's line among the short lines of its
-    first :data:`GATE_HEAD_LINES` lines. Such a page is a scraped one,
-    whatever the page gate's score (a headline over a dateline over paragraphs looks clean to it).
-    """
-    found = np.zeros(len(starts) - 1, dtype=bool)
-    if not len(X):
-        return found
-    seg = Segments(starts)
-    head = (seg.index - seg.first) < GATE_HEAD_LINES
-    short = np.expm1(X[:, _COLUMN["words"]]) <= GATE_HEAD_MAX_WORDS + 0.5
-    marked = ((X[:, _COLUMN["date-like"]] > 0) | (X[:, _COLUMN["byline-like"]] > 0)
-              | (X[:, _COLUMN["separators"]] > 0) | (X[:, _RULE_COLUMNS] > 0).any(axis=1))
-    flags = (X[:, _SURE] > 0) | (head & short & marked)
-    np.logical_or.at(found, seg.doc, flags)
-    return found
-
-
 def page_clean_scores(X: np.ndarray, starts: np.ndarray, model: LineModel, first: np.ndarray,
                       second: np.ndarray, keep: float | np.ndarray) -> np.ndarray:
-    """The page gate's probability, per document, that it is an article already clean (0 for a page
-    with furniture, :func:`has_page_furniture`)."""
+    """The page gate's probability, per document, that it is an article already clean (from
+    :func:`~pipeline.boilerplate.features.page_features`: what its lines look like, what the line model
+    makes of them, and the marks of a scraped page, such as a sure rule's line or a dateline in its head)."""
     if model.page is None:
         return np.zeros(len(starts) - 1)
     features = page_features(X, starts, first, second, keep)
-    scores = 1.0 / (1.0 + np.exp(-model.page.walk(features)[0]))
-    return np.where(has_page_furniture(X, starts), 0.0, scores)
+    return 1.0 / (1.0 + np.exp(-model.page.walk(features)[0]))
 
 
 def classify_batch(documents: Sequence[Sequence[Line]], html: Sequence[bool],

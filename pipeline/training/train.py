@@ -52,7 +52,7 @@ from pipeline.boilerplate.features import (FEATURE_NAMES, PAGE_NAMES, STACK_NAME
 from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
 from pipeline.config import source_fingerprint
 from pipeline.document import Line
-from pipeline.stages.boilerplate import has_page_furniture, removals
+from pipeline.stages.boilerplate import removals
 from pipeline.stages.extract import split_dump
 from pipeline.training import add_corpus_arguments, corpus_folders, log, write_model
 from pipeline.training.labels import label_lines
@@ -359,10 +359,15 @@ def cross_validate_pages(docs: list[TrainingDoc], X: np.ndarray, y: np.ndarray, 
     return oof
 
 
+#: The soft tier starts where the gate finds a page more likely clean than not. Out of fold, starting it
+#: from 0.05 kept 98.95% of the clean bodies' lines instead of 98.90% (dump F1 0.9225 against 0.9222); but
+#: in-sample, seed 002 (a scraped page, gate 0.23) then kept two lines of its Arabic news menu, which the
+#: line model scores 0.34 and 0.50.
+SOFT_FROM_AT_LEAST = 0.5
 #: The gate's settings tried: (pass whole from, keep-threshold softened from, softened keep-threshold).
 GATE_GRID = tuple((whole, soft, keep) for whole in (0.5, 0.7, 0.9, 0.95, 0.98)
-                  for soft in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95) for keep in (0.05, 0.1, 0.2, 0.3)
-                  if soft < whole)
+                  for soft in (0.5, 0.7, 0.9, 0.95) for keep in (0.05, 0.1, 0.2, 0.3)
+                  if SOFT_FROM_AT_LEAST <= soft < whole)
 
 
 def gate_kept(docs, scores, threshold, html_threshold, clean_scores, whole, soft, keep,
@@ -464,8 +469,6 @@ def main(args: argparse.Namespace) -> int:
                                threshold)
     clean_scores = np.zeros(len(docs))
     clean_scores[text] = cross_validate_pages([docs[i] for i in text], page_X, page_y, log)
-    # As at run time: a page with furniture in it is never taken for an article already clean.
-    clean_scores[[i for i in text if has_page_furniture(docs[i].X, np.array([0, len(docs[i].lines)]))[0]]] = 0.0
     whole, soft, soft_keep = choose_gate(docs, second_oof, threshold, html_threshold, clean_scores)
 
     import lightgbm
