@@ -38,11 +38,13 @@ import numpy as np
 
 from pipeline.boilerplate.decisions import html_thresholds, removal_reasons, removals
 from pipeline.boilerplate.features import (
-    FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, line_features, page_features,
+    FEATURE_NAMES, GATE_HEAD_LINES, GATE_HEAD_MAX_WORDS, LineBatch, Segments, batch_context_of_scores, batch_features,
+    line_features, page_features,
 )
 from pipeline.boilerplate.model import LineModel, load_model, row_blocks
 from pipeline.boilerplate.rules import compiled_gate
 from pipeline.document import Document, Line, line_columns
+from pipeline.text.dates import find_date
 from pipeline.text.scan import tables
 
 _COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
@@ -124,15 +126,37 @@ class Verdict:
         return self.already_clean is not None
 
 
+def has_page_furniture(X: np.ndarray, starts: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Per document: does its head show what an article already clean never opens with? A short line
+    among its first :data:`GATE_HEAD_LINES` that is a dateline ("3 March 2021"), a byline or a line of
+    separated links ("Home | News"). Such a page is a scraped one whatever the gate's score: a headline
+    over a dateline over paragraphs looks clean to it. A year in a heading ("Top MBA Programs of 2025")
+    is no dateline; the gate weighs that mark, and a sure rule's line, with the rest of the page.
+    """
+    found = np.zeros(len(starts) - 1, dtype=bool)
+    if not len(X):
+        return found
+    seg = Segments(starts)
+    head = np.flatnonzero(((seg.index - seg.first) < GATE_HEAD_LINES)
+                          & (np.round(np.expm1(X[:, _COLUMN["words"]])) <= GATE_HEAD_MAX_WORDS))
+    marked = (X[head, _COLUMN["separators"]] > 0) | (X[head, _COLUMN["byline-like"]] > 0)
+    for index, line in enumerate(head.tolist()):
+        marked[index] = marked[index] or find_date(texts[line].strip()) is not None
+    found[seg.doc[head[marked]]] = True
+    return found
+
+
 def page_clean_scores(X: np.ndarray, starts: np.ndarray, model: LineModel, first: np.ndarray,
-                      second: np.ndarray, keep: float | np.ndarray) -> np.ndarray:
+                      second: np.ndarray, keep: float | np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """The page gate's probability, per document, that it is an article already clean (from
     :func:`~pipeline.boilerplate.features.page_features`: what its lines look like, what the line model
-    makes of them, and the marks of a scraped page, such as a sure rule's line or a dateline in its head)."""
+    makes of them, and the marks of a scraped page, such as a sure rule's line); 0 for a page whose head
+    has furniture (:func:`has_page_furniture`)."""
     if model.page is None:
         return np.zeros(len(starts) - 1)
     features = page_features(X, starts, first, second, keep)
-    return 1.0 / (1.0 + np.exp(-model.page.walk(features)[0]))
+    scores = 1.0 / (1.0 + np.exp(-model.page.walk(features)[0]))
+    return np.where(has_page_furniture(X, starts, texts), 0.0, scores)
 
 
 def classify_batch(documents: Sequence[Sequence[Line]], html: Sequence[bool],
@@ -151,7 +175,7 @@ def classify_batch(documents: Sequence[Sequence[Line]], html: Sequence[bool],
     X = batch_features(batch)
     scores, leaves, first = stage_scores(X, model, batch.starts)
     keep = thresholds(X, model)
-    clean = page_clean_scores(X, batch.starts, model, first, scores, keep)
+    clean = page_clean_scores(X, batch.starts, model, first, scores, keep, texts)
     seg = Segments(batch.starts)
     text = ~batch.html
     soft = text & (clean >= model.soft_threshold) & (clean < model.page_threshold)

@@ -52,7 +52,7 @@ from pipeline.boilerplate.features import (FEATURE_NAMES, PAGE_NAMES, STACK_NAME
 from pipeline.boilerplate.model import LineModel, forest_from_lightgbm
 from pipeline.config import source_fingerprint
 from pipeline.document import Line
-from pipeline.stages.boilerplate import removals
+from pipeline.stages.boilerplate import has_page_furniture, removals
 from pipeline.stages.extract import split_dump
 from pipeline.training import add_corpus_arguments, corpus_folders, log, write_model
 from pipeline.training.labels import label_lines
@@ -469,6 +469,9 @@ def main(args: argparse.Namespace) -> int:
                                threshold)
     clean_scores = np.zeros(len(docs))
     clean_scores[text] = cross_validate_pages([docs[i] for i in text], page_X, page_y, log)
+    # As at run time: a page whose head has furniture is never taken for an article already clean.
+    clean_scores[[i for i in text if has_page_furniture(docs[i].X, np.array([0, len(docs[i].lines)]),
+                                                        [line.text for line in docs[i].lines])[0]]] = 0.0
     whole, soft, soft_keep = choose_gate(docs, second_oof, threshold, html_threshold, clean_scores)
 
     import lightgbm
