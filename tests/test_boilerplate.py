@@ -306,14 +306,15 @@ def test_a_documents_features_do_not_depend_on_its_batch() -> None:
 
 
 def test_rule_gate_lets_every_rule_hit_through() -> None:
-    from pipeline.boilerplate.rules import RULES, fold_arabic, rule_candidates
+    from pipeline.boilerplate.features import FoldedLines
+    from pipeline.boilerplate.rules import RULES, rule_candidates
 
     texts = list(TRICKY)
     for path in SEEDS:
         texts += [line.text for line in split_dump(path.read_text(encoding="utf-8"))]
-    folded = [fold_arabic(text.strip()) for text in texts]
+    folded = FoldedLines.of(texts)
     words = [len(text.split()) for text in texts]
-    gate = rule_candidates(folded, "\n".join(folded), words)
+    gate = rule_candidates(folded.lines, words, folded.holding_lines)
     hits = [i for i, text in enumerate(texts) if match_rule(text, words[i])]
     assert hits and all(gate[i] for i in hits)
     assert sum(gate) < len(texts)  # and it does rule lines out
@@ -424,8 +425,6 @@ def test_the_kernel_folds_lines_as_fold_arabic_does() -> None:
                                       "", "ﻫwww", "Straße", "Ｈｏｍｅ", " جميع الحقوق محفوظة ", "\x00Home"]
     folded = FoldedLines.of(texts)
     assert folded.lines == [fold_arabic(text).replace("\n", " ").strip() for text in texts]
-    assert folded.text == "\n".join(folded.lines)
-    assert [folded.text[start:start + len(line)] for start, line in zip(folded.starts, folded.lines)] == folded.lines
 
 
 def test_the_kernel_finds_the_literals_each_folded_line_holds() -> None:

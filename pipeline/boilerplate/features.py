@@ -28,7 +28,6 @@ model's scores: a line whose neighbours are confidently body is body.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -39,7 +38,7 @@ import numpy as np
 from pipeline.boilerplate import _segments
 from pipeline.boilerplate.rules import (
     COMMENT_SECTION, HEADER_MAX_WORDS, MAX_RULE_WORDS, RULE_REASONS, comment_header_candidates, compiled_gate,
-    first_rule, fold_arabic, head_bits, line_offsets, needed_literals, rule_candidates,
+    first_rule, fold_arabic, head_bits, needed_literals, rule_candidates,
 )
 from pipeline.text.lexicon import SENTENCE_END
 from pipeline.text.scan import LineScan, fold_lines_holding, scan_lines
@@ -261,7 +260,7 @@ class FoldedLines:
     a line break inside a line as a space) and stripped, by the line scan's kernel (the few lines whose
     characters its tables cannot follow by Python); ``holding`` which of the literals the rules and
     :func:`_url_like` look for each line holds (bit ``j`` for ``_FOLDED_LITERALS[j]``, found by the
-    same kernel); ``text`` the lines joined by newlines, ``starts`` where each begins in it."""
+    same kernel)."""
 
     lines: list[str]
     holding: np.ndarray
@@ -273,14 +272,6 @@ class FoldedLines:
             lines[i] = line = fold_arabic(texts[i]).replace("\n", " ").strip()
             holding[i] = sum(1 << j for j, literal in enumerate(_FOLDED_LITERALS) if literal in line)
         return cls(lines, holding)
-
-    @functools.cached_property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-    @functools.cached_property
-    def starts(self) -> np.ndarray:
-        return line_offsets(self.lines)
 
     def holding_lines(self, *literals: str) -> np.ndarray:
         """Indices of the lines holding any of ``literals`` (of ``_FOLDED_LITERALS``)."""
@@ -300,7 +291,7 @@ def _rule_flags(texts: list[str], facts: LineScan, folded: FoldedLines) -> np.nd
         bits[i] = head_bits(lines[i])
     words = facts["words"]
     word_list = words.tolist()
-    for i in np.flatnonzero(rule_candidates(lines, "", words, bits, holding=folded.holding_lines)).tolist():
+    for i in np.flatnonzero(rule_candidates(lines, words, folded.holding_lines, bits)).tolist():
         flags[i] = _cached_rule(lines[i], word_list[i])
     for i in comment_header_candidates(lines, bits):
         if word_list[i] <= HEADER_MAX_WORDS and COMMENT_SECTION.match(lines[i]):
@@ -603,15 +594,26 @@ def page_features(X: np.ndarray, starts: np.ndarray, first: np.ndarray, second: 
     return out
 
 
-def _head_marks(column: dict[str, np.ndarray], rules: np.ndarray, seg: Segments, words: np.ndarray) -> list[np.ndarray]:
-    """Per document, 1.0 when a short line of its head is a dateline, a byline, a line of separated links
-    or a vocabulary rule's line (the last four of :data:`PAGE_NAMES`).
+def head_short_lines(seg: Segments, words: np.ndarray) -> np.ndarray:
+    """Whether each line is one of the short lines (:data:`GATE_HEAD_MAX_WORDS` words at most, ``words``
+    its word count) among the first :data:`GATE_HEAD_LINES` of its page::
 
-    Marks only, not verdicts: "Top MBA Programs of 2025" heads a clean article and counts as dated, and
-    the page gate weighs them with the rest of the page (a hard rule here cost clean articles 2% of their
-    lines, out of fold).
+        >>> head_short_lines(Segments(np.array([0, 5])), np.array([2, 30, 4, 1, 1])).tolist()
+        [True, False, True, False, False]
     """
-    head = ((seg.index - seg.first) < GATE_HEAD_LINES) & (words <= GATE_HEAD_MAX_WORDS)
+    return ((seg.index - seg.first) < GATE_HEAD_LINES) & (words <= GATE_HEAD_MAX_WORDS)
+
+
+def _head_marks(column: dict[str, np.ndarray], rules: np.ndarray, seg: Segments, words: np.ndarray) -> list[np.ndarray]:
+    """Per document, 1.0 when a short line of its head (:func:`head_short_lines`) is date-like, a byline, a
+    line of separated links or a vocabulary rule's line (``page-head-date`` to ``page-head-rule`` of
+    :data:`PAGE_NAMES`).
+
+    Marks, not verdicts: "Top MBA Programs of 2025" heads a clean article and counts as dated, and the
+    page gate weighs them with the rest of the page (as a hard rule they cost clean articles 2% of their
+    lines, out of fold; the hard rule kept is narrower, ``pipeline.stages.boilerplate.has_page_furniture``).
+    """
+    head = head_short_lines(seg, words)
     marks = (column["date-like"] > 0, column["byline-like"] > 0, column["separators"] > 0, rules)
     return [seg.document_totals(head & mark) > 0 for mark in marks]
 

@@ -366,16 +366,13 @@ def compiled_gate() -> HeadGate:
     return HeadGate.of(gate_heads(), fold, _PLAIN_BITS, _BULLETED_BITS, _HEAD)
 
 
-def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | np.ndarray,
-                    bits: Sequence[int] | np.ndarray | None = None, starts: np.ndarray | None = None,
-                    holding: Callable[[str], np.ndarray] | None = None) -> np.ndarray:
+def rule_candidates(folded: Sequence[str], words: Sequence[int] | np.ndarray, holding: Callable[[str], np.ndarray],
+                    bits: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
     """For each folded line (``fold_arabic`` of the stripped line) of ``words`` words, whether a rule might
-    match it (a bool array). ``joined`` is the folded lines joined by newlines, before or after stripping
-    (a literal found in it is given to the line it was found in); ``bits`` the lines' :func:`head_bits`,
-    when a compiled gate has them already; ``starts`` where each line begins in ``joined``, when the
-    caller knows (else :func:`_line_starts`); ``holding``, when the caller knows which lines hold each
-    of :func:`needed_literals` (the indices of those lines, from a literal), makes ``joined`` unused.
-    A line left out matches no rule.
+    match it (a bool array). ``holding(literal)`` gives the indices of the lines that hold a literal of
+    :func:`needed_literals` (the fold kernel marks them: :class:`pipeline.boilerplate.features.FoldedLines`);
+    ``bits`` the lines' :func:`head_bits`, when a compiled gate has them already. A line left out matches
+    no rule.
     """
     n = len(folded)
     words = np.asarray(words, dtype=np.int64).reshape(n)
@@ -388,13 +385,8 @@ def rule_candidates(folded: Sequence[str], joined: str, words: Sequence[int] | n
         mask = 0b11 << (2 * tier)
         hit |= ((bits & mask) != 0) & (words <= limit)
         for literal in needed:
-            if literal not in found and holding is not None:
+            if literal not in found:
                 found[literal] = holding(literal)
-            elif literal not in found:
-                positions = literal_positions(joined, (literal,))
-                if positions and starts is None:
-                    starts = _line_starts(joined, folded)
-                found[literal] = np.searchsorted(starts, positions, side="right") - 1 if positions else np.zeros(0, int)
             lines = found[literal]
             hit[lines[words[lines] <= limit]] = True
     return hit
@@ -404,32 +396,6 @@ def needed_literals() -> tuple[str, ...]:
     """Every literal that :func:`rule_candidates` looks for in the lines (one of them is in every line a
     pattern that is not anchored at the line's head can match)."""
     return tuple(sorted({literal for _, _, _, needed in _GATE or () for literal in needed}))
-
-
-def _line_starts(joined: str, lines: Sequence[str]) -> np.ndarray:
-    """Where each line begins in ``joined``: after each newline of ``joined`` itself, not by the lengths of
-    ``lines``, which may have been stripped since they were joined (whitespace at a line's ends moved a
-    literal's position onto the next line, or past the last one: make fuzz seed 2 input 56136)::
-
-        >>> _line_starts(" a \\nb", ["a", "b"]).tolist()
-        [0, 4]
-    """
-    parts = joined.split("\n")
-    if len(parts) != len(lines):
-        raise ValueError(f"{len(lines)} lines, but {len(parts)} in the joined text")
-    return line_offsets(parts)
-
-
-def line_offsets(parts: Sequence[str]) -> np.ndarray:
-    """Where each of ``parts`` begins in ``"\\n".join(parts)``::
-
-        >>> line_offsets([" a ", "b", ""]).tolist()
-        [0, 4, 6]
-    """
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    starts = np.zeros(len(parts), dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return starts
 
 
 def first_rule(folded: str, words: int) -> Rule | None:
@@ -495,14 +461,3 @@ def comment_header_candidates(folded: Sequence[str], bits: Sequence[int] | None 
         bits = [head_bits(line) for line in folded]
     bits = np.asarray(bits, dtype=np.int64).reshape(len(folded))
     return np.flatnonzero(bits & COMMENT_HEAD_BIT).tolist()
-
-
-def literal_positions(text: str, literals: Sequence[str]) -> list[int]:
-    """Where any of ``literals`` occurs in ``text`` (``str.find`` runs at memchr speed, unlike a regex scan)."""
-    found = []
-    for literal in literals:
-        position = text.find(literal)
-        while position >= 0:
-            found.append(position)
-            position = text.find(literal, position + 1)
-    return found

@@ -38,7 +38,7 @@ import numpy as np
 
 from pipeline.boilerplate.decisions import html_thresholds, removal_reasons, removals
 from pipeline.boilerplate.features import (
-    FEATURE_NAMES, GATE_HEAD_LINES, GATE_HEAD_MAX_WORDS, LineBatch, Segments, batch_context_of_scores, batch_features,
+    FEATURE_NAMES, LineBatch, Segments, batch_context_of_scores, batch_features, head_short_lines,
     line_features, page_features,
 )
 from pipeline.boilerplate.model import LineModel, load_model, row_blocks
@@ -128,8 +128,8 @@ class Verdict:
 
 def has_page_furniture(X: np.ndarray, starts: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """Per document: does its head show what an article already clean never opens with? A short line
-    among its first :data:`GATE_HEAD_LINES` that is a dateline ("3 March 2021"), a byline or a line of
-    separated links ("Home | News"). Such a page is a scraped one whatever the gate's score: a headline
+    of its head (:func:`~pipeline.boilerplate.features.head_short_lines`) that is a dateline ("3 March
+    2021"), a byline or a line of separated links ("Home | News"). Such a page is a scraped one whatever the gate's score: a headline
     over a dateline over paragraphs looks clean to it. A year in a heading ("Top MBA Programs of 2025")
     is no dateline; the gate weighs that mark, and a sure rule's line, with the rest of the page.
     """
@@ -137,8 +137,7 @@ def has_page_furniture(X: np.ndarray, starts: np.ndarray, texts: Sequence[str]) 
     if not len(X):
         return found
     seg = Segments(starts)
-    head = np.flatnonzero(((seg.index - seg.first) < GATE_HEAD_LINES)
-                          & (np.round(np.expm1(X[:, _COLUMN["words"]])) <= GATE_HEAD_MAX_WORDS))
+    head = np.flatnonzero(head_short_lines(seg, np.round(np.expm1(X[:, _COLUMN["words"]]))))
     marked = (X[head, _COLUMN["separators"]] > 0) | (X[head, _COLUMN["byline-like"]] > 0)
     for index, line in enumerate(head.tolist()):
         marked[index] = marked[index] or find_date(texts[line].strip()) is not None
