@@ -366,7 +366,7 @@ def cross_validate_pages(docs: list[TrainingDoc], X: np.ndarray, y: np.ndarray, 
 SOFT_FROM_AT_LEAST = 0.5
 #: The gate's settings tried: (pass whole from, keep-threshold softened from, softened keep-threshold).
 GATE_GRID = tuple((whole, soft, keep) for whole in (0.5, 0.7, 0.9, 0.95, 0.98)
-                  for soft in (0.5, 0.7, 0.9, 0.95) for keep in (0.05, 0.1, 0.2, 0.3)
+                  for soft in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.95) for keep in (0.05, 0.1, 0.2, 0.3)
                   if SOFT_FROM_AT_LEAST <= soft < whole)
 
 
