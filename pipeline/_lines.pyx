@@ -53,20 +53,27 @@ def make_records(type cls, tuple slots, list columns, Py_ssize_t count):
     return records
 
 
-def record_columns(list records, tuple slots):
-    """The values of ``slots`` (slot descriptors) over ``records``: a list per slot, in order."""
+def record_columns(list records, tuple slots, bint compact=False):
+    """The values of ``slots`` (slot descriptors) over ``records``: a list per slot, in order. With
+    ``compact``, a slot that holds one and the same object (not a list) in every record gives that
+    object instead of a list (what :func:`make_records` takes for "this value in every record")."""
     _check_slots(slots)
     cdef Py_ssize_t n = len(slots), count = len(records), i, j
     cdef list columns = [], column
-    cdef object descriptor
+    cdef object descriptor, first
     cdef descrgetfunc get_slot
+    cdef bint same
     for i in range(n):
         descriptor = slots[i]
         get_slot = (Py_TYPE(descriptor)).tp_descr_get
         column = [None] * count
+        same = compact and count > 0
         for j in range(count):
             column[j] = get_slot(descriptor, records[j], None)
-        columns.append(column)
+            if same and column[j] is not column[0]:
+                same = False
+        first = column[0] if count else None
+        columns.append(first if same and type(first) is not list else column)
     return columns
 
 
@@ -83,3 +90,63 @@ def stripped_lines(str text):
             numbers.append(number)
             texts.append(stripped)
     return numbers, texts
+
+
+cdef inline object _get(object descriptor, object record):
+    return (Py_TYPE(descriptor)).tp_descr_get(descriptor, record, None)
+
+
+def removed_records(list records, tuple slots, tuple names, object keep_slot):
+    """A dict per record whose ``keep_slot`` is false: ``{names[i]: value of slots[i]}``, in order."""
+    _check_slots(slots + (keep_slot,))
+    cdef Py_ssize_t n = len(slots), i
+    cdef list found = []
+    cdef dict entry
+    for record in records:
+        if _get(keep_slot, record):
+            continue
+        entry = {}
+        for i in range(n):
+            entry[names[i]] = _get(slots[i], record)
+        found.append(entry)
+    return found
+
+
+def group_values(list records, object key_slot, object value_slot):
+    """``{key: [value, ...]}`` of ``key_slot`` and ``value_slot`` over ``records``, keys in first-seen order."""
+    _check_slots((key_slot, value_slot))
+    cdef dict groups = {}
+    cdef object key, values
+    for record in records:
+        key = _get(key_slot, record)
+        values = groups.get(key)
+        if values is None:
+            values = groups[key] = []
+        (<list>values).append(_get(value_slot, record))
+    return groups
+
+
+def count_values(list records, object value_slot, object keep_slot):
+    """``{value: count}`` of ``value_slot`` over the records whose ``keep_slot`` is false, first-seen order."""
+    _check_slots((value_slot, keep_slot))
+    cdef dict counts = {}
+    cdef object value
+    for record in records:
+        if _get(keep_slot, record):
+            continue
+        value = _get(value_slot, record)
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def kept_values(list records, object value_slot, object keep_slot):
+    """The non-empty values of ``value_slot`` over the records whose ``keep_slot`` is true, in order."""
+    _check_slots((value_slot, keep_slot))
+    cdef list found = []
+    cdef object value
+    for record in records:
+        if _get(keep_slot, record):
+            value = _get(value_slot, record)
+            if value:
+                found.append(value)
+    return found

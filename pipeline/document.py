@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from pipeline._lines import make_records, record_columns
+from pipeline._lines import count_values, group_values, kept_values, make_records, record_columns, removed_records
 
 #: Kinds of line the extractors produce. Headings stay in the body when kept.
 PARAGRAPH, HEADING, LIST_ITEM, TABLE_ROW = "p", "h", "li", "tr"
@@ -108,6 +108,41 @@ def lines_from_columns(columns: Sequence[list[Any]]) -> list[Line]:
     return make_records(Line, _LINE_SLOTS, list(columns), len(columns[0])) if columns else []
 
 
+_NUMBER, _TEXT, _LANG, _KEEP, _STAGE, _REASON = (Line.__dict__[name] for name in
+                                                  ("number", "text", "lang", "keep", "stage", "reason"))
+#: What the sidecar says of each removed line, and the fields it is read from.
+REMOVAL_KEYS = ("line", "text", "stage", "reason")
+_REMOVAL_SLOTS = (_NUMBER, _TEXT, _STAGE, _REASON)
+
+
+def removal_records(lines: list[Line]) -> list[dict[str, Any]]:
+    """A record of each removed line, in order (a sidecar's ``removed``; one pass of the kernel)::
+
+        >>> removal_records([Line(1, "Home", keep=False, stage="boilerplate", reason="navigation"), Line(2, "Body.")])
+        [{'line': 1, 'text': 'Home', 'stage': 'boilerplate', 'reason': 'navigation'}]
+    """
+    return removed_records(lines, _REMOVAL_SLOTS, REMOVAL_KEYS, _KEEP)
+
+
+def line_numbers_by_language(lines: list[Line]) -> dict[str, list[int]]:
+    """Each line language's line numbers, languages in order of first use (a sidecar's ``line_languages``)::
+
+        >>> line_numbers_by_language([Line(1, "a", lang="en"), Line(2, "b"), Line(3, "c", lang="en")])
+        {'en': [1, 3], 'und': [2]}
+    """
+    return group_values(lines, _LANG, _NUMBER)
+
+
+def removal_counts(lines: list[Line]) -> dict[str, int]:
+    """How many lines were removed for each reason, sorted by reason (a manifest entry's ``removed``)::
+
+        >>> removal_counts([Line(1, "a", keep=False, reason="navigation"), Line(2, "b", keep=False, reason="caption"),
+        ...                 Line(3, "c", keep=False, reason="navigation")])
+        {'caption': 1, 'navigation': 2}
+    """
+    return dict(sorted(count_values(lines, _REASON, _KEEP).items()))
+
+
 #: Reasons that are a verdict on the content, not a fault: the document was
 #: read and understood, and the answer is "nothing to keep" or "not ours".
 #: Every other reason is a failure, and makes a run exit non-zero.
@@ -182,15 +217,16 @@ class Document:
     def __getstate__(self) -> dict[str, Any]:
         # A document travels between processes (to a worker, into the spool) with its lines as columns:
         # eleven lists pickle far faster than as many objects as the page has lines.
+        # A field with one value on every line (a dump's kinds, levels, cells) travels as that value.
         state = dict(self.__dict__)
         lines = state.pop("lines")
-        state["line_columns"] = line_columns(lines) if lines else ()
+        state["line_columns"] = (len(lines), record_columns(lines, _LINE_SLOTS, True)) if lines else ()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        columns = state.pop("line_columns", ())
+        packed = state.pop("line_columns", ())
         self.__dict__.update(state)
-        self.lines = lines_from_columns(columns)
+        self.lines = make_records(Line, _LINE_SLOTS, packed[1], packed[0]) if packed else []
 
     def kept_lines(self) -> list[Line]:
         return [line for line in self.lines if line.keep]
@@ -201,7 +237,7 @@ class Document:
     @property
     def body(self) -> str:
         """The article body: kept lines, one per line, a blank line between."""
-        kept = [line.text for line in self.kept_lines() if line.text]
+        kept = kept_values(self.lines, _TEXT, _KEEP)
         return "\n\n".join(kept) + "\n" if kept else ""
 
     def copy(self) -> Document:

@@ -219,6 +219,8 @@ class SiteIndex:
 
     documents: dict[str, int] = field(default_factory=dict)
     repeated: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: Each looked-up site's repeated keys as a set of ints (:meth:`repeats_any`), made on first use.
+    _key_sets: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_documents(cls, docs: Iterable[Document]) -> SiteIndex:
@@ -240,6 +242,16 @@ class SiteIndex:
         hit = (site_keys[at] == wanted) & (wanted != 0)
         found[hit] = counts[at[hit]]
         return found
+
+    def repeats_any(self, keys: np.ndarray, site: str) -> bool:
+        """Whether any of ``keys`` is a repeated line of ``site``: ``document_counts(keys, site).any()``,
+        looked up in a set, without the arrays' cost for a document's few dozen keys."""
+        found = self._key_sets.get(site)
+        if found is None:
+            site_keys = self.repeated.get(site)
+            found = frozenset(site_keys[0].tolist()) - {0} if site_keys is not None else frozenset()
+            self._key_sets[site] = found
+        return not found.isdisjoint(keys.tolist())
 
     def document_count(self, key: int, site: str) -> int:
         return int(self.document_counts([key], site)[0])
@@ -278,11 +290,23 @@ class SitePass:
         column = line_key_column(doc)
         return site_key(doc), line_keys(doc, column), column
 
+    def may_remove(self, site: str, kept_keys: np.ndarray, index: SiteIndex) -> bool:
+        """Whether :meth:`apply` could remove a line of a document of ``site`` whose kept lines have these
+        keys (:func:`kept_line_keys`): only a kept line repeated on the site can go, so when this is
+        False, :meth:`apply` leaves the document as it is."""
+        return index.repeats_any(kept_keys, site)
+
     def apply(self, doc: Document, index: SiteIndex, column: np.ndarray | None = None) -> str:
         """Apply the index to ``doc``; returns its site. ``column``: see :meth:`index_lines`."""
         site = site_key(doc)
         apply_site_index(doc, index, site, column)
         return site
+
+
+def kept_line_keys(doc: Document, column: np.ndarray) -> np.ndarray:
+    """The keys of the document's kept lines, in order, from its :func:`line_key_column`."""
+    (keep,) = line_columns(doc.lines, "keep")
+    return column[np.array(keep, dtype=bool)]
 
 
 def apply_site_index(doc: Document, index: SiteIndex, site: str | None = None,
@@ -299,8 +323,7 @@ def apply_site_index(doc: Document, index: SiteIndex, site: str | None = None,
     if column is None or len(column) != len(doc.lines):
         keys = line_key_array([line.text for line in kept])
     else:
-        (keep,) = line_columns(doc.lines, "keep")
-        keys = column[np.array(keep, dtype=bool)]
+        keys = kept_line_keys(doc, column)
     seen = index.document_counts(keys, site)
     total = index.documents.get(site, 0)
     removed = 0

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import gzip
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pickle
 
-from pipeline.document import Document, Line, line_columns, lines_from_columns, make_lines
+from pipeline.document import (LINE_FIELDS, Document, Line, line_columns, line_numbers_by_language, lines_from_columns,
+                               make_lines, removal_counts, removal_records)
 from pipeline.text.structure import dump_cells
 from pipeline.stages.extract import extract_html, split_dump
 from pipeline.config import Limits
@@ -94,6 +98,36 @@ def test_lines_made_in_bulk_are_lines_and_travel_as_columns() -> None:
     assert copied == doc == loaded and all(a is not b for a, b in zip(copied.lines + loaded.lines, made + made))
     with pytest.raises(ValueError):
         make_lines(4, number=[1, 2, 5], text="a")
+
+
+@pytest.mark.parametrize("lines", [
+    [Line(1, "one")],
+    [Line(1, "a", lang="en"), Line(2, "b", lang="en", keep=False, stage="s", reason="r"), Line(4, "", lang="ar")],
+    [Line(1, "a", keep=True), Line(2, "b", keep=1), Line(3, "c", level=1), Line(4, "d", level=True)],  # equal, not same
+    [Line(1, "a", cells=("x",)), Line(2, "b", cells=("x",)), Line(3, "c", header=True, kind="tr")],
+])
+def test_documents_travel_with_their_constant_line_fields_once(lines: list[Line]) -> None:
+    doc = Document(id="a", source="a", lines=lines)
+    loaded = pickle.loads(pickle.dumps(doc))
+    assert loaded == doc and [[type(getattr(line, name)) for name in LINE_FIELDS] for line in loaded.lines] == [
+        [type(getattr(line, name)) for name in LINE_FIELDS] for line in lines]
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.text(max_size=8), st.sampled_from(["en", "ar", "und"]),
+                          st.booleans(), st.sampled_from(["boilerplate", "metadata"]), st.text(max_size=4)),
+                max_size=12))
+def test_the_sidecar_and_manifest_line_summaries_are_the_python_loops(values: list[tuple]) -> None:
+    lines = [Line(number, text, lang=lang, keep=keep, stage="" if keep else stage, reason="" if keep else reason)
+             for number, text, lang, keep, stage, reason in values]
+    languages: dict[str, list[int]] = {}
+    for line in lines:
+        languages.setdefault(line.lang, []).append(line.number)
+    assert line_numbers_by_language(lines) == languages and list(line_numbers_by_language(lines)) == list(languages)
+    assert removal_records(lines) == [{"line": line.number, "text": line.text, "stage": line.stage,
+                                       "reason": line.reason} for line in lines if not line.keep]
+    assert removal_counts(lines) == dict(sorted(Counter(line.reason for line in lines if not line.keep).items()))
+    kept = [line.text for line in lines if line.keep and line.text]
+    assert Document(id="a", source="a", lines=lines).body == ("\n\n".join(kept) + "\n" if kept else "")
 
 
 def test_html_extraction_gives_paragraphs_headings_and_metadata() -> None:

@@ -26,6 +26,7 @@ from pipeline.runners import limits, pool
 from pipeline.runners.manifest import JOURNAL, MANIFEST
 from pipeline.runners.summary import RUN_SUMMARY
 from pipeline.runners.tasks import clean_batch
+from pipeline.sitewide import SitePass
 from pipeline.stages.decode import Decode
 from pipeline.stages.extract import Extract
 
@@ -233,6 +234,22 @@ def test_the_site_pass_removes_lines_repeated_across_a_site_whatever_the_workers
     (raw / "page5.txt").unlink()
     again = run(tmp_path / "raw", tmp_path / "out2", workers=2, stages=SIMPLE)
     assert again.unchanged == 0, "a removed page changes its site's counts: the site is cleaned again"
+
+
+@pytest.mark.parametrize("config", [Config(), JSONL, Config(body_format="markdown")])
+def test_outputs_made_in_phase_one_equal_outputs_made_after_the_site_pass(tmp_path: Path, config: Config,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Phase one makes a spooled document's outputs as if the site pass removes nothing, and phase two
+    writes them as they are when it does remove nothing: the same files as making them again after it."""
+    raw = make_corpus(tmp_path / "raw", 12)
+    for number in range(4):  # a site with repeated lines, one without, and pages whose repeats differ
+        (raw / "part0" / f"menu{number}.txt").write_text(
+            f"Home | News | Sport\n\nStory {number} has its own body text.\n" + "Follow us\n" * (number % 2),
+            encoding="utf-8")
+    run(raw, tmp_path / "kept", workers=0, stages=SIMPLE, config=config)
+    monkeypatch.setattr(SitePass, "may_remove", lambda self, site, keys, index: True)
+    run(raw, tmp_path / "made", workers=0, stages=SIMPLE, config=config)
+    assert tree(tmp_path / "kept") == tree(tmp_path / "made")
 
 
 def test_a_changed_configuration_reruns_everything(tmp_path: Path, quiet_threads: None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -136,3 +138,21 @@ def test_the_phase_one_line_keys_decide_as_hashing_the_kept_lines_again() -> Non
         assert site == site_key(doc) and list(keys) == list(line_keys(doc)) and len(column) == len(doc.lines)
         assert site_pass.apply(doc, index, column) == site
     assert _removed(reused) == _removed(hashed) and [d.trace for d in reused] == [d.trace for d in hashed]
+
+
+def test_repeats_any_is_whether_any_document_count_is_not_zero() -> None:
+    docs = _corpus()
+    index = SiteIndex.from_documents(docs)
+    site_pass = sitewide.SitePass()
+    for doc in [*docs, _doc("d", ["A line of its own."], host="other.org"), _doc("e", [], menu=["Only here"])]:
+        _, _, column = site_pass.index_lines(doc)
+        for keys in (column, column[:0], column[-1:], np.array([0], dtype=np.uint64)):
+            site = site_key(doc)
+            assert index.repeats_any(keys, site) == bool(index.document_counts(keys, site).any())
+            assert site_pass.may_remove(site, keys, index) == index.repeats_any(keys, site)
+    removed = _removed(docs)
+    for doc in docs:  # a document the pass may not remove from comes out of apply as it went in
+        _, _, column = site_pass.index_lines(doc)
+        if not site_pass.may_remove(site_key(doc), sitewide.kept_line_keys(doc, column), index):
+            site_pass.apply(doc, index, column)
+            assert _removed([doc]) == {doc.id: removed[doc.id]} and not doc.trace

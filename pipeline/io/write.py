@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import orjson
 
-from pipeline.document import Document
+from pipeline.document import Document, line_numbers_by_language, removal_records
 from pipeline.io.markdown import render_markdown
 from pipeline.version import __version__
 
@@ -70,13 +70,8 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
     A Markdown body is named under ``body_format`` (so the review tools read it as Markdown); a text
     body, the default, is not, so the sidecars of text runs stay as they were. Line numbers and
     ``removed`` are the same for either body."""
-    removed = [
-        {"line": line.number, "text": line.text, "stage": line.stage, "reason": line.reason}
-        for line in doc.lines if not line.keep
-    ]
-    languages: dict[str, list[int]] = {}
-    for line in doc.lines:
-        languages.setdefault(line.lang, []).append(line.number)
+    removed = removal_records(doc.lines)
+    languages = line_numbers_by_language(doc.lines)
     kept = len(doc.lines) - len(removed)
     data: dict[str, Any] = {
         "source": doc.source,
@@ -173,12 +168,19 @@ def json_value(text: str | bytes) -> Any:
 def sidecar_json(data: dict[str, Any]) -> str:
     """A sidecar's text: sorted keys, indent 2, UTF-8, a final newline (see :func:`json_text`; only the
     :data:`FLOAT_FIELDS` are looked through for floats)."""
+    encoded = sidecar_bytes(data)
+    return encoded.decode("utf-8") if isinstance(encoded, bytes) else encoded
+
+
+def sidecar_bytes(data: dict[str, Any]) -> bytes | str:
+    """:func:`sidecar_json` as the UTF-8 bytes of the file, as orjson writes them; the text itself
+    where only the standard library can write it (see :func:`json_text`)."""
     ready = dict(data)
     for name in FLOAT_FIELDS:
         if data.get(name):
             ready[name] = _as_python_writes_floats(data[name])
     try:
-        return orjson.dumps(ready, option=_ORJSON_INDENTED).decode("utf-8") + "\n"
+        return orjson.dumps(ready, option=_ORJSON_INDENTED | orjson.OPT_APPEND_NEWLINE)
     except TypeError:
         return json_text(data, indent=True) + "\n"
 
@@ -256,8 +258,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def write_atomic(path: Path | str, text: str | Iterable[str], durable: bool = True) -> None:
-    """Write ``text`` (a string, or strings one after another) to ``path`` through a temporary file and a rename.
+def write_atomic(path: Path | str, text: str | bytes | Iterable[str | bytes], durable: bool = True) -> None:
+    """Write ``text`` (a string, or strings one after another; bytes are written as they are, strings
+    as UTF-8) to ``path`` through a temporary file and a rename.
 
     The rename is atomic, so a killed process never leaves half a file, and a failed write (a full
     disk) removes its temporary file and raises :class:`StorageError`. With ``durable`` the data is
@@ -268,8 +271,8 @@ def write_atomic(path: Path | str, text: str | Iterable[str], durable: bool = Tr
     try:
         fd, tmp = _temporary_file(path)
         try:
-            for piece in (text,) if isinstance(text, str) else text:
-                _write_all(fd, piece.encode("utf-8"))
+            for piece in (text,) if isinstance(text, (str, bytes)) else text:
+                _write_all(fd, piece if isinstance(piece, bytes) else piece.encode("utf-8"))
             if durable:
                 os.fsync(fd)
         finally:
@@ -396,8 +399,9 @@ def render_outputs(doc: Document, version: str, body_format: str = "text") -> tu
     return body, sidecar_json(sidecar(doc, version, body_format, body))
 
 
-def write_rendered(root: Path, stem: str, body: str, sidecar_text: str, durable: bool = True) -> None:
-    """Write a rendered body and sidecar below ``root``; an empty body removes an old body file."""
+def write_rendered(root: Path, stem: str, body: str | bytes, sidecar_text: str | bytes, durable: bool = True) -> None:
+    """Write a rendered body and sidecar below ``root`` (text, or its UTF-8 bytes); an empty body
+    removes an old body file."""
     body_path, sidecar_path = output_files(root, stem)
     if body:
         write_atomic(body_path, body, durable)
@@ -507,11 +511,12 @@ class JsonlOutput:
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A document's outputs as text, made where it was cleaned and stored where the run decides:
-    ``body`` and ``sidecar`` for the ``files`` layout, ``record`` (one JSON line) for ``jsonl``."""
+    ``body`` and ``sidecar`` for the ``files`` layout (as text, or as the UTF-8 bytes written), ``record``
+    (one JSON line) for ``jsonl``."""
 
     stem: str
-    body: str = ""
-    sidecar: str = ""
+    body: str | bytes = ""
+    sidecar: str | bytes = ""
     record: str = ""
 
     def __reduce__(self) -> tuple:
@@ -531,11 +536,18 @@ class Sink:
     name: ClassVar[str] = "write"
 
     def render(self, doc: Document) -> Rendered:
+        """The outputs of ``doc``; a ``files`` layout's as the bytes written (:func:`render_outputs`
+        encoded), or as text where it cannot be UTF-8 (a lone surrogate: the write then fails as it does
+        for text)."""
         stem = doc.output or doc.id
         if self.output_format == "jsonl":
             return Rendered(stem, record=jsonl_record(doc, __version__, self.body_format))
-        body, sidecar_text = render_outputs(doc, __version__, self.body_format)
-        return Rendered(stem, body, sidecar_text)
+        body = body_text(doc, self.body_format)
+        sidecar_data = sidecar_bytes(sidecar(doc, __version__, self.body_format, body))
+        try:
+            return Rendered(stem, body.encode("utf-8"), sidecar_data)
+        except UnicodeEncodeError:
+            return Rendered(stem, body, sidecar_data)
 
     def write(self, rendered: Rendered) -> None:
         """Write a ``files`` layout's body and sidecar (not synced: the run syncs at checkpoints)."""

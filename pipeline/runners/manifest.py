@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import Counter
 import os
 import re
 import time
@@ -40,7 +39,7 @@ from pathlib import Path
 
 from typing import Any
 
-from pipeline.document import RETRIED_REASONS, Document
+from pipeline.document import RETRIED_REASONS, Document, removal_counts
 from pipeline.io.write import json_text, json_value, output_paths, storage_error, write_atomic
 
 MANIFEST = "_manifest.jsonl"
@@ -74,9 +73,8 @@ class Entry:
 
     @classmethod
     def of(cls, doc: Document, site: str = "") -> Entry:
-        removed = Counter([line.reason for line in doc.lines if not line.keep])
         return cls(doc.output or doc.id, doc.source, doc.sha256, doc.outcome,
-                   doc.failure.as_dict() if doc.failure else None, dict(sorted(removed.items())), site=site)
+                   doc.failure.as_dict() if doc.failure else None, removal_counts(doc.lines), site=site)
 
     def __reduce__(self) -> tuple:
         # Pickled by field order: the dataclass default looks the fields up for every object it loads.

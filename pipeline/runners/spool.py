@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import os
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pipeline.document import Document
-from pipeline.io.write import storage_error
+from pipeline.io.write import Rendered, storage_error
+from pipeline.runners.manifest import Entry
 
 #: A spooled item: ``(file name, offset, length)``, or the bytes themselves.
 SpoolRef = tuple[str, int, int] | bytes
@@ -64,12 +66,16 @@ class Spool:
             raise storage_error(error, self._handle.name) from error
         return (self._handle.name, offset, len(data))
 
-    def put_document(self, doc: Document, line_keys: np.ndarray | None = None) -> SpoolRef:
+    def put_document(self, doc: Document, line_keys: np.ndarray | None = None, entry: Entry | None = None,
+                     rendered: Rendered | None = None, kept_keys: np.ndarray | None = None) -> SpoolRef:
         """Keep a cleaned document for phase two (its outputs are made from its lines: the markup goes),
-        with the site pass's key of each of its lines, if given (:meth:`SpoolReader.read_spooled`)."""
+        with the site pass's key of each of its lines, if given (:meth:`SpoolReader.read_spooled`), and,
+        if given, its entry and outputs as they are and the keys of its kept lines (:class:`Waiting`)."""
         doc.html = doc.text = ""
         keys = None if line_keys is None else line_keys.astype(np.uint64).tobytes()
-        return self.put(pickle.dumps((doc, keys), protocol=pickle.HIGHEST_PROTOCOL))
+        document = pickle.dumps((doc, keys), protocol=pickle.HIGHEST_PROTOCOL)
+        kept = None if kept_keys is None else kept_keys.astype(np.uint64).tobytes()
+        return self.put(pickle.dumps((entry, rendered, kept, document), protocol=pickle.HIGHEST_PROTOCOL))
 
     def close(self) -> None:
         if self._handle is not None and self._pid == os.getpid():
@@ -85,6 +91,27 @@ class Spool:
     def read_document(ref: SpoolRef) -> Document:
         with SpoolReader() as reader:
             return reader.read_document(ref)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A document spooled for phase two (:meth:`Spool.put_document`): its manifest entry and outputs
+    as they were when it was spooled, the keys of its kept lines (uint64 bytes), and the document
+    with the key of each of its lines, pickled. Phase two unpickles the document only when the site
+    pass has something to remove from it; otherwise the outputs are final as they are."""
+
+    entry: Entry | None
+    rendered: Rendered | None
+    kept_keys: bytes | None
+    pickled: bytes
+
+    def kept_key_array(self) -> np.ndarray:
+        return np.frombuffer(self.kept_keys or b"", dtype=np.uint64)
+
+    def document(self) -> tuple[Document, np.ndarray | None]:
+        """The document, and the key of each of its lines (None when none were kept)."""
+        doc, keys = pickle.loads(self.pickled)  # noqa: S301 - written by this run's own workers
+        return doc, None if keys is None else np.frombuffer(keys, dtype=np.uint64)
 
 
 class SpoolReader:
@@ -104,10 +131,13 @@ class SpoolReader:
             fd = self._files[name] = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         return os.pread(fd, length, offset)
 
+    def read_waiting(self, ref: SpoolRef) -> Waiting:
+        """What :meth:`Spool.put_document` kept, the document itself still pickled."""
+        return Waiting(*pickle.loads(self.read(ref)))  # noqa: S301 - written by this run's own workers
+
     def read_spooled(self, ref: SpoolRef) -> tuple[Document, np.ndarray | None]:
         """A document :meth:`Spool.put_document` kept, and its line keys (None when none were kept)."""
-        doc, keys = pickle.loads(self.read(ref))  # noqa: S301 - written by this run's own workers
-        return doc, None if keys is None else np.frombuffer(keys, dtype=np.uint64)
+        return self.read_waiting(ref).document()
 
     def read_document(self, ref: SpoolRef) -> Document:
         return self.read_spooled(ref)[0]

@@ -24,13 +24,13 @@ from pathlib import Path
 
 from pipeline.chain import Cursor, run_alone, run_batch
 from pipeline.document import Document
-from pipeline.io.write import Sink, StorageError
+from pipeline.io.write import Rendered, Sink, StorageError
 from pipeline.runners.limits import DocumentTimeout, document_time_limit, time_limit
 from pipeline.runners.manifest import Entry
 from pipeline.runners.result import Result
 from pipeline.runners.spool import Spool, SpoolReader, SpoolRef
 from pipeline.sitewide import STAGE as SITE_STAGE
-from pipeline.sitewide import SiteIndex, SitePass
+from pipeline.sitewide import SiteIndex, SitePass, kept_line_keys
 from pipeline.stages import Stage, prepare
 
 #: A batch may take the largest time limit of its documents once for every this many documents it
@@ -98,8 +98,10 @@ class Outputs:
     write_here: bool
 
     def finish(self, doc: Document, site: str = "") -> Result:
-        entry = Entry.of(doc, site)
-        rendered = self.sink.render(doc)
+        return self.deliver(Entry.of(doc, site), self.sink.render(doc))
+
+    def deliver(self, entry: Entry, rendered: Rendered) -> Result:
+        """A document's result from its entry and outputs: written here, or handed back."""
         if not self.write_here or self.sink.output_format != "files":
             return Result(entry, rendered)
         try:
@@ -126,11 +128,16 @@ class CleanTask:
         if self.site_pass is None or doc.failure is not None:
             return self.outputs.finish(doc)
         site, keys, column = self.site_pass.index_lines(doc)
+        # The outputs are made now, as if the site pass removes nothing: for most documents it does not,
+        # and phase two then writes them as they are (see FinishTask).
+        entry = Entry.of(doc, site)
+        rendered = self.outputs.sink.render(doc)
+        kept_keys = kept_line_keys(doc, column)
         try:
-            spooled = (self.spool or Spool(None)).put_document(doc, column)
+            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, rendered, kept_keys)
         except StorageError as error:
-            return Result(Entry.of(doc, site), storage_error=str(error))
-        return Result(Entry.of(doc, site), keys=keys, spool=spooled)
+            return Result(entry, storage_error=str(error))
+        return Result(entry, keys=keys, spool=spooled)
 
     def limits(self, docs: Sequence[Document]) -> tuple[float | None, float | None]:
         """The batch's time limit, and the largest of its documents' (for the pool's hard limit)."""
@@ -164,7 +171,12 @@ class FinishTask:
         results = []
         with SpoolReader() as spool:
             for ref in refs:
-                doc, column = spool.read_spooled(ref)
+                waiting = spool.read_waiting(ref)
+                if waiting.entry is not None and waiting.rendered is not None and not self.site_pass.may_remove(
+                        waiting.entry.site, waiting.kept_key_array(), index):
+                    results.append(self.outputs.deliver(waiting.entry, waiting.rendered))
+                    continue
+                doc, column = waiting.document()
                 site = self.site_pass.apply(doc, index, column)
                 results.append(self.outputs.finish(doc, site))
         return results
