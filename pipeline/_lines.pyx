@@ -150,3 +150,13 @@ def kept_values(list records, object value_slot, object keep_slot):
             if value:
                 found.append(value)
     return found
+
+
+def select_records(list records, object flag_slot, bint truth):
+    """The records whose ``flag_slot`` is true (``truth``) or false (not ``truth``), in order."""
+    _check_slots((flag_slot,))
+    cdef list found = []
+    for record in records:
+        if bool(_get(flag_slot, record)) == truth:
+            found.append(record)
+    return found

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from pipeline._lines import count_values, group_values, kept_values, make_records, record_columns, removed_records
+from pipeline._lines import (count_values, group_values, kept_values, make_records, record_columns, removed_records,
+                             select_records)
 
 #: Kinds of line the extractors produce. Headings stay in the body when kept.
 PARAGRAPH, HEADING, LIST_ITEM, TABLE_ROW = "p", "h", "li", "tr"
@@ -229,10 +230,10 @@ class Document:
         self.lines = make_records(Line, _LINE_SLOTS, packed[1], packed[0]) if packed else []
 
     def kept_lines(self) -> list[Line]:
-        return [line for line in self.lines if line.keep]
+        return select_records(self.lines, _KEEP, True)
 
     def removed_lines(self) -> list[Line]:
-        return [line for line in self.lines if not line.keep]
+        return select_records(self.lines, _KEEP, False)
 
     @property
     def body(self) -> str:

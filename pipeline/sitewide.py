@@ -93,7 +93,7 @@ def _folder(name: str) -> str:
 
 def line_key_column(doc: Document) -> np.ndarray:
     """The key of each of the document's lines, in order (:func:`pipeline.text.scan.line_key`)."""
-    return line_key_array([line.text for line in doc.lines]) if doc.lines else np.empty(0, dtype=np.uint64)
+    return line_key_array(line_columns(doc.lines, "text")[0]) if doc.lines else np.empty(0, dtype=np.uint64)
 
 
 def line_keys(doc: Document, column: np.ndarray | None = None) -> np.ndarray:

@@ -127,7 +127,10 @@ def test_the_sidecar_and_manifest_line_summaries_are_the_python_loops(values: li
                                        "reason": line.reason} for line in lines if not line.keep]
     assert removal_counts(lines) == dict(sorted(Counter(line.reason for line in lines if not line.keep).items()))
     kept = [line.text for line in lines if line.keep and line.text]
-    assert Document(id="a", source="a", lines=lines).body == ("\n\n".join(kept) + "\n" if kept else "")
+    doc = Document(id="a", source="a", lines=lines)
+    assert doc.body == ("\n\n".join(kept) + "\n" if kept else "")
+    assert doc.kept_lines() == [line for line in lines if line.keep]
+    assert doc.removed_lines() == [line for line in lines if not line.keep]
 
 
 def test_html_extraction_gives_paragraphs_headings_and_metadata() -> None:
