@@ -117,7 +117,7 @@ class Row:
 
     seq: int
     state: int
-    entry: Entry
+    entry: Entry | None  # None for a WAIT row: phase two's result brings it
     ref: SpoolRef | None
 
 
@@ -174,8 +174,12 @@ class RunPlan:
                 self.previous_format = header.get("format", self.config.output_format)
             reusable = int(header == self.header)
             self.state.db.executemany(insert, ((_key(e.stem), e.line(), _key(e.site), reusable) for e in entries))
+        #: Whether the folder held a previous run's entries (a first run looks none up).
+        self.has_previous = self.state.db.execute("SELECT 1 FROM previous LIMIT 1").fetchone() is not None
 
     def _previous(self, stem: str) -> tuple[Entry | None, bool]:
+        if not self.has_previous:
+            return None, False
         row = self.state.db.execute("SELECT entry, reusable FROM previous WHERE stem = ?", (_key(stem),)).fetchone()
         return (None, False) if row is None else (Entry(**json_value(row[0])), bool(row[1]))
 
@@ -225,7 +229,8 @@ class RunPlan:
         else:
             self.state.db.executemany("INSERT INTO ledger (stem, rel, state, site, entry, ref) VALUES (?, ?, ?, ?, ?, ?)",
                                       rows)
-            self.state.db.executemany("UPDATE previous SET seen = 1 WHERE stem = ?", ((row[0],) for row in rows))
+            if self.has_previous:
+                self.state.db.executemany("UPDATE previous SET seen = 1 WHERE stem = ?", ((row[0],) for row in rows))
 
     def _after_phase_one(self, result: Result) -> tuple[int, SpoolRef | None]:
         """What a cleaned document's result leaves to do: its state in the ledger, and what is spooled."""
@@ -270,8 +275,8 @@ class RunPlan:
                                          (last, LEDGER_PAGE)).fetchall()
             if not page:
                 return
-            for seq, state, entry, ref in page:
-                yield Row(seq, state, Entry(**json_value(entry)), _ref(ref))
+            for seq, state, entry, ref in page:  # a waiting row's entry comes with its result
+                yield Row(seq, state, Entry(**json_value(entry)) if state != WAIT else None, _ref(ref))
             last = page[-1][0]
 
     def store(self, rows: list[Row], results: list[Result]) -> None:

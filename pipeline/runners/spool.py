@@ -70,7 +70,8 @@ class Spool:
                      rendered: Rendered | None = None, kept_keys: np.ndarray | None = None) -> SpoolRef:
         """Keep a cleaned document for phase two (its outputs are made from its lines: the markup goes),
         with the site pass's key of each of its lines, if given (:meth:`SpoolReader.read_spooled`), and,
-        if given, its entry and outputs as they are and the keys of its kept lines (:class:`Waiting`)."""
+        if given, its entry as it is, its outputs unless they were written, and the keys of its kept
+        lines (:class:`Waiting`)."""
         doc.html = doc.text = ""
         keys = None if line_keys is None else line_keys.astype(np.uint64).tobytes()
         document = pickle.dumps((doc, keys), protocol=pickle.HIGHEST_PROTOCOL)
@@ -96,9 +97,10 @@ class Spool:
 @dataclass(frozen=True, slots=True)
 class Waiting:
     """A document spooled for phase two (:meth:`Spool.put_document`): its manifest entry and outputs
-    as they were when it was spooled, the keys of its kept lines (uint64 bytes), and the document
-    with the key of each of its lines, pickled. Phase two unpickles the document only when the site
-    pass has something to remove from it; otherwise the outputs are final as they are."""
+    as they were when it was spooled (no outputs, with an entry: they were written then), the keys of
+    its kept lines (uint64 bytes), and the document with the key of each of its lines, pickled. Phase
+    two unpickles the document only when the site pass has something to remove from it; otherwise the
+    outputs are final as they are."""
 
     entry: Entry | None
     rendered: Rendered | None

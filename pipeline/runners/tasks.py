@@ -7,8 +7,10 @@ processes, Dask in its workers, the serial engine in the run's own process.
 :class:`CleanTask` runs the stages over a batch of documents within the
 batch's time limit (:func:`clean_batch`), then, per document, either makes
 its outputs (no site pass, or no body) or returns its site line keys and
-spools it for phase two. :class:`FinishTask` takes spooled documents, applies
-the finished site index and makes their outputs. A worker writes files itself
+spools it for phase two, with its outputs made as if the site pass removes
+nothing (written, when the worker writes). :class:`FinishTask` takes spooled
+documents and applies the finished site index; only a document it removes lines
+from has its outputs made again. A worker writes files itself
 when it shares the run's disk (``write_here``); otherwise the outputs travel
 back rendered.
 """
@@ -129,12 +131,14 @@ class CleanTask:
             return self.outputs.finish(doc)
         site, keys, column = self.site_pass.index_lines(doc)
         # The outputs are made now, as if the site pass removes nothing: for most documents it does not,
-        # and phase two then writes them as they are (see FinishTask).
+        # and phase two leaves them as they are (see FinishTask). Written here, or kept with the document.
         entry = Entry.of(doc, site)
-        rendered = self.outputs.sink.render(doc)
-        kept_keys = kept_line_keys(doc, column)
+        delivered = self.outputs.deliver(entry, self.outputs.sink.render(doc))
+        if delivered.storage_error:
+            return delivered
         try:
-            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, rendered, kept_keys)
+            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, delivered.rendered,
+                                                               kept_line_keys(doc, column))
         except StorageError as error:
             return Result(entry, storage_error=str(error))
         return Result(entry, keys=keys, spool=spooled)
@@ -172,9 +176,11 @@ class FinishTask:
         with SpoolReader() as spool:
             for ref in refs:
                 waiting = spool.read_waiting(ref)
-                if waiting.entry is not None and waiting.rendered is not None and not self.site_pass.may_remove(
+                if waiting.entry is not None and not self.site_pass.may_remove(
                         waiting.entry.site, waiting.kept_key_array(), index):
-                    results.append(self.outputs.deliver(waiting.entry, waiting.rendered))
+                    rendered = waiting.rendered  # None: phase one wrote the outputs
+                    results.append(Result(waiting.entry) if rendered is None else self.outputs.deliver(
+                        waiting.entry, rendered))
                     continue
                 doc, column = waiting.document()
                 site = self.site_pass.apply(doc, index, column)
