@@ -21,10 +21,11 @@ of workers or the batch size:
 1. **phase one**: read the input in sorted order; skip documents whose outputs
    are current (:mod:`pipeline.runners.plan`); clean the rest in batches on
    the engine's workers (:class:`~pipeline.runners.tasks.CleanTask`), which
-   write the outputs of documents that need no site pass and index and spool
-   the others; skipped documents of sites that changed are cleaned again;
-2. **phase two**: the site pass with the finished index, and the outputs of
-   the spooled documents (:class:`~pipeline.runners.tasks.FinishTask`);
+   write each document's outputs (for a document that waits for the site
+   pass, as if the pass removes nothing) and index and spool those that wait;
+   skipped documents of sites that changed are cleaned again;
+2. **phase two**: the site pass with the finished index, and new outputs for
+   the spooled documents it removes lines from (:class:`~pipeline.runners.tasks.FinishTask`);
 3. **commit**: the manifest, ``_run.json``, outputs of inputs that are gone.
 
 One run at a time writes to an output folder (:mod:`pipeline.runners.lock`);
