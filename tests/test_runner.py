@@ -23,9 +23,10 @@ from pipeline import run
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.runners import limits, pool
+from pipeline.runners import run as run_module
 from pipeline.runners.manifest import JOURNAL, MANIFEST
 from pipeline.runners.summary import RUN_SUMMARY
-from pipeline.runners.tasks import clean_batch
+from pipeline.runners.tasks import FinishTask, clean_batch
 from pipeline.sitewide import SitePass
 from pipeline.stages.decode import Decode
 from pipeline.stages.extract import Extract
@@ -250,6 +251,45 @@ def test_outputs_made_in_phase_one_equal_outputs_made_after_the_site_pass(tmp_pa
     monkeypatch.setattr(SitePass, "may_remove", lambda self, site, keys, index: True)
     run(raw, tmp_path / "made", workers=0, stages=SIMPLE, config=config)
     assert tree(tmp_path / "kept") == tree(tmp_path / "made")
+
+
+@pytest.mark.parametrize("change", ["a neighbour's story", "a sidecar deleted"])
+def test_a_run_stopped_in_phase_two_leaves_no_output_the_next_run_takes_as_finished(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """A run that stops in phase two (here after its first document) journals what it finished; the
+    next run skips those and the documents of the previous run that are unchanged. So none of these may
+    hold outputs made in phase one as if the site pass removed nothing: a document with a previous
+    entry is written only once the site pass is applied to it."""
+    raw = tmp_path / "raw"
+    (raw / "site").mkdir(parents=True)
+    for number in range(4):
+        (raw / "site" / f"page{number}.txt").write_text(
+            f"Home | News | Sport\n\nStory {number} has its own body text.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run(raw, out, workers=0, stages=SIMPLE)
+    if change == "a sidecar deleted":
+        (out / "site" / "page2.json").unlink()
+    else:
+        (raw / "site" / "page0.txt").write_text("Home | News | Sport\n\nStory 0 is told again.\n", encoding="utf-8")
+    monkeypatch.setattr(run_module, "FINISH_BATCH_SIZE", 1)
+    finish = FinishTask.__call__
+    finished: list[int] = []
+
+    def stop_after_one(self: FinishTask, refs: list, heartbeat=None) -> list:  # noqa: ANN001
+        if finished:
+            raise KeyboardInterrupt
+        finished.append(len(refs))
+        return finish(self, refs)
+
+    monkeypatch.setattr(FinishTask, "__call__", stop_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        run(raw, out, workers=0, stages=SIMPLE)
+    monkeypatch.undo()
+    assert (out / JOURNAL).exists(), "the first finished document is journaled"
+    run(raw, out, workers=0, stages=SIMPLE)
+    run(raw, tmp_path / "fresh", workers=0, stages=SIMPLE)
+    assert tree(out) == tree(tmp_path / "fresh")
+    assert "Home" not in (out / "site" / "page3.txt").read_text(encoding="utf-8")
 
 
 def test_a_changed_configuration_reruns_everything(tmp_path: Path, quiet_threads: None) -> None:

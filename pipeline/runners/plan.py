@@ -104,11 +104,13 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True)
 class Cleaned:
-    """A document of the input sent to be cleaned, and the site its previous run gave it."""
+    """A document of the input sent to be cleaned, the site its previous run gave it, and whether a
+    previous run left an entry for it (see :class:`~pipeline.runners.tasks.ToClean`)."""
 
     rel: str
     stem: str
     previous_site: str
+    has_previous: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +195,7 @@ class RunPlan:
         if reusable and doc.sha256 and entry.sha256 == doc.sha256 and entry.source == doc.source \
                 and not entry.retried and self._outputs_exist(entry):
             return Skipped(rel, entry)
-        return Cleaned(rel, stem, entry.site)
+        return Cleaned(rel, stem, entry.site, has_previous=True)
 
     def _outputs_exist(self, entry: Entry) -> bool:
         if self.config.output_format == "files":

@@ -23,7 +23,9 @@ of workers or the batch size:
    the engine's workers (:class:`~pipeline.runners.tasks.CleanTask`), which
    write each document's outputs (for a document that waits for the site
    pass, as if the pass removes nothing) and index and spool those that wait;
-   skipped documents of sites that changed are cleaned again;
+   skipped documents of sites that changed are cleaned again (a document that a
+   previous run left an entry for is written only once the site pass is applied:
+   a run stopped before that must not leave outputs the next run takes as current);
 2. **phase two**: the site pass with the finished index, and new outputs for
    the spooled documents it removes lines from (:class:`~pipeline.runners.tasks.FinishTask`);
 3. **commit**: the manifest, ``_run.json``, outputs of inputs that are gone.
@@ -45,7 +47,6 @@ from typing import Any
 
 from pipeline.chain import DEFAULT_BATCH_SIZE, MAX_BATCH_BYTES, default_stages
 from pipeline.config import Config
-from pipeline.document import Document
 from pipeline.io.files import InputFile, NotRead, is_container
 from pipeline.io.source import FileSource
 from pipeline.io.write import Sink
@@ -53,7 +54,7 @@ from pipeline.runners.lock import RunLock
 from pipeline.runners.plan import Cleaned, Row, RunPlan, Skipped, WAIT, check_folders, make_output_folder
 from pipeline.runners.pool import Engine, LocalPool, SerialEngine
 from pipeline.runners.summary import Progress, RunSummary
-from pipeline.runners.tasks import CleanTask, FinishTask, Outputs
+from pipeline.runners.tasks import CleanTask, FinishTask, Outputs, ToClean
 from pipeline.sitewide import SitePass
 from pipeline.stages import Stage
 
@@ -126,9 +127,10 @@ class Run:
         self.outputs = Outputs(steps.sink, write_here=engine == "local")
         self.documents = 0
 
-    def _inputs(self, redo: bool) -> Iterator[tuple[Skipped | Cleaned, Document | None]]:
+    def _inputs(self, redo: bool) -> Iterator[tuple[Skipped | Cleaned, ToClean | None]]:
         """Phase one's items in input order: each document with its verdict (``redo``: only the
-        skipped documents of dirty sites, all to be cleaned)."""
+        skipped documents of dirty sites, all to be cleaned), and, to be cleaned, the document and
+        whether its outputs may be written before the site pass (:class:`ToClean`)."""
         source, plan = self.steps.source, self.plan
         for item in source.walk():
             if isinstance(item, NotRead):
@@ -140,13 +142,16 @@ class Run:
             for doc in source.read(item):
                 if redo:
                     if plan.is_redo(doc):
-                        yield Cleaned(item.rel, doc.output or doc.id, ""), doc
+                        yield Cleaned(item.rel, doc.output or doc.id, "", has_previous=True), ToClean(doc, False)
                     continue
                 verdict = plan.unchanged(item.rel, doc)
-                yield verdict, doc if isinstance(verdict, Cleaned) else None
+                if isinstance(verdict, Cleaned):
+                    yield verdict, ToClean(doc, not verdict.has_previous)
+                else:
+                    yield verdict, None
 
     def phase_one(self, engine: Engine, redo: bool = False) -> None:
-        batches = Grouped(self._inputs(redo), self.batch_size, weight=lambda doc: len(doc.raw))
+        batches = Grouped(self._inputs(redo), self.batch_size, weight=lambda item: len(item.doc.raw))
         for results in engine.map(batches):
             group = batches.groups.popleft()
             self.plan.record(group, results, redo)

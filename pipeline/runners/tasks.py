@@ -8,7 +8,8 @@ processes, Dask in its workers, the serial engine in the run's own process.
 batch's time limit (:func:`clean_batch`), then, per document, either makes
 its outputs (no site pass, or no body) or returns its site line keys and
 spools it for phase two, with its outputs made as if the site pass removes
-nothing (written, when the worker writes). :class:`FinishTask` takes spooled
+nothing (written, when the worker writes and no previous run left an entry for the
+document: :class:`ToClean`). :class:`FinishTask` takes spooled
 documents and applies the finished site index; only a document it removes lines
 from has its outputs made again. A worker writes files itself
 when it shares the run's disk (``write_here``); otherwise the outputs travel
@@ -23,6 +24,7 @@ import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.chain import Cursor, run_alone, run_batch
 from pipeline.document import Document
@@ -113,6 +115,20 @@ class Outputs:
         return Result(entry)
 
 
+class ToClean(NamedTuple):
+    """A document for phase one, and whether its outputs may be written before the site pass is applied
+    to it (``early``).
+
+    Only a document no previous run left an entry for may: if the run stops before phase two, the next
+    run has no entry to skip it by and cleans it again. A document with an entry (changed, whose outputs
+    went missing, or of a site that changed) keeps its outputs with it until phase two: the next run
+    could otherwise take outputs without the site pass for its previous run's.
+    """
+
+    doc: Document
+    early: bool = True
+
+
 @dataclass(frozen=True)
 class CleanTask:
     """Phase one, per batch: the stages, then the outputs, or the site keys and a spooled copy."""
@@ -123,34 +139,39 @@ class CleanTask:
     site_pass: SitePass | None = None
     spool: Spool | None = None
 
-    def __call__(self, docs: list[Document], heartbeat: Heartbeat = _no_heartbeat) -> list[Result]:
-        return [self._after_stages(doc) for doc in clean_batch(docs, self.stages, self.timeout, heartbeat)]
+    def __call__(self, items: list[ToClean], heartbeat: Heartbeat = _no_heartbeat) -> list[Result]:
+        docs = clean_batch([item.doc for item in items], self.stages, self.timeout, heartbeat)
+        return [self._after_stages(doc, item.early) for doc, item in zip(docs, items)]
 
-    def _after_stages(self, doc: Document) -> Result:
+    def _after_stages(self, doc: Document, early: bool) -> Result:
         if self.site_pass is None or doc.failure is not None:
             return self.outputs.finish(doc)
         site, keys, column = self.site_pass.index_lines(doc)
         # The outputs are made now, as if the site pass removes nothing: for most documents it does not,
-        # and phase two leaves them as they are (see FinishTask). Written here, or kept with the document.
+        # and phase two leaves them as they are (see FinishTask). Written here (``early``), or kept with
+        # the document.
         entry = Entry.of(doc, site)
-        delivered = self.outputs.deliver(entry, self.outputs.sink.render(doc))
-        if delivered.storage_error:
-            return delivered
+        rendered: Rendered | None = self.outputs.sink.render(doc)
+        if early:
+            delivered = self.outputs.deliver(entry, rendered)
+            if delivered.storage_error:
+                return delivered
+            rendered = delivered.rendered
         try:
-            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, delivered.rendered,
+            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, rendered,
                                                                kept_line_keys(doc, column))
         except StorageError as error:
             return Result(entry, storage_error=str(error))
         return Result(entry, keys=keys, spool=spooled)
 
-    def limits(self, docs: Sequence[Document]) -> tuple[float | None, float | None]:
+    def limits(self, items: Sequence[ToClean]) -> tuple[float | None, float | None]:
         """The batch's time limit, and the largest of its documents' (for the pool's hard limit)."""
-        limits = [document_time_limit(self.timeout, len(doc.raw)) for doc in docs]
+        limits = [document_time_limit(self.timeout, len(item.doc.raw)) for item in items]
         return batch_time_limit(limits), max((limit for limit in limits if limit), default=None)
 
-    def failed(self, doc: Document, reason: str, detail: str) -> Result:
+    def failed(self, item: ToClean, reason: str, detail: str) -> Result:
         """The result of a document whose worker was stopped or died (the pool's record)."""
-        return self.outputs.finish(failed_copy(doc, "run", reason, detail))
+        return self.outputs.finish(failed_copy(item.doc, "run", reason, detail))
 
 
 @dataclass(frozen=True)
