@@ -65,7 +65,7 @@ LEDGER_PAGE = 2048
 _SCHEMA = """
 CREATE TABLE previous (stem BLOB PRIMARY KEY, entry TEXT, site BLOB, reusable INTEGER, seen INTEGER DEFAULT 0);
 CREATE TABLE ledger (seq INTEGER PRIMARY KEY, stem BLOB UNIQUE, rel BLOB, state INTEGER, site BLOB, entry TEXT,
-                     ref TEXT, redo INTEGER DEFAULT 0);
+                     ref TEXT, redo INTEGER DEFAULT 0, kept BLOB);
 CREATE INDEX ledger_site ON ledger (site) WHERE state = 0;
 CREATE TABLE current (stem BLOB PRIMARY KEY, line TEXT);
 CREATE TABLE failures (source BLOB, reason BLOB, failure TEXT);
@@ -115,12 +115,21 @@ class Cleaned:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One ledger row, in input order."""
+    """One ledger row, in input order: its entry (``line``, the manifest line, parsed as ``entry`` but for
+    a WAIT row) and spool reference; a WAIT row's site and, when its outputs are written, the keys of its
+    kept lines (``kept``: the run settles it without phase two's task when the site pass removes none)."""
 
     seq: int
     state: int
     entry: Entry | None  # None for a WAIT row: phase two's result brings it
     ref: SpoolRef | None
+    line: str = ""
+    site: str = ""
+    kept: bytes | None = None
+
+    def settled(self) -> Row:
+        """This WAIT row as finished in phase one: its outputs written are final."""
+        return Row(self.seq, DONE, Entry(**json_value(self.line)), None, self.line)
 
 
 class RunState:
@@ -215,7 +224,7 @@ class RunPlan:
         for item in items:
             if isinstance(item, Skipped):
                 rows.append((_key(item.entry.stem), _key(item.rel), SKIP, _key(item.entry.site), item.entry.line(),
-                             None))
+                             None, None))
                 continue
             result = next(cleaned)
             if result.storage_error:
@@ -224,13 +233,14 @@ class RunPlan:
             if item.previous_site:
                 self.dirty.add(item.previous_site)
             rows.append((_key(result.entry.stem), _key(item.rel), state, _key(result.entry.site), result.entry.line(),
-                         _ref_text(ref)))
+                         _ref_text(ref), result.kept if state == WAIT else None))
         if redo:
-            self.state.db.executemany("UPDATE ledger SET state = ?, site = ?, entry = ?, ref = ? WHERE stem = ?",
-                                      ((state, site, entry, ref, stem) for stem, _, state, site, entry, ref in rows))
+            self.state.db.executemany("UPDATE ledger SET state = ?, site = ?, entry = ?, ref = ?, kept = ? WHERE stem = ?",
+                                      ((state, site, entry, ref, kept, stem)
+                                       for stem, _, state, site, entry, ref, kept in rows))
         else:
-            self.state.db.executemany("INSERT INTO ledger (stem, rel, state, site, entry, ref) VALUES (?, ?, ?, ?, ?, ?)",
-                                      rows)
+            self.state.db.executemany("INSERT INTO ledger (stem, rel, state, site, entry, ref, kept)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             if self.has_previous:
                 self.state.db.executemany("UPDATE previous SET seen = 1 WHERE stem = ?", ((row[0],) for row in rows))
 
@@ -273,46 +283,50 @@ class RunPlan:
         """Every document's row, in input order."""
         last = 0
         while True:
-            page = self.state.db.execute("SELECT seq, state, entry, ref FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?",
-                                         (last, LEDGER_PAGE)).fetchall()
+            page = self.state.db.execute("SELECT seq, state, entry, ref, site, kept FROM ledger WHERE seq > ?"
+                                         " ORDER BY seq LIMIT ?", (last, LEDGER_PAGE)).fetchall()
             if not page:
                 return
-            for seq, state, entry, ref in page:  # a waiting row's entry comes with its result
-                yield Row(seq, state, Entry(**json_value(entry)) if state != WAIT else None, _ref(ref))
+            for seq, state, entry, ref, site, kept in page:  # a waiting row's entry comes with its result
+                if state != WAIT:
+                    yield Row(seq, state, Entry(**json_value(entry)), _ref(ref), entry)
+                else:
+                    yield Row(seq, state, None, _ref(ref), entry, site.decode("utf-8", "surrogatepass"), kept)
             last = page[-1][0]
 
     def store(self, rows: list[Row], results: list[Result]) -> None:
         """Finish a page of rows in input order: ``results`` are phase two's, one per ``WAIT`` row."""
         finished = iter(results)
+        current = []
         for row in rows:
-            entry = row.entry
+            entry, line = row.entry, row.line  # the manifest line, while the entry is as the ledger holds it
             if row.state == SKIP:
                 self.summary.unchanged += 1
                 if self.jsonl is not None:
-                    entry.record = self.jsonl.copy_previous(entry.record)
+                    entry.record, line = self.jsonl.copy_previous(entry.record), ""
             elif row.state == DONE:
                 if self.jsonl is not None and row.ref is not None:
-                    entry.record = self.jsonl.append_bytes(Spool.read(row.ref))
+                    entry.record, line = self.jsonl.append_bytes(Spool.read(row.ref)), ""
             else:
                 result = next(finished)
                 if result.storage_error:
                     raise StorageError(result.storage_error)
-                entry = result.entry
+                entry, line = result.entry, ""
                 if result.rendered is not None and result.rendered.record and self.jsonl is not None:
                     entry.record = self.jsonl.append(result.rendered.record)
                 elif result.rendered is not None:
                     self.sink.write(result.rendered)
-            self._add(entry)
+            current.append(self._add(entry, line or entry.line()))
+        self.state.db.executemany("INSERT OR REPLACE INTO current VALUES (?, ?)", current)
 
-    def _add(self, entry: Entry) -> None:
+    def _add(self, entry: Entry, line: str) -> tuple[bytes, str]:
+        """Count a finished document and journal its manifest ``line``; its row of the ``current`` table."""
         self.summary.add_entry(entry)
-        line = entry.line()
         self.journal.add(line)
-        db = self.state.db
-        db.execute("INSERT OR REPLACE INTO current VALUES (?, ?)", (_key(entry.stem), line))
         if entry.failure:
-            db.execute("INSERT INTO failures VALUES (?, ?, ?)", (_key(entry.source), _key(entry.failure["reason"]),
-                                                                 json.dumps({"source": entry.source, **entry.failure})))
+            self.state.db.execute("INSERT INTO failures VALUES (?, ?, ?)", (
+                _key(entry.source), _key(entry.failure["reason"]), json.dumps({"source": entry.source, **entry.failure})))
+        return _key(entry.stem), line
 
     def _lines(self, query: str) -> Iterator[Any]:
         for (value,) in self.state.db.execute(query):

@@ -9,7 +9,9 @@ entry, and whichever of these the run still has to act on:
   no disk with the run);
 - ``keys`` and ``spool``: for a document waiting for the site pass, its site's
   line keys (the run sums them into the site index) and where the document
-  waits (:mod:`pipeline.runners.spool`);
+  waits (:mod:`pipeline.runners.spool`); ``kept``, when its outputs are written
+  already: the keys of its kept lines, by which the run tells whether the site
+  pass may remove one (if not, the outputs written are final);
 - ``storage_error``: the worker could not write (a full disk): the run stops.
 """
 
@@ -30,7 +32,8 @@ class Result:
     keys: Any = None  # numpy array of the document's site line keys
     spool: SpoolRef | None = None
     storage_error: str = ""
+    kept: bytes | None = None  # uint64 keys of the kept lines of a waiting document whose outputs are written
 
     def __reduce__(self) -> tuple:
         # Pickled by field order: the dataclass default looks the fields up for every object it loads.
-        return (Result, (self.entry, self.rendered, self.keys, self.spool, self.storage_error))
+        return (Result, (self.entry, self.rendered, self.keys, self.spool, self.storage_error, self.kept))

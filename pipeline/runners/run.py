@@ -27,7 +27,9 @@ of workers or the batch size:
    previous run left an entry for is written only once the site pass is applied:
    a run stopped before that must not leave outputs the next run takes as current);
 2. **phase two**: the site pass with the finished index, and new outputs for
-   the spooled documents it removes lines from (:class:`~pipeline.runners.tasks.FinishTask`);
+   the spooled documents it removes lines from (:class:`~pipeline.runners.tasks.FinishTask`;
+   a written document none of whose kept lines repeats on its site is settled
+   by the run itself);
 3. **commit**: the manifest, ``_run.json``, outputs of inputs that are gone.
 
 One run at a time writes to an output folder (:mod:`pipeline.runners.lock`);
@@ -45,6 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.chain import DEFAULT_BATCH_SIZE, MAX_BATCH_BYTES, default_stages
 from pipeline.config import Config
 from pipeline.io.files import InputFile, NotRead, is_container
@@ -55,7 +59,7 @@ from pipeline.runners.plan import Cleaned, Row, RunPlan, Skipped, WAIT, check_fo
 from pipeline.runners.pool import Engine, LocalPool, SerialEngine
 from pipeline.runners.summary import Progress, RunSummary
 from pipeline.runners.tasks import CleanTask, FinishTask, Outputs, ToClean
-from pipeline.sitewide import SitePass
+from pipeline.sitewide import SiteIndex, SitePass
 from pipeline.stages import Stage
 
 #: Ledger items grouped with one batch at most (skipped documents among them): a re-run with nothing
@@ -159,12 +163,23 @@ class Run:
                 self.documents += len(group)
                 self.progress.update(self.documents, 0)
 
-    def _waiting(self) -> Iterator[tuple[Row, object | None]]:
+    def _waiting(self, index: SiteIndex | None) -> Iterator[tuple[Row, object | None]]:
+        """Phase two's items in input order: each ledger row, with, for a document the site pass may
+        remove lines from (or whose outputs wait in the spool), its spool reference for the task.
+        A waiting document whose outputs are written is settled here when none of its kept lines
+        repeats on its site (most documents): what phase one wrote is final."""
+        site_pass = self.steps.site_pass
         for row in self.plan.ledger():
-            yield row, row.ref if row.state == WAIT else None
+            if row.state != WAIT:
+                yield row, None
+            elif row.kept is not None and index is not None and site_pass is not None and not site_pass.may_remove(
+                    row.site, np.frombuffer(row.kept, dtype=np.uint64), index):
+                yield row.settled(), None
+            else:
+                yield row, row.ref
 
-    def phase_two(self, engine: Engine) -> None:
-        batches = Grouped(self._waiting(), FINISH_BATCH_SIZE)
+    def phase_two(self, engine: Engine, index: SiteIndex | None = None) -> None:
+        batches = Grouped(self._waiting(index), FINISH_BATCH_SIZE)
         for results in engine.map(batches):
             self.plan.store(batches.groups.popleft(), results)
             summary = self.plan.summary
@@ -182,11 +197,13 @@ class Run:
             cleaner.close()
             self._note_memory("clean", cleaner)
         finisher: Engine = SerialEngine(None)
+        index = None
         if steps.site_pass is not None:
-            finish = FinishTask(steps.site_pass, self.outputs, plan.config.timeout, plan.counts.index())
+            index = plan.counts.index()
+            finish = FinishTask(steps.site_pass, self.outputs, plan.config.timeout, index)
             finisher = make_engine(self.engine, self.workers, finish, self.scheduler)
         try:
-            self.phase_two(finisher)
+            self.phase_two(finisher, index)
         finally:
             finisher.close()
             self._note_memory("site-pass", finisher)

@@ -67,16 +67,15 @@ class Spool:
         return (self._handle.name, offset, len(data))
 
     def put_document(self, doc: Document, line_keys: np.ndarray | None = None, entry: Entry | None = None,
-                     rendered: Rendered | None = None, kept_keys: np.ndarray | None = None) -> SpoolRef:
+                     rendered: Rendered | None = None, kept_keys: bytes | None = None) -> SpoolRef:
         """Keep a cleaned document for phase two (its outputs are made from its lines: the markup goes),
         with the site pass's key of each of its lines, if given (:meth:`SpoolReader.read_spooled`), and,
         if given, its entry as it is, its outputs unless they were written, and the keys of its kept
-        lines (:class:`Waiting`)."""
+        lines as uint64 bytes (:class:`Waiting`)."""
         doc.html = doc.text = ""
         keys = None if line_keys is None else line_keys.astype(np.uint64).tobytes()
         document = pickle.dumps((doc, keys), protocol=pickle.HIGHEST_PROTOCOL)
-        kept = None if kept_keys is None else kept_keys.astype(np.uint64).tobytes()
-        return self.put(pickle.dumps((entry, rendered, kept, document), protocol=pickle.HIGHEST_PROTOCOL))
+        return self.put(pickle.dumps((entry, rendered, kept_keys, document), protocol=pickle.HIGHEST_PROTOCOL))
 
     def close(self) -> None:
         if self._handle is not None and self._pid == os.getpid():

@@ -157,12 +157,13 @@ class CleanTask:
             if delivered.storage_error:
                 return delivered
             rendered = delivered.rendered
+        kept = kept_line_keys(doc, column).tobytes()
         try:
-            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, rendered,
-                                                               kept_line_keys(doc, column))
+            spooled = (self.spool or Spool(None)).put_document(doc, column, entry, rendered, kept)
         except StorageError as error:
             return Result(entry, storage_error=str(error))
-        return Result(entry, keys=keys, spool=spooled)
+        # Written: the run itself tells by the kept lines' keys whether phase two has anything to do.
+        return Result(entry, keys=keys, spool=spooled, kept=kept if rendered is None else None)
 
     def limits(self, items: Sequence[ToClean]) -> tuple[float | None, float | None]:
         """The batch's time limit, and the largest of its documents' (for the pool's hard limit)."""
