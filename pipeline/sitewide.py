@@ -100,8 +100,23 @@ def line_keys(doc: Document, column: np.ndarray | None = None) -> np.ndarray:
     """The distinct keys of the document's lines (kept or not: the count must not depend on the classifier):
     :func:`pipeline.text.scan.line_key`, the hash of a line's normal form (case-folded, bullets and spacing
     ignored). ``column`` is the document's :func:`line_key_column`, when the caller has it."""
-    keys = np.unique(line_key_column(doc) if column is None else column)
-    return keys[keys != 0]
+    return _distinct_nonzero(line_key_column(doc) if column is None else column)
+
+
+def _distinct_nonzero(keys: np.ndarray) -> np.ndarray:
+    """The distinct non-zero values of ``keys``, sorted: ``numpy.unique`` without 0, in a sort and a
+    comparison (``unique``'s own steps cost a document's hundred lines more than the sort)::
+
+        >>> _distinct_nonzero(np.array([5, 0, 3, 5, 0], dtype=np.uint64)).tolist()
+        [3, 5]
+    """
+    ordered = np.sort(keys)
+    if not len(ordered):
+        return ordered
+    new = np.empty(len(ordered), dtype=bool)
+    new[0] = ordered[0] != 0  # a zero sorts first (unsigned)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return ordered[new]
 
 
 class SiteCounts:

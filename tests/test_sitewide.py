@@ -156,3 +156,14 @@ def test_repeats_any_is_whether_any_document_count_is_not_zero() -> None:
         if not site_pass.may_remove(site_key(doc), sitewide.kept_line_keys(doc, column), index):
             site_pass.apply(doc, index, column)
             assert _removed([doc]) == {doc.id: removed[doc.id]} and not doc.trace
+
+
+def test_distinct_nonzero_keys_are_numpy_unique_without_zero() -> None:
+    from pipeline.sitewide import _distinct_nonzero
+
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 2, 3, 40, 300):
+        for high in (3, 2**64 - 1):
+            keys = rng.integers(0, high, size, dtype=np.uint64)
+            expected = np.unique(keys)
+            assert _distinct_nonzero(keys).tolist() == expected[expected != 0].tolist()
