@@ -63,9 +63,11 @@ def body_digest(body: str) -> str | None:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
 
 
-def sidecar(doc: Document, version: str, body_format: str = "text", body: str | None = None) -> dict[str, Any]:
+def sidecar(doc: Document, version: str, body_format: str = "text", body: str | None = None,
+            body_bytes: bytes | None = None) -> dict[str, Any]:
     """Everything decided about ``doc``, as a JSON-ready dict (``body``: the body written, when the
-    caller has it already; its digest is the sidecar's ``body_sha256``).
+    caller has it already; its digest is the sidecar's ``body_sha256``, taken of ``body_bytes``, its
+    UTF-8 bytes, when the caller has those too).
 
     A Markdown body is named under ``body_format`` (so the review tools read it as Markdown); a text
     body, the default, is not, so the sidecars of text runs stay as they were. Line numbers and
@@ -76,7 +78,8 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
     data: dict[str, Any] = {
         "source": doc.source,
         "sha256": doc.sha256,
-        "body_sha256": body_digest(body_text(doc, body_format) if body is None else body),
+        "body_sha256": (body_digest(body_text(doc, body_format) if body is None else body) if body_bytes is None
+                        else hashlib.sha256(body_bytes).hexdigest() if body_bytes else None),
         "format": doc.format,
         "encoding": doc.encoding or None,
         "repairs": doc.repairs,
@@ -543,11 +546,12 @@ class Sink:
         if self.output_format == "jsonl":
             return Rendered(stem, record=jsonl_record(doc, __version__, self.body_format))
         body = body_text(doc, self.body_format)
-        sidecar_data = sidecar_bytes(sidecar(doc, __version__, self.body_format, body))
         try:
-            return Rendered(stem, body.encode("utf-8"), sidecar_data)
+            encoded: bytes | None = body.encode("utf-8")  # what body_digest hashes, when it can be UTF-8
         except UnicodeEncodeError:
-            return Rendered(stem, body, sidecar_data)
+            encoded = None
+        sidecar_data = sidecar_bytes(sidecar(doc, __version__, self.body_format, body, encoded))
+        return Rendered(stem, body if encoded is None else encoded, sidecar_data)
 
     def write(self, rendered: Rendered) -> None:
         """Write a ``files`` layout's body and sidecar (not synced: the run syncs at checkpoints)."""

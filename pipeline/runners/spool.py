@@ -40,6 +40,7 @@ class Spool:
         self.folder = folder
         self._handle: Any = None
         self._pid = 0
+        self._end = 0  # where the next item goes: only this process appends to its file
 
     def __getstate__(self) -> dict[str, Any]:
         return {"folder": self.folder}  # a worker opens its own file
@@ -56,14 +57,17 @@ class Spool:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._handle = open(path, "ab")  # noqa: SIM115 - kept open for the run
+                self._end = self._handle.seek(0, os.SEEK_END)
             except OSError as error:
                 raise storage_error(error, path) from error
         try:
-            offset = self._handle.seek(0, os.SEEK_END)
+            offset = self._end if self._end >= 0 else self._handle.seek(0, os.SEEK_END)
+            self._end = -1  # unknown until the write is whole (a failed one may leave part of it)
             self._handle.write(data)
             self._handle.flush()
         except OSError as error:
             raise storage_error(error, self._handle.name) from error
+        self._end = offset + len(data)
         return (self._handle.name, offset, len(data))
 
     def put_document(self, doc: Document, line_keys: np.ndarray | None = None, entry: Entry | None = None,
