@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import gzip
 from collections import Counter
 from pathlib import Path
@@ -215,3 +216,21 @@ def test_reading_some_files_names_their_outputs_as_reading_all_does(tmp_path: Pa
     everything = {doc.id: doc.output for doc in read_tree(tmp_path)}
     assert [(doc.id, doc.output) for doc in read_tree(tmp_path, wanted={"a.txt"}.__contains__)] == [("a.txt", everything["a.txt"])]
     assert everything["a.txt"] == "a.txt"
+
+
+def test_a_file_is_read_whole_with_the_size_fstat_gave_or_any_other(tmp_path) -> None:
+    from pipeline.io.files import _read_up_to
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 70_000)
+    for expected in (70_000, 10, 0, 69_999, 80_000):  # a file that grew or shrank after fstat is read as it is
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            assert _read_up_to(fd, expected, 1_000_000) == b"x" * 70_000
+        finally:
+            os.close(fd)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert len(_read_up_to(fd, 10, 5_001)) == 5_001  # never more than the limit
+    finally:
+        os.close(fd)

@@ -211,6 +211,8 @@ def _read_up_to(fd: int, expected: int, most: int) -> bytes:
             break
         chunks.append(chunk)
         size += len(chunk)
+        if size == expected and len(chunk) < want:
+            break  # the size fstat gave, and no byte more where one more was asked for: the end
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 

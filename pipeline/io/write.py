@@ -228,6 +228,16 @@ def storage_error(error: OSError, path: Path | str) -> OSError:
 
 #: Numbers the temporary files of this process (with its pid, names no other writer uses).
 _TEMPORARY_NUMBERS = itertools.count()
+#: This process's id, as :func:`process_id` gives it.
+_PROCESS_ID = [os.getpid()]
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _PROCESS_ID.__setitem__(0, os.getpid()))
+
+
+def process_id() -> int:
+    """``os.getpid()`` without a system call for every file written: kept, and taken again in a
+    forked child (a spawned one imports this module afresh)."""
+    return _PROCESS_ID[0]
 
 
 def _temporary_file(path: Path | str) -> tuple[int, str]:
@@ -247,7 +257,7 @@ def _temporary_file(path: Path | str) -> tuple[int, str]:
 
 def _new_temporary(folder: str, name: str) -> tuple[int, str]:
     while True:
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.tmp")
+        tmp = os.path.join(folder, f".{name}.{process_id()}-{next(_TEMPORARY_NUMBERS)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OUTPUT_MODE), tmp
         except FileExistsError:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.document import Document
-from pipeline.io.write import Rendered, storage_error
+from pipeline.io.write import Rendered, process_id, storage_error
 from pipeline.runners.manifest import Entry
 
 #: A spooled item: ``(file name, offset, length)``, or the bytes themselves.
@@ -51,8 +51,8 @@ class Spool:
     def put(self, data: bytes) -> SpoolRef:
         if self.folder is None:
             return data
-        if self._handle is None or self._pid != os.getpid():
-            self._pid = os.getpid()
+        if self._handle is None or self._pid != process_id():
+            self._pid = process_id()
             path = self.folder / f"spool-{self._pid}.bin"
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,7 @@ class Spool:
         return self.put(pickle.dumps((entry, rendered, kept_keys, document), protocol=pickle.HIGHEST_PROTOCOL))
 
     def close(self) -> None:
-        if self._handle is not None and self._pid == os.getpid():
+        if self._handle is not None and self._pid == process_id():
             self._handle.close()
         self._handle = None
 
