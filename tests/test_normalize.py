@@ -138,3 +138,25 @@ def test_a_batch_normalizes_each_documents_lines_as_one_at_a_time() -> None:
     Normalize().process_batch(docs)
     assert [[line.text for line in doc.lines] for doc in docs] == [[normalize_text(t) for t in ts] for ts in documents]
     assert [line.reason for line in docs[1].lines] == ["", "invisible-only"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab ب  \n\t\u3000\u2009\u2000é\u0301\u200fـﻻ😀\ud800\u1161")),
+                        max_size=8), max_size=6))
+def test_the_kernel_finds_the_lines_the_numpy_reference_finds(texts: list[str]) -> None:
+    from pipeline.stages.normalize import (
+        _BREAK, _COMPOSE, _ODD_SPACE, _SPACE, _UNFOLD, _character_table, _lines_needing, normalize_lines_needing,
+    )
+
+    found = normalize_lines_needing(texts, _character_table(), _UNFOLD | _COMPOSE, _SPACE, _ODD_SPACE, _BREAK)
+    assert found == (_lines_needing(texts) if texts else ([], []))
+
+
+def test_the_kernel_finds_the_lines_on_every_code_point() -> None:
+    from pipeline.stages.normalize import (
+        _BREAK, _COMPOSE, _ODD_SPACE, _SPACE, _UNFOLD, _character_table, _lines_needing, normalize_lines_needing,
+    )
+
+    texts = [chr(code) + tail for code in range(0x110000) if code != 10 for tail in ("", " ")][::7]
+    found = normalize_lines_needing(texts, _character_table(), _UNFOLD | _COMPOSE, _SPACE, _ODD_SPACE, _BREAK)
+    assert found == _lines_needing(texts)

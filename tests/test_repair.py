@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from ftfy import fix_text
+from ftfy.badness import is_bad
 from ftfy.fixes import uncurl_quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -239,3 +240,50 @@ def test_each_kind_of_badness_match_holds_a_place(text: str) -> None:
     assert BADNESS_RE.search(text), text
     places = _badness_places(np.array([ord(ch) for ch in text], dtype=np.uint32)).tolist()
     assert all(any(m.start() <= place < m.end() for place in places) for m in BADNESS_RE.finditer(text))
+
+
+# --- the character kernel (pipeline.text._chars) against the numpy reference ----------------------------------------
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_MOJIBAKE_ALPHABET + "ـ😀\ud800\x85")), max_size=30))
+def test_the_kernels_signals_are_the_numpy_references(text: str) -> None:
+    from pipeline.stages.repair import _signals, _signals_of_codes
+
+    assert _signals.__wrapped__(text) == _signals_of_codes(text)
+
+
+def test_the_kernels_signals_on_every_code_point_and_pair() -> None:
+    from pipeline.stages.repair import _signals, _signals_of_codes
+
+    every = "".join(map(chr, range(0x110000))).replace("\n", "")
+    for start in range(0, len(every), 4096):
+        part = every[start:start + 4096]
+        assert _signals.__wrapped__(part) == _signals_of_codes(part)
+    for text in ("Ø§Ù„", "ÇáÚÑÈíÉ", "طظ§", "Ã©", "â€™", "x\x81", "œ1", "Ã ", ""):
+        assert _signals.__wrapped__(text) == _signals_of_codes(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list(_MOJIBAKE_ALPHABET.replace("\n", ""))), max_size=12),
+                min_size=1, max_size=5))
+def test_the_lines_gate_passes_every_document_may_need_repair_takes(texts: list[str]) -> None:
+    from pipeline.stages.repair import _lines_may_need_repair, may_need_repair
+
+    if may_need_repair("\n".join(texts)):
+        assert _lines_may_need_repair(texts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_MOJIBAKE_ALPHABET)), max_size=20))
+def test_is_bad_is_ftfys(text: str) -> None:
+    """The kernel's "no place to start" never skips a text ftfy's pattern calls bad."""
+    from pipeline.stages.repair import _is_bad
+
+    assert _is_bad(text) == is_bad(text)
+
+
+def test_a_document_without_signals_is_left_as_it_was_and_one_with_them_is_repaired() -> None:
+    doc = Document(id="d", source="d.txt", lines=[Line(1, "“Plain” text – fine"), Line(2, "العربية")])
+    assert Repair().process(doc).repairs == []
+    doc = Document(id="d", source="d.txt", lines=[Line(1, "“Plain” text"), Line(2, "ÇáÚÑÈíÉ")])
+    assert [line.text for line in Repair().process(doc).lines] == ["“Plain” text", "العربية"]

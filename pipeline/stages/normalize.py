@@ -34,7 +34,8 @@ import unicodedata
 
 import numpy as np
 
-from pipeline.document import Document
+from pipeline.document import Document, line_columns
+from pipeline.text._chars import normalize_lines_needing
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 TATWEEL = "\u0640"
@@ -175,27 +176,38 @@ def _normalized(texts: list[str]) -> tuple[list[str], list[int]]:
 
     The lines may be a whole batch of documents' (a line's result is its own): the changes beyond ASCII
     run once over the lines with a character that asks for them, and the other lines are spaced again
-    only when their spacing is wrong.
+    only when their spacing is wrong. One kernel pass over the lines finds both
+    (:func:`pipeline.text._chars.normalize_lines_needing`, the same lines as :func:`_lines_needing`).
     """
-    joined = "\n".join(texts)
-    if not texts or joined.count("\n") != len(texts) - 1:
+    needing = normalize_lines_needing(texts, _character_table(), _UNFOLD | _COMPOSE, _SPACE, _ODD_SPACE, _BREAK)
+    if not texts or needing is None:
         return [normalize_text(text) for text in texts], list(range(len(texts)))
-    flags = _flags(joined)
-    seen = int(np.bitwise_or.reduce(flags)) if len(flags) else 0
+    marked, spaced = needing
     parts, changed = list(texts), []
-    if seen & (_UNFOLD | _COMPOSE):
+    if marked:
         # The changes beyond ASCII (bidi marks, tatweel, presentation forms, NFC), on the lines that may need them.
-        marked = _lines_of(flags, np.flatnonzero(flags & (_UNFOLD | _COMPOSE)))
         some = "\n".join([texts[index] for index in marked])
         unfolded = _unfold(some)
         if unfolded != some:
             for index, part in zip(marked, unfolded.split("\n")):
                 parts[index] = " ".join(part.split())
             changed = marked
-    spaced = _badly_spaced(flags) if seen & (_SPACE | _ODD_SPACE) and len(flags) else []
     for index in spaced:
         parts[index] = " ".join(parts[index].split())
     return parts, sorted(set(changed).union(spaced)) if changed and spaced else changed or spaced
+
+
+def _lines_needing(texts: list[str]) -> tuple[list[int], list[int]] | None:
+    """The lines that may need the changes beyond ASCII, and the badly spaced lines, from the table of
+    the lines joined with "\\n" (numpy): the reference for the kernel's pass; None when a line holds a "\\n"."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    flags = _flags(joined)
+    seen = int(np.bitwise_or.reduce(flags)) if len(flags) else 0
+    marked = _lines_of(flags, np.flatnonzero(flags & (_UNFOLD | _COMPOSE))) if seen & (_UNFOLD | _COMPOSE) else []
+    spaced = _badly_spaced(flags) if seen & (_SPACE | _ODD_SPACE) and len(flags) else []
+    return marked, spaced
 
 
 #: Folds for :func:`search_key`: alef with hamza or madda, and alef wasla, to
@@ -242,11 +254,13 @@ class Normalize:
     def process_batch(self, docs: list[Document]) -> list[Document]:
         """Every line of the batch normalized at once (:func:`_normalized`), then each document's own work."""
         lines = [line for doc in docs for line in doc.lines]
-        texts, changed = _normalized([line.text for line in lines])
+        texts, cells = line_columns(lines, "text", "cells")
+        texts, changed = _normalized(texts)
         for index in changed:
             lines[index].text = texts[index]
-        for line in [line for line in lines if line.cells]:
-            line.cells = tuple(normalize_lines(list(line.cells)))
+        if any(cells):
+            for line in [line for line in lines if line.cells]:
+                line.cells = tuple(normalize_lines(list(line.cells)))
         if "" in texts:
             for line in lines:
                 if not line.text:

@@ -55,7 +55,8 @@ import ftfy
 import numpy as np
 from ftfy.badness import is_bad
 
-from pipeline.document import Document
+from pipeline.document import Document, line_columns
+from pipeline.text._chars import repair_summary
 from pipeline.text.script import arabic_letter_count
 
 #: ط and ظ among Arabic letters above which a text may be UTF-8 read as
@@ -332,6 +333,7 @@ def _pair_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 _FIRST, _SECOND, _ALONE = _pair_tables()
+_ALONE_BYTES = _ALONE.view(np.uint8)
 
 
 def _badness_places(codes: np.ndarray) -> np.ndarray:
@@ -361,6 +363,20 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def _summary(texts: list[str]) -> tuple[int, bool, int, bool, bool]:
+    """The kernel's look at the characters of ``texts`` joined by "\\n" (without joining them): the
+    signals' bits or-ed, whether the cp1256-as-Latin-1 letters stand in a run of :data:`MIN_LATIN1_RUN`,
+    the Arabic letters, whether ftfy's badness pattern has a place to start (:func:`_badness_places`),
+    and whether every character is ASCII (:func:`pipeline.text._chars.repair_summary`)."""
+    return repair_summary(texts, _SIGNALS, _LATIN1_LETTER, _ARABIC_LETTER_BIT, _FIRST, _SECOND, _ALONE_BYTES)
+
+
+def _kept_signals(seen: int, latin1_run: bool) -> int:
+    """The signals of :func:`_signals` when ftfy's badness has no place to start in the text."""
+    signals = seen & ~(_FTFY_ALPHABET | _FTFY_ALONE_BIT)
+    return signals if latin1_run else signals & ~_LATIN1_LETTER
+
+
 @functools.lru_cache(maxsize=8)
 def _signals(text: str) -> tuple[int, int]:
     """The repair signals ``text`` holds (bits above), and how many Arabic letters it has.
@@ -368,8 +384,28 @@ def _signals(text: str) -> tuple[int, int]:
     Two signals are looked at more closely, as their patterns would: the cp1256-as-Latin-1 letters
     count only in a run of :data:`MIN_LATIN1_RUN`, and ftfy's alphabet only where ftfy's badness
     pattern matches the few characters around a pair of them side by side (or around a character
-    that is bad alone).
+    that is bad alone). One kernel pass (:func:`_summary`) reads all of it off the characters; only a
+    text where the badness pattern has a place to start (none of the eval set's dumps) goes on to the
+    windows of :func:`_signals_of_codes`, which gives the same answer.
     """
+    seen, latin1_run, arabic, place, _ = _summary([text])
+    if place:
+        return _signals_of_codes(text)
+    return _kept_signals(seen, latin1_run), arabic
+
+
+def _lines_may_need_repair(texts: list[str]) -> bool:
+    """False when :func:`may_need_repair` of ``texts`` joined by "\\n" is False (most documents), from
+    one kernel pass over the lines, without joining them; True when it may be True."""
+    seen, latin1_run, _, place, ascii_only = _summary(texts)
+    if ascii_only:
+        return False
+    return place or bool(_kept_signals(seen, latin1_run) & (_TZ | _CP1252_LEAD | _LATIN1_LETTER))
+
+
+def _signals_of_codes(text: str) -> tuple[int, int]:
+    """:func:`_signals` with numpy over the text's code points: the reference the kernel's summary is
+    tested against, and the path for a text where ftfy's badness pattern could match."""
     codes = _code_points(text)
     found = _SIGNALS.take(codes)
     if not len(found):
@@ -463,9 +499,15 @@ def _non_ascii_lines(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not line.isascii())
 
 
+def _is_bad(text: str) -> bool:
+    """:func:`ftfy.badness.is_bad`, whose pattern is not run on a text where it has no place to start
+    (:func:`_badness_places`: a document with Arabic mojibake signals but no sign of ftfy's)."""
+    return _summary([text])[3] and is_bad(text)
+
+
 def fix_with_ftfy(text: str) -> tuple[str, list[dict[str, object]]]:
     """ftfy's fixes, with curly quotes and line breaks kept; skipped when nothing looks wrong."""
-    if text.isascii() and "&" not in text and "\x1b" not in text or not is_bad(_non_ascii_lines(text)):
+    if text.isascii() and "&" not in text and "\x1b" not in text or not _is_bad(_non_ascii_lines(text)):
         return text, []
     fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
     steps = [{"step": "ftfy", "detail": f"{action} {parameter}"} for action, parameter in explanation or []]
@@ -517,7 +559,10 @@ class Repair:
     def process(self, doc: Document) -> Document:
         if doc.failure is not None or not doc.lines:
             return doc
-        joined = "\n".join([line.text for line in doc.lines])
+        texts = line_columns(doc.lines, "text")[0]
+        if not _lines_may_need_repair(texts):
+            return doc  # the usual case: nothing any repair needs (repair_text would change nothing)
+        joined = "\n".join(texts)
         fixed, steps = repair_text(joined)
         if not steps and fixed == joined:
             return doc  # the usual case: nothing to repair
