@@ -268,3 +268,20 @@ def test_a_batch_names_each_documents_lines_as_it_alone_would() -> None:
     assert together[1] == ["fr", "fr", "en"]
     assert together[2][-1] == "und"  # one French line in a long English page says nothing of it
     assert together[3] == ["ru"] * 3
+
+
+_EVIDENCE_PIECES = list("abcdefghij ABCDEF éèçàüößñ العربيةکیپچژگےۆ ПриветΕλλη日本語 0123 .,'\n\ufeb3") + [
+    "the ", "of ", "and ", "de ", "la ", "le ", "et ", "في ", "من ", "را ", "است ", "اور ", "ہے ", "ة ", "ى "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_EVIDENCE_PIECES), max_size=40).map("".join), min_size=1, max_size=60))
+def test_the_evidence_kernel_decides_as_numpy_over_the_columns(texts: list[str]) -> None:
+    import numpy as np
+
+    from pipeline.text.scan import scan_lines
+
+    facts = scan_lines(texts)
+    kernel, reference = language_module._decisions(facts), language_module._decisions_numpy(facts)
+    assert kernel[1:3] == reference[1:3]
+    assert all(np.array_equal(a, b) for a, b in zip(kernel[:1] + kernel[3:], reference[:1] + reference[3:]))

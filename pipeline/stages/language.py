@@ -63,13 +63,14 @@ from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipeline.config import ALL_LANGUAGES
-from pipeline.document import Document
+from pipeline.document import Document, line_columns
+from pipeline.text._evidence import COLUMNS_READ, decide
 from pipeline.text.arabic_script_langid import ArabicScriptModel, default_model, load_frequency_tables
 from pipeline.text.lexicon import (
     ARABIC_WORDS, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, KURDISH_ONLY, LETTER_WEIGHTS, NON_ARABIC_LETTERS,
     PASHTO_ONLY, PERSIAN_ONLY, PERSIAN_WORDS, STRONG_WEIGHT, URDU_ONLY, URDU_WORDS, WEAK_WEIGHT,
 )
-from pipeline.text.scan import FUNCTION_WORD_SAMPLE_CHARS, SAMPLE_CHARS, LineScan, scan_lines, tables
+from pipeline.text.scan import COLUMNS, FUNCTION_WORD_SAMPLE_CHARS, SAMPLE_CHARS, LineScan, scan_lines, tables
 from pipeline.text.script import (
     arabic_letter_count,
     ascii_letter_count,
@@ -348,6 +349,46 @@ def _cheap_languages(texts: list[str], facts: LineScan | None = None) -> tuple[l
     if not texts:
         return [], []
     facts = scan_lines(texts) if facts is None else facts
+    decided, rest, kinds, other, total = _decisions(facts)
+    found: list[str | ForeignSigns] = _DECIDED.take(decided).tolist()
+    if not rest:
+        return found, []
+    latin, words, ascii_only = facts["latin-letters"], facts["fw-words"], facts["nonascii-letters"] == 0
+    for index, kind, latin_count, other_count, total_count, word_count, plain in zip(
+            rest, kinds, latin[rest].tolist(), other[rest].tolist(), total[rest].tolist(),
+            words[rest].tolist(), ascii_only[rest].tolist()):
+        text = texts[index]
+        if kind == 0:  # special
+            item = cheap_language(text)
+            found[index] = item if isinstance(item, ForeignSigns) else item[0]
+        elif kind == 1:  # Latin script
+            share = 1.0 if plain else latin_count / total_count
+            found[index] = ForeignSigns(text[:SAMPLE_CHARS], word_count, share)
+        elif kind == 2:  # Arabic script
+            found[index] = arabic_script_language(text[:SAMPLE_CHARS])[0]
+        else:
+            sampled = text[:SAMPLE_CHARS]
+            found[index] = ForeignSigns(sampled, len(sampled.split()), other_count / total_count, latin=False)
+    return found, [index for index in rest if isinstance(found[index], ForeignSigns)]
+
+
+#: The kernel's thresholds and weights, in the order :func:`pipeline.text._evidence.decide` takes them.
+_THRESHOLDS = (MIN_WORDS_FOR_SHARES, MIN_ENGLISH_SHARE, MIN_ACCENTS, MIN_ACCENT_SHARE, MIN_FOREIGN_WORDS,
+               MIN_FOREIGN_SHARE, MIN_LETTERS, STRONG_WEIGHT, WEAK_WEIGHT, FUNCTION_WORD_WEIGHT, LETTER_MARGIN)
+_READ_COLUMNS = np.array([COLUMNS.index(name) for name in COLUMNS_READ], dtype=np.intp)
+
+
+def _decisions(facts: LineScan) -> tuple[np.ndarray, list[int], list[int], np.ndarray, np.ndarray]:
+    """What the counts alone decide of each line: 0 English, 1 Arabic, 2 undetermined (the rest are
+    English for now); the lines left to Python and their kinds (0 special, 1 Latin script, 2 Arabic
+    script, 3 another script); each line's letters of other scripts and its letters. One pass over the
+    scan's rows (:func:`pipeline.text._evidence.decide`); :func:`_decisions_numpy` is the same over its
+    columns."""
+    return decide(np.ascontiguousarray(facts.facts, dtype=np.int32), _READ_COLUMNS, *map(float, _THRESHOLDS))
+
+
+def _decisions_numpy(facts: LineScan) -> tuple[np.ndarray, list[int], list[int], np.ndarray, np.ndarray]:
+    """:func:`_decisions` with numpy over the scan's columns: the reference the kernel is tested against."""
     sample = facts["sample"]
     ascii_only = facts["nonascii-letters"] == 0
     arabic, latin = facts["arabic-letters"], facts["latin-letters"]
@@ -370,32 +411,14 @@ def _cheap_languages(texts: list[str], facts: LineScan | None = None) -> tuple[l
         non_arabic < arabic_evidence)
     special = facts["special"] > 0
     # Most lines are decided by the counts alone; Python looks only at the rest.
-    decided = np.zeros(len(texts), dtype=np.int8)
+    decided = np.zeros(len(sample), dtype=np.int8)
     decided[arabic_script & letters_say_arabic] = 1
     decided[undetermined] = 2
-    found: list[str | ForeignSigns] = _DECIDED.take(decided).tolist()
     rest = np.flatnonzero(special | (~undetermined & ((latin_script & ~is_english & foreign_signs)
                                                       | (arabic_script & ~letters_say_arabic)
                                                       | (~latin_script & ~arabic_script))))
-    if not len(rest):
-        return found, []
-    kinds = np.select([special[rest], latin_script[rest], arabic_script[rest]], [0, 1, 2], 3).tolist()
-    for index, kind, latin_count, other_count, total_count, word_count, plain in zip(
-            rest.tolist(), kinds, latin[rest].tolist(), other[rest].tolist(), total[rest].tolist(),
-            words[rest].tolist(), ascii_only[rest].tolist()):
-        text = texts[index]
-        if kind == 0:  # special
-            item = cheap_language(text)
-            found[index] = item if isinstance(item, ForeignSigns) else item[0]
-        elif kind == 1:  # Latin script
-            share = 1.0 if plain else latin_count / total_count
-            found[index] = ForeignSigns(text[:SAMPLE_CHARS], word_count, share)
-        elif kind == 2:  # Arabic script
-            found[index] = arabic_script_language(text[:SAMPLE_CHARS])[0]
-        else:
-            sampled = text[:SAMPLE_CHARS]
-            found[index] = ForeignSigns(sampled, len(sampled.split()), other_count / total_count, latin=False)
-    return found, [index for index in rest.tolist() if isinstance(found[index], ForeignSigns)]
+    kinds = np.select([special[rest], latin_script[rest], arabic_script[rest]], [0, 1, 2], 3)
+    return decided, rest.tolist(), kinds.tolist(), other, total
 
 
 #: The languages :func:`cheap_languages` names from the counts alone, by code.
@@ -470,7 +493,7 @@ class LineLanguage:
     def process_batch(self, docs: list[Document]) -> list[Document]:
         lines = [line for doc in docs for line in doc.lines]
         starts = np.cumsum([0] + [len(doc.lines) for doc in docs]).tolist()
-        for line, lang in zip(lines, _batch_languages([line.text for line in lines], starts)):
+        for line, lang in zip(lines, _batch_languages(line_columns(lines, "text")[0], starts)):
             line.lang = lang
         return docs
 
