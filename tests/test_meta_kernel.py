@@ -101,3 +101,85 @@ def test_title_shape(text: str) -> None:
 @given(st.lists(st.sampled_from(["a", "b", "ab", "é", "ΣΣ", "", "a "]), max_size=12), st.lists(st.sampled_from(["a", "ab", "ΣΣ", "x", ""]), max_size=4))
 def test_copies(texts: list[str], wanted: list[str]) -> None:
     assert _meta.copies(texts, wanted) == [texts.count(text) for text in wanted]
+
+
+def _python_title_rows(texts: list[str], kept: list[bool], first_body: int):
+    """The candidates and features of :func:`pipeline.text.titles.candidate_features` as the Python loop computed
+    them before :func:`pipeline.text._meta.title_rows` (one tuple a candidate, in the order of FEATURES)."""
+    import math
+    from collections import Counter
+    from itertools import chain, compress, islice, repeat
+
+    from pipeline.text import titles as T
+
+    n = len(texts)
+    words = T.line_words(texts)
+    main = T.main_text_start(texts, kept, words)
+    counts = words[:max(first_body, main) + T.WINDOW_BELOW + T.LOOKAROUND]
+    is_dateline = T.dateline_test(texts, counts)
+    candidates = T.title_candidates(texts, counts, (first_body, main), is_dateline)
+    if not candidates:
+        return [], []
+    start = min(first_body, main)
+    body_lines = list(islice(compress(range(start, n), kept[start:]), T.TOPIC_LINES))
+    vocabularies = [T._topic_words(texts[index][:T.TOPIC_LINE_CHARS]) for index in body_lines]
+    uses = Counter(chain.from_iterable(vocabularies))
+    paragraphs = set().union(*[vocabulary for index, vocabulary in zip(body_lines, vocabularies)
+                               if words[index] >= T.PARAGRAPH_MIN_WORDS][:T.FIRST_PARAGRAPHS])
+    repeats = [texts.count(texts[index]) for index, _ in candidates]
+    reach = [text.lower() for text in texts[max(0, candidates[0][0] - T.ECHO_REACH):candidates[-1][0] + T.ECHO_REACH]]
+    ends = "\n".join(reach) + "\n"
+    rows = []
+    for (index, title), copies_of_line in zip(candidates, repeats):
+        split = title.split()
+        initials = [word[0] for word in split if word[0].isalpha()]
+        key = title.lower()
+        echoed = len(key) >= T.MIN_ECHO_CHARS and (
+            ends.count(key + "\n") > (reach.count(line) if (line := texts[index].lower()).endswith(key) else 0))
+        topic_words = T._topic_words(title)
+        in_body = len(topic_words & paragraphs)
+        topic = sum(map(min, map(uses.get, topic_words, repeat(0)), repeat(T.TOPIC_CAP)))
+        rows.append((
+            len(split), math.log1p(len(title)), sum(map(str.isupper, initials)) / max(1, len(initials)),
+            T._separators(title),
+            math.log1p(max(0, first_body - index)), min(max(0, index - first_body), T.LOOKAROUND),
+            math.log1p(max(0, main - index)), min(max(0, index - main), T.LOOKAROUND),
+            *T._neighbourhood(words, index, n), float(index > 0 and bool(T._LIST_ITEM.match(texts[index - 1]))),
+            float(any(map(is_dateline, range(index + 1, min(n, index + 1 + T.DATELINE_REACH))))),
+            copies_of_line - 1, float(echoed),
+            in_body / len(topic_words) if topic_words else 0.0, in_body,
+            topic / len(topic_words) if topic_words else 0.0, topic,
+        ))
+    return candidates, rows
+
+
+_HEAD_LINES = ["Home", "Menu", "News", "By Jane Roe", "March 3, 2024", "• Recipes", "1. First", "https://example.org/a",
+               "Home » Recipes » Sourdough Bread Basics", "Sourdough Bread Basics", "SOURDOUGH BREAD BASICS",
+               "Σύνταξη ΟΔΟΣ", "İstanbul Haberleri", "What is new? By Jane Roe", "كتب أحمد علي", "الخبز والعجين",
+               "a\nSourdough Bread Basics", "Sourdough Bread Basics\nb", "Share | Print / Email", "Written By", ""]
+_BODY_LINES = ["Sourdough bread basics need flour, water, salt and a starter, and some patience to make at home.",
+               "The bread rises overnight; the basics are simple and the bread bakes into a crusty loaf.",
+               "Short line.", "الخبز والعجين في البيت يحتاجان إلى الدقيق والماء والملح والصبر والوقت الطويل.",
+               "ΣΎΝΤΑΞΗ και ΟΔΟΣ: σύνταξη της οδού, με πολλές λέξεις που επαναλαμβάνονται εδώ και εκεί ξανά.",
+               "x" * 400 + " bread basics"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.sampled_from(_HEAD_LINES), _PIECES), st.booleans()), max_size=25),
+       st.lists(st.tuples(st.one_of(st.sampled_from(_BODY_LINES + _HEAD_LINES), _PIECES), st.booleans()), max_size=25),
+       st.integers(0, 6))
+def test_title_rows_are_the_python_features(head: list[tuple[str, bool]], body: list[tuple[str, bool]],
+                                            slack: int) -> None:
+    """The kernel's rows equal the Python loop's, float for float, on pages of headings, menus, bylines,
+    datelines, Greek and Arabic lines, lines with a newline inside and long paragraphs."""
+    import numpy as np
+
+    from pipeline.text.titles import candidate_features
+
+    texts = [text for text, _ in head] + [text for text, _ in body]
+    kept = [False] * len(head) + [keep for _, keep in body]
+    first_body = max(0, len(head) - slack)
+    candidates, X = candidate_features(texts, kept, first_body)
+    expected_candidates, expected = _python_title_rows(texts, kept, first_body)
+    assert candidates == expected_candidates
+    assert X.tobytes() == np.asarray(expected, dtype=np.float64).reshape(len(expected), X.shape[1]).tobytes()

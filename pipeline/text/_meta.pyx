@@ -21,6 +21,8 @@ code point and on random lines:
 """
 
 cimport cython
+from libc.math cimport log1p
+from libc.stdlib cimport free, malloc
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
@@ -70,8 +72,7 @@ cdef inline bint _is_decimal(unsigned int code) noexcept:
     return Py_UNICODE_ISDECIMAL(code)
 
 
-def word_runs(str text, Py_ssize_t shortest):
-    """The set of the runs of word characters of ``text`` at least ``shortest`` long."""
+cdef set _word_runs(str text, Py_ssize_t shortest):
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, start
@@ -87,6 +88,11 @@ def word_runs(str text, Py_ssize_t shortest):
         if i - start >= shortest:
             found.add(text[start:i])
     return found
+
+
+def word_runs(str text, Py_ssize_t shortest):
+    """The set of the runs of word characters of ``text`` at least ``shortest`` long."""
+    return _word_runs(text, shortest)
 
 
 def space_counts(list texts):
@@ -234,47 +240,80 @@ def starting_with(list texts, str firsts):
     return found
 
 
-def title_shape(str title, str separators):
-    """``(words, initials, capitals, marks)`` of a title: ``len(title.split())``; how many of those words start
-    with a letter (``word[0].isalpha()``) and how many of these with a capital (``.isupper()``); and how many
-    separators it holds: characters of ``separators``, and slashes between spaces
-    (``len(re.findall(r"\\s/\\s", title))``: a slash's spaces are not another's)."""
+cdef struct Shape:
+    Py_ssize_t words, initials, capitals, marks
+
+
+cdef Shape _title_shape(str title, str separators) noexcept:
     cdef int kind = PyUnicode_KIND(title)
     cdef void* data = PyUnicode_DATA(title)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(title), i, free_from = 0
-    cdef Py_ssize_t words = 0, initials = 0, capitals = 0, marks = 0
+    cdef Shape shape = Shape(0, 0, 0, 0)
     cdef bint in_word = False, space
     cdef Py_UCS4 c
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
         space = Py_UNICODE_ISSPACE(c)
         if not space and not in_word:
-            words += 1
+            shape.words += 1
             if Py_UNICODE_ISALPHA(c):
-                initials += 1
-                capitals += Py_UNICODE_ISUPPER(c)
+                shape.initials += 1
+                shape.capitals += Py_UNICODE_ISUPPER(c)
         in_word = not space
         if _in(separators, c):
-            marks += 1
+            shape.marks += 1
         elif space and i >= free_from and i + 2 < n and PyUnicode_READ(kind, data, i + 1) == u"/" \
                 and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 2)):
-            marks += 1
+            shape.marks += 1
             free_from = i + 3
-    return words, initials, capitals, marks
+    return shape
 
 
-@cython.boundscheck(True)
-@cython.wraparound(True)
+def title_shape(str title, str separators):
+    """``(words, initials, capitals, marks)`` of a title: ``len(title.split())``; how many of those words start
+    with a letter (``word[0].isalpha()``) and how many of these with a capital (``.isupper()``); and how many
+    separators it holds: characters of ``separators``, and slashes between spaces
+    (``len(re.findall(r"\\s/\\s", title))``: a slash's spaces are not another's)."""
+    cdef Shape shape = _title_shape(title, separators)
+    return shape.words, shape.initials, shape.capitals, shape.marks
+
+
+cdef struct Around:
+    Py_ssize_t before, after, menu_run, to_prose
+
+
+cdef Around _neighbourhood(const Py_ssize_t* counts, Py_ssize_t index, Py_ssize_t n, Py_ssize_t lookaround,
+                           Py_ssize_t menu_most, Py_ssize_t prose_least) noexcept:
+    """:func:`neighbourhood` on ``counts``, the words of lines ``0 .. n - 1``."""
+    cdef Around around = Around(counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0, 0, 1)
+    while around.menu_run < lookaround and index > around.menu_run and counts[index - around.menu_run - 1] <= menu_most:
+        around.menu_run += 1
+    while around.to_prose < lookaround and not (index + around.to_prose < n and counts[index + around.to_prose] >= prose_least):
+        around.to_prose += 1
+    return around
+
+
+cdef Py_ssize_t* _counts_array(list counts, Py_ssize_t n) except NULL:
+    """The first ``n`` of ``counts`` as a C array (free it); IndexError if there are fewer."""
+    if len(counts) < n:
+        raise IndexError("fewer counts than lines")
+    cdef Py_ssize_t* array = <Py_ssize_t*>malloc(max(n, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t i
+    if array == NULL:
+        raise MemoryError()
+    for i in range(n):
+        array[i] = counts[i]
+    return array
+
+
 def neighbourhood(list counts, Py_ssize_t index, Py_ssize_t n, Py_ssize_t lookaround, Py_ssize_t menu_most,
                   Py_ssize_t prose_least):
-    """``(before, after, menu_run, to_prose)`` of line ``index`` of ``n``, from ``counts``, its lines' words
-    (:func:`pipeline.text.titles._neighbourhood` says what each is)."""
-    cdef Py_ssize_t menu_run = 0, to_prose = 1
-    while menu_run < lookaround and index > menu_run and <Py_ssize_t>counts[index - menu_run - 1] <= menu_most:
-        menu_run += 1
-    while to_prose < lookaround and not (index + to_prose < n and <Py_ssize_t>counts[index + to_prose] >= prose_least):
-        to_prose += 1
-    return (counts[index - 1] if index > 0 else 0, counts[index + 1] if index + 1 < n else 0, menu_run, to_prose)
+    """``(before, after, menu_run, to_prose)`` of line ``index`` of ``n``, from ``counts``, its lines' words (at
+    least ``n`` of them; :func:`pipeline.text.titles._neighbourhood` says what each is)."""
+    cdef Py_ssize_t* array = _counts_array(counts, n)
+    cdef Around around = _neighbourhood(array, index, n, lookaround, menu_most, prose_least)
+    free(array)
+    return around.before, around.after, around.menu_run, around.to_prose
 
 
 def copies(list texts, list wanted):
@@ -289,3 +328,178 @@ def copies(list texts, list wanted):
             if PyUnicode_GET_LENGTH(text) == PyUnicode_GET_LENGTH(other) and text == other:
                 found[j] += 1
     return found
+
+
+# --------------------------------------------------------------------------- title candidates' features
+
+#: Bits of the filter that spares a body line's word runs the dictionary lookup: a run whose hash's bit is
+#: clear is no candidate's topic word (a page's few dozen words set about 1% of them).
+cdef enum:
+    FILTER_WORDS = 64
+
+
+cdef inline unsigned long long _mix(unsigned long long hash, unsigned int code) noexcept:
+    """One step of FNV-1a over code points."""
+    return (hash ^ code) * 1099511628211ULL
+
+
+cdef unsigned long long _hash(str word) noexcept:
+    cdef int kind = PyUnicode_KIND(word)
+    cdef void* data = PyUnicode_DATA(word)
+    cdef Py_ssize_t i
+    cdef unsigned long long hash = 14695981039346656037ULL
+    for i in range(PyUnicode_GET_LENGTH(word)):
+        hash = _mix(hash, PyUnicode_READ(kind, data, i))
+    return hash
+
+
+cdef struct Limits:
+    Py_ssize_t echo_reach, min_echo, dateline_reach, paragraphs, paragraph_words, topic_lines, topic_cap
+    Py_ssize_t line_chars, shortest, lookaround, menu_most, prose_least
+
+
+cdef void _count_uses(list texts, list kept, const Py_ssize_t* words, Py_ssize_t start, dict slots,
+                      const unsigned long long* bloom, Py_ssize_t* uses, char* in_paragraphs, Py_ssize_t* seen_on,
+                      Limits* limits) except *:
+    """For each topic word in ``slots`` (word -> slot), in how many of the first ``topic_lines`` kept lines from
+    ``start`` on it is a word run (``uses``), and whether it is one in one of the first ``paragraphs`` of those
+    lines that have ``paragraph_words`` words (``in_paragraphs``); a line's words are those of its first
+    ``line_chars`` characters, lower-cased."""
+    cdef Py_ssize_t n = min(len(texts), len(kept)), index, line = 0, paragraphs = 0, i, run, length
+    cdef bint paragraph
+    cdef str text
+    cdef int kind
+    cdef void* data
+    cdef unsigned long long hash
+    cdef object slot
+    for index in range(start, n):
+        if line == limits.topic_lines:
+            break
+        if not kept[index]:
+            continue
+        paragraph = words[index] >= limits.paragraph_words and paragraphs < limits.paragraphs
+        paragraphs += paragraph
+        text = (<str>texts[index])[:limits.line_chars].lower()
+        kind, data, length, i = PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), 0
+        while i < length:
+            if not _is_word(PyUnicode_READ(kind, data, i)):
+                i += 1
+                continue
+            run, hash = i, 14695981039346656037ULL
+            while i < length and _is_word(PyUnicode_READ(kind, data, i)):
+                hash = _mix(hash, PyUnicode_READ(kind, data, i))
+                i += 1
+            if i - run < limits.shortest or not (bloom[(hash >> 6) % FILTER_WORDS] >> (hash & 63)) & 1:
+                continue
+            slot = slots.get(text[run:i])
+            if slot is not None and seen_on[<Py_ssize_t>slot] != line:
+                seen_on[<Py_ssize_t>slot] = line
+                uses[<Py_ssize_t>slot] += 1
+                in_paragraphs[<Py_ssize_t>slot] |= paragraph
+        line += 1
+
+
+cdef bint _echoed(str key, Py_ssize_t candidate, list reach, bint lines_whole, Limits* limits) except -1:
+    """Whether a line of ``reach`` (lower-cased lines, the candidate's at ``candidate``) other than the candidate's
+    line and its copies ends with ``key``: ``ends.count(key + "\\n") > (reach.count(line) if line.endswith(key)
+    else 0)``, ``ends`` the lines joined and ended by newlines. Without a newline inside a line (``lines_whole``)
+    that is a line ending with ``key`` and not equal to the candidate's."""
+    if PyUnicode_GET_LENGTH(key) < limits.min_echo:
+        return False
+    cdef str line = reach[candidate], other
+    if not lines_whole:
+        ends = "\n".join(reach) + "\n"
+        return ends.count(key + "\n") > (reach.count(line) if line.endswith(key) else 0)
+    for other in reach:
+        if other.endswith(key) and other != line:
+            return True
+    return False
+
+
+def title_rows(list texts, list kept, list words, Py_ssize_t first_body, Py_ssize_t main, list candidates,
+               list repeats, object is_dateline, object list_item, str separators, tuple limits, double[:, ::1] rows):
+    """Fill ``rows`` with the features of the title ``candidates`` (``(index, title)``, in order of their lines) of
+    the page ``texts``, in the order of :data:`pipeline.text.titles.FEATURES`, which says what each is; ``words``
+    are the lines' words, ``repeats`` how often each candidate's line is on the page, ``is_dateline(index)`` and
+    ``list_item(text)`` the tests of a line. ``limits`` are the constants of :mod:`pipeline.text.titles` named in
+    :c:type:`Limits`. ``tests/test_meta_kernel.py`` compares the rows with the Python expressions on pages."""
+    cdef Limits limit
+    (limit.echo_reach, limit.min_echo, limit.dateline_reach, limit.paragraphs, limit.paragraph_words, limit.topic_lines,
+     limit.topic_cap, limit.line_chars, limit.shortest, limit.lookaround, limit.menu_most, limit.prose_least) = limits
+    cdef Py_ssize_t n = len(texts), k, count = len(candidates), index, slot, j, low, in_body, topic
+    cdef Py_ssize_t* counts = _counts_array(words, n)
+    cdef list keys = [], topics = [], reach
+    cdef dict slots = {}
+    cdef unsigned long long bloom[FILTER_WORDS]
+    cdef unsigned long long hash
+    cdef Py_ssize_t* uses = NULL
+    cdef Py_ssize_t* seen_on = NULL
+    cdef char* in_paragraphs = NULL
+    cdef bint lines_whole = True
+    cdef Shape shape
+    cdef Around around
+    cdef str title, key, word, line
+    cdef set words_of
+    for j in range(FILTER_WORDS):
+        bloom[j] = 0
+    try:
+        for index, title in candidates:
+            key = title.lower()
+            words_of = _word_runs(key, limit.shortest)
+            keys.append(key)
+            topics.append(words_of)
+            for word in words_of:
+                if word not in slots:
+                    slots[word] = len(slots)
+                    hash = _hash(word)
+                    bloom[(hash >> 6) % FILTER_WORDS] |= 1ULL << (hash & 63)
+        uses = <Py_ssize_t*>malloc((len(slots) + 1) * sizeof(Py_ssize_t))
+        seen_on = <Py_ssize_t*>malloc((len(slots) + 1) * sizeof(Py_ssize_t))
+        in_paragraphs = <char*>malloc(len(slots) + 1)
+        if uses == NULL or seen_on == NULL or in_paragraphs == NULL:
+            raise MemoryError()
+        for slot in range(len(slots)):
+            uses[slot], seen_on[slot], in_paragraphs[slot] = 0, -1, 0
+        _count_uses(texts, kept, counts, min(first_body, main), slots, bloom, uses, in_paragraphs, seen_on, &limit)
+        if count:
+            low = max(0, <Py_ssize_t>candidates[0][0] - limit.echo_reach)
+            reach = [text.lower() for text in texts[low:<Py_ssize_t>candidates[count - 1][0] + limit.echo_reach]]
+            for line in reach:
+                if "\n" in line:
+                    lines_whole = False
+        for k in range(count):
+            index, title = candidates[k]
+            key, words_of = keys[k], topics[k]
+            shape = _title_shape(title, separators)
+            around = _neighbourhood(counts, index, n, limit.lookaround, limit.menu_most, limit.prose_least)
+            in_body = topic = 0
+            for word in words_of:
+                slot = slots[word]
+                in_body += in_paragraphs[slot]
+                topic += min(uses[slot], limit.topic_cap)
+            rows[k, 0] = shape.words
+            rows[k, 1] = log1p(PyUnicode_GET_LENGTH(title))
+            rows[k, 2] = <double>shape.capitals / max(1, shape.initials)
+            rows[k, 3] = shape.marks
+            rows[k, 4] = log1p(max(0, first_body - index))
+            rows[k, 5] = min(max(0, index - first_body), limit.lookaround)
+            rows[k, 6] = log1p(max(0, main - index))
+            rows[k, 7] = min(max(0, index - main), limit.lookaround)
+            rows[k, 8], rows[k, 9], rows[k, 10], rows[k, 11] = around.before, around.after, around.menu_run, around.to_prose
+            rows[k, 12] = index > 0 and list_item(texts[index - 1]) is not None
+            rows[k, 13] = 0.0
+            for j in range(index + 1, min(n, index + 1 + limit.dateline_reach)):
+                if is_dateline(j):
+                    rows[k, 13] = 1.0
+                    break
+            rows[k, 14] = <Py_ssize_t>repeats[k] - 1
+            rows[k, 15] = _echoed(key, index - low, reach, lines_whole, &limit)
+            rows[k, 16] = <double>in_body / len(words_of) if words_of else 0.0
+            rows[k, 17] = in_body
+            rows[k, 18] = <double>topic / len(words_of) if words_of else 0.0
+            rows[k, 19] = topic
+    finally:
+        free(counts)
+        free(uses)
+        free(seen_on)
+        free(in_paragraphs)

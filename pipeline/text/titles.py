@@ -52,7 +52,8 @@ from itertools import chain, compress, islice, repeat
 import numpy as np
 
 from pipeline.boilerplate.model import Forest
-from pipeline.text._meta import CREDIT, YEAR, copies, neighbourhood, space_counts, title_shape, word_runs
+from pipeline.text._meta import (CREDIT, YEAR, copies, neighbourhood, space_counts, title_rows, title_shape,
+                                 word_runs)
 from pipeline.text.bylines import find_byline, line_marks, split_title_byline
 from pipeline.text.dates import DATELINE_MAX_WORDS, find_date
 
@@ -88,6 +89,9 @@ MIN_TOPIC_CHARS = 2
 PROSE_MIN_WORDS, MENU_ITEM_MAX_WORDS = 12, 3
 #: How far the features look from a candidate, in lines: runs and distances are capped there.
 LOOKAROUND = 10
+#: The constants above, in the order :func:`pipeline.text._meta.title_rows` takes them (its ``Limits``).
+_KERNEL_LIMITS = (ECHO_REACH, MIN_ECHO_CHARS, DATELINE_REACH, FIRST_PARAGRAPHS, PARAGRAPH_MIN_WORDS, TOPIC_LINES,
+                  TOPIC_CAP, TOPIC_LINE_CHARS, MIN_TOPIC_CHARS + 1, LOOKAROUND, MENU_ITEM_MAX_WORDS, PROSE_MIN_WORDS)
 
 FEATURES = (
     "words", "chars", "capitalised", "separators",
@@ -234,7 +238,6 @@ def _neighbourhood(counts: list[int], index: int, n: int) -> tuple[int, int, int
 def candidate_features(texts: list[str], kept: list[bool],
                        first_body: int) -> tuple[list[tuple[int, str]], np.ndarray]:
     """The candidates and their :data:`FEATURES` (one row each)."""
-    n = len(texts)
     words = line_words(texts)
     main = main_text_start(texts, kept, words)
     # Word counts as far as a feature looks: LOOKAROUND lines past the last line that can be a candidate.
@@ -243,39 +246,10 @@ def candidate_features(texts: list[str], kept: list[bool],
     candidates = title_candidates(texts, counts, (first_body, main), is_dateline)
     if not candidates:
         return [], np.zeros((0, len(FEATURES)))
-    start = min(first_body, main)
-    # The article's vocabulary (its topic words): its first paragraphs, and in how many of its first kept lines
-    # each word appears.
-    body_lines = list(islice(compress(range(start, n), kept[start:]), TOPIC_LINES))
-    vocabularies = [_topic_words(texts[index][:TOPIC_LINE_CHARS]) for index in body_lines]
-    uses = Counter(chain.from_iterable(vocabularies))
-    paragraphs = set().union(*[vocabulary for index, vocabulary in zip(body_lines, vocabularies)
-                               if words[index] >= PARAGRAPH_MIN_WORDS][:FIRST_PARAGRAPHS])
-    repeats = copies(texts, [texts[index] for index, _ in candidates])  # of each candidate's line
-    # The lines in reach, lower-cased, one per line: a line ends with ``key`` where ``key + "\n"`` occurs.
-    reach = [text.lower() for text in texts[max(0, candidates[0][0] - ECHO_REACH):candidates[-1][0] + ECHO_REACH]]
-    ends = "\n".join(reach) + "\n"
-    rows = []
-    for (index, title), copies_of_line in zip(candidates, repeats):
-        title_words, initials, capitals, separators = title_shape(title, _SEPARATOR_CHARS)
-        key = title.lower()
-        # Another line ends with the title: every line ending with it, less this line and its copies.
-        echoed = len(key) >= MIN_ECHO_CHARS and (
-            ends.count(key + "\n") > (reach.count(line) if (line := texts[index].lower()).endswith(key) else 0))
-        topic_words = word_runs(key, MIN_TOPIC_CHARS + 1)  # _topic_words(title), ``key`` already lower-cased
-        in_body = len(topic_words & paragraphs)
-        topic = sum(map(min, map(uses.get, topic_words, repeat(0)), repeat(TOPIC_CAP)))  # uses capped, summed
-        rows.append((  # in the order of FEATURES
-            title_words, math.log1p(len(title)), capitals / max(1, initials), separators,
-            math.log1p(max(0, first_body - index)), min(max(0, index - first_body), LOOKAROUND),
-            math.log1p(max(0, main - index)), min(max(0, index - main), LOOKAROUND),
-            *_neighbourhood(counts, index, n), float(index > 0 and bool(_LIST_ITEM.match(texts[index - 1]))),
-            float(any(map(is_dateline, range(index + 1, min(n, index + 1 + DATELINE_REACH))))),
-            copies_of_line - 1, float(echoed),
-            in_body / len(topic_words) if topic_words else 0.0, in_body,
-            topic / len(topic_words) if topic_words else 0.0, topic,
-        ))
-    return candidates, np.asarray(rows, dtype=np.float64)
+    rows = np.empty((len(candidates), len(FEATURES)))
+    title_rows(texts, kept, words, first_body, main, candidates, copies(texts, [texts[index] for index, _ in candidates]),
+               is_dateline, _LIST_ITEM.match, _SEPARATOR_CHARS, _KERNEL_LIMITS, rows)
+    return candidates, rows
 
 
 @lru_cache(maxsize=1)
