@@ -104,8 +104,9 @@ def test_copies(texts: list[str], wanted: list[str]) -> None:
 
 
 def _python_title_rows(texts: list[str], kept: list[bool], first_body: int):
-    """The candidates and features of :func:`pipeline.text.titles.candidate_features` as the Python loop computed
-    them before :func:`pipeline.text._meta.title_rows` (one tuple a candidate, in the order of FEATURES)."""
+    """The candidates and features of :func:`pipeline.text.titles.candidate_features` as the Python loops computed
+    them before :func:`pipeline.text._meta.candidate_lines` and :func:`pipeline.text._meta.title_rows` (one tuple a
+    candidate, in the order of FEATURES)."""
     import math
     from collections import Counter
     from itertools import chain, compress, islice, repeat
@@ -117,7 +118,18 @@ def _python_title_rows(texts: list[str], kept: list[bool], first_body: int):
     main = T.main_text_start(texts, kept, words)
     counts = words[:max(first_body, main) + T.WINDOW_BELOW + T.LOOKAROUND]
     is_dateline = T.dateline_test(texts, counts)
-    candidates = T.title_candidates(texts, counts, (first_body, main), is_dateline)
+    candidates = []
+    for index in T.window_lines((first_body, main), n):
+        text = texts[index]
+        if not T.TITLE_MIN_WORDS <= counts[index] <= 2 * T.TITLE_MAX_WORDS or T._LIST_ITEM_OR_URL.match(text):
+            continue
+        title = text
+        if any(map(text.__contains__, T._CREDIT_HINT_WORDS)) and T._CREDIT_HINT.search(text) \
+                and (split := T.split_title_byline(text)):
+            title = split[0]
+        if T.TITLE_MIN_WORDS <= len(title.split()) <= T.TITLE_MAX_WORDS and title[-1] not in T._SENTENCE_END \
+                and not is_dateline(index):
+            candidates.append((index, title))
     if not candidates:
         return [], []
     start = min(first_body, main)
@@ -183,3 +195,12 @@ def test_title_rows_are_the_python_features(head: list[tuple[str, bool]], body: 
     expected_candidates, expected = _python_title_rows(texts, kept, first_body)
     assert candidates == expected_candidates
     assert X.tobytes() == np.asarray(expected, dtype=np.float64).reshape(len(expected), X.shape[1]).tobytes()
+
+
+def test_last_lower_is_that_of_the_lower_case_on_every_character() -> None:
+    """The echo test's cheap exit: the last character of a line's lower case, from its last character alone."""
+    for char in _EVERY_CHARACTER:
+        if char != "Σ":
+            for text in (char, "Ab" + char, "ΣΣ" + char):
+                assert _meta.last_lower(text) == ord(text.lower()[-1]), hex(ord(char))
+    assert _meta.last_lower("ΟΔΟΣ") == 0x110000 and _meta.last_lower("") == 0x110001

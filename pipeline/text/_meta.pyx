@@ -399,21 +399,81 @@ cdef void _count_uses(list texts, list kept, const Py_ssize_t* words, Py_ssize_t
         line += 1
 
 
-cdef bint _echoed(str key, Py_ssize_t candidate, list reach, bint lines_whole, Limits* limits) except -1:
-    """Whether a line of ``reach`` (lower-cased lines, the candidate's at ``candidate``) other than the candidate's
-    line and its copies ends with ``key``: ``ends.count(key + "\\n") > (reach.count(line) if line.endswith(key)
-    else 0)``, ``ends`` the lines joined and ended by newlines. Without a newline inside a line (``lines_whole``)
-    that is a line ending with ``key`` and not equal to the candidate's."""
-    if PyUnicode_GET_LENGTH(key) < limits.min_echo:
+#: :func:`_last_lower` of a line whose lower case's last character its last one does not say (a final sigma).
+cdef enum:
+    ANY_LAST = 0x110000
+
+
+cdef Py_UCS4 _last_lower(str text) except? 0x110001:
+    """The last character of ``text.lower()`` (:data:`ANY_LAST` for an ending ``Σ``, which lowers to ``σ`` or ``ς``
+    by what precedes it; ``str.lower`` maps every other character alone), and :data:`ANY_LAST` + 1 for ``""``."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    if n == 0:
+        return ANY_LAST + 1
+    cdef unsigned int c = PyUnicode_READ(PyUnicode_KIND(text), PyUnicode_DATA(text), n - 1)
+    if c < 128:
+        return (c | 0x20) if 0x41 <= c <= 0x5A else c
+    if c == 0x3A3:
+        return ANY_LAST
+    cdef str lowered = text[n - 1:].lower()
+    return PyUnicode_READ(PyUnicode_KIND(lowered), PyUnicode_DATA(lowered), PyUnicode_GET_LENGTH(lowered) - 1)
+
+
+def last_lower(str text):
+    """:func:`_last_lower` (for the tests)."""
+    return <unsigned int>_last_lower(text)
+
+
+cdef class _Reach:
+    """The lines within reach of the candidates (``texts[low:high]``), lower-cased when needed: a line ends with a
+    lower-cased title only if its lower case's last character is the title's (:func:`_last_lower`), which spares
+    most lines, the article's paragraphs among them, their lowering."""
+    cdef list texts, lowered
+    cdef Py_ssize_t low, high
+    cdef Py_UCS4* lasts
+    cdef bint whole
+
+    def __cinit__(self, list texts, Py_ssize_t low, Py_ssize_t high):
+        cdef Py_ssize_t j
+        self.texts, self.low, self.high = texts, low, min(high, len(texts))
+        self.lowered = [None] * max(0, self.high - low)
+        self.lasts = <Py_UCS4*>malloc((len(self.lowered) + 1) * sizeof(Py_UCS4))
+        if self.lasts == NULL:
+            raise MemoryError()
+        self.whole = True
+        for j in range(len(self.lowered)):
+            text = <str>texts[low + j]
+            self.lasts[j] = _last_lower(text)
+            if "\n" in text:
+                self.whole = False
+
+    def __dealloc__(self):
+        free(self.lasts)
+
+    cdef str lower(self, Py_ssize_t j):
+        if self.lowered[j] is None:
+            self.lowered[j] = (<str>self.texts[self.low + j]).lower()
+        return self.lowered[j]
+
+    cdef bint echoes(self, str key, Py_ssize_t index, Py_ssize_t min_echo) except -1:
+        """Whether a line other than line ``index`` and its copies ends with ``key``, lower-cased: ``ends.count(key +
+        "\\n") > (reach.count(line) if line.endswith(key) else 0)``, ``reach`` the lines lower-cased, ``ends`` them
+        joined and ended by newlines and ``line`` line ``index``'s. Without a newline inside a line (``whole``),
+        that is a line ending with ``key`` and not equal to line ``index``."""
+        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(key), j
+        if length < min_echo:
+            return False
+        cdef str line = self.lower(index - self.low)
+        if not self.whole:
+            reach = [self.lower(j) for j in range(len(self.lowered))]
+            ends = "\n".join(reach) + "\n"
+            return ends.count(key + "\n") > (reach.count(line) if line.endswith(key) else 0)
+        cdef Py_UCS4 last = PyUnicode_READ(PyUnicode_KIND(key), PyUnicode_DATA(key), length - 1)
+        for j in range(len(self.lowered)):
+            if (self.lasts[j] == last or self.lasts[j] == ANY_LAST) and self.lower(j).endswith(key) \
+                    and self.lower(j) != line:
+                return True
         return False
-    cdef str line = reach[candidate], other
-    if not lines_whole:
-        ends = "\n".join(reach) + "\n"
-        return ends.count(key + "\n") > (reach.count(line) if line.endswith(key) else 0)
-    for other in reach:
-        if other.endswith(key) and other != line:
-            return True
-    return False
 
 
 def title_rows(list texts, list kept, list words, Py_ssize_t first_body, Py_ssize_t main, list candidates,
@@ -428,14 +488,14 @@ def title_rows(list texts, list kept, list words, Py_ssize_t first_body, Py_ssiz
      limit.topic_cap, limit.line_chars, limit.shortest, limit.lookaround, limit.menu_most, limit.prose_least) = limits
     cdef Py_ssize_t n = len(texts), k, count = len(candidates), index, slot, j, low, in_body, topic
     cdef Py_ssize_t* counts = _counts_array(words, n)
-    cdef list keys = [], topics = [], reach
+    cdef list keys = [], topics = []
     cdef dict slots = {}
     cdef unsigned long long bloom[FILTER_WORDS]
     cdef unsigned long long hash
     cdef Py_ssize_t* uses = NULL
     cdef Py_ssize_t* seen_on = NULL
     cdef char* in_paragraphs = NULL
-    cdef bint lines_whole = True
+    cdef _Reach reach
     cdef Shape shape
     cdef Around around
     cdef str title, key, word, line
@@ -462,11 +522,8 @@ def title_rows(list texts, list kept, list words, Py_ssize_t first_body, Py_ssiz
             uses[slot], seen_on[slot], in_paragraphs[slot] = 0, -1, 0
         _count_uses(texts, kept, counts, min(first_body, main), slots, bloom, uses, in_paragraphs, seen_on, &limit)
         if count:
-            low = max(0, <Py_ssize_t>candidates[0][0] - limit.echo_reach)
-            reach = [text.lower() for text in texts[low:<Py_ssize_t>candidates[count - 1][0] + limit.echo_reach]]
-            for line in reach:
-                if "\n" in line:
-                    lines_whole = False
+            reach = _Reach(texts, max(0, <Py_ssize_t>candidates[0][0] - limit.echo_reach),
+                           <Py_ssize_t>candidates[count - 1][0] + limit.echo_reach)
         for k in range(count):
             index, title = candidates[k]
             key, words_of = keys[k], topics[k]
@@ -493,7 +550,7 @@ def title_rows(list texts, list kept, list words, Py_ssize_t first_body, Py_ssiz
                     rows[k, 13] = 1.0
                     break
             rows[k, 14] = <Py_ssize_t>repeats[k] - 1
-            rows[k, 15] = _echoed(key, index - low, reach, lines_whole, &limit)
+            rows[k, 15] = reach.echoes(key, index, limit.min_echo)
             rows[k, 16] = <double>in_body / len(words_of) if words_of else 0.0
             rows[k, 17] = in_body
             rows[k, 18] = <double>topic / len(words_of) if words_of else 0.0
@@ -503,3 +560,36 @@ def title_rows(list texts, list kept, list words, Py_ssize_t first_body, Py_ssiz
         free(uses)
         free(seen_on)
         free(in_paragraphs)
+
+
+def candidate_lines(list texts, list counts, list indices, Py_ssize_t fewest, Py_ssize_t most, str sentence_end,
+                    object list_item_or_url, tuple credit_words, object credit_hint, object split_title_byline,
+                    object is_dateline):
+    """``(index, title)`` of the lines at ``indices`` that are title candidates, in order:
+    :func:`pipeline.text.titles.title_candidates`, which says what they are, with its tests of a line given
+    (``list_item_or_url(text)`` and ``credit_hint(text)``, patterns' ``match`` and ``search``). A line holds
+    a credit only if it holds one of ``credit_words``; a title's words are ``len(title.split())``."""
+    cdef list found = []
+    cdef Py_ssize_t index, words
+    cdef str text, title, word
+    cdef bint credit
+    for index in indices:
+        words = counts[index]
+        if not fewest <= words <= 2 * most:
+            continue
+        text = texts[index]
+        if list_item_or_url(text) is not None:
+            continue
+        title = text
+        credit = False
+        for word in credit_words:
+            if word in text:
+                credit = True
+                break
+        if credit and credit_hint(text) is not None and (split := split_title_byline(text)):
+            title = split[0]
+        words = _title_shape(title, "").words
+        if fewest <= words <= most and title[PyUnicode_GET_LENGTH(title) - 1] not in sentence_end \
+                and not is_dateline(index):
+            found.append((index, title))
+    return found

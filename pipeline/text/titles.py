@@ -41,19 +41,17 @@ module does the same in three steps:
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, compress, islice, repeat
+from itertools import chain, compress
 
 import numpy as np
 
 from pipeline.boilerplate.model import Forest
-from pipeline.text._meta import (CREDIT, YEAR, copies, neighbourhood, space_counts, title_rows, title_shape,
-                                 word_runs)
+from pipeline.text._meta import (CREDIT, YEAR, candidate_lines, copies, neighbourhood, space_counts, title_rows,
+                                 title_shape, word_runs)
 from pipeline.text.bylines import find_byline, line_marks, split_title_byline
 from pipeline.text.dates import DATELINE_MAX_WORDS, find_date
 
@@ -181,29 +179,16 @@ def title_candidates(texts: list[str], counts: list[int], anchors: tuple[int, ..
                      is_dateline: Callable[[int], bool]) -> list[tuple[int, str]]:
     """(index, title) of the headline-shaped lines near the anchors, in order; a trailing byline is cut off.
 
-    Datelines and bylines are not candidates: they have a place in the sidecar of their own.
+    Datelines and bylines are not candidates: they have a place in the sidecar of their own. A line is one when it has
+    :data:`TITLE_MIN_WORDS` to twice :data:`TITLE_MAX_WORDS` words (``counts``), is no list item or URL
+    (:data:`_LIST_ITEM_OR_URL`), and, less a byline after punctuation (:func:`split_title_byline`, tried only on a line
+    that holds one of :data:`_CREDIT_HINT_WORDS` and where :data:`_CREDIT_HINT` finds a credit word), has :data:`TITLE_MIN_WORDS` to
+    :data:`TITLE_MAX_WORDS` words, does not end in one of :data:`_SENTENCE_END` and is not ``is_dateline``; the loop is
+    the kernel's (:func:`pipeline.text._meta.candidate_lines`).
     """
-    found = []
-    for index in window_lines(anchors, len(texts)):
-        text = texts[index]
-        if not TITLE_MIN_WORDS <= counts[index] <= 2 * TITLE_MAX_WORDS or _LIST_ITEM_OR_URL.match(text):
-            continue
-        title = text
-        if _may_credit(text) and _CREDIT_HINT.search(text) and (split := split_title_byline(text)):
-            title = split[0]
-        if TITLE_MIN_WORDS <= len(title.split()) <= TITLE_MAX_WORDS and title[-1] not in _SENTENCE_END \
-                and not is_dateline(index):
-            found.append((index, title))
-    return found
-
-
-def _may_credit(text: str) -> bool:
-    """Whether ``text`` holds one of :data:`_CREDIT_HINT_WORDS` (else :data:`_CREDIT_HINT` finds nothing)::
-
-        >>> _may_credit("Sourdough Bread By Jane Roe"), _may_credit("Sourdough Bread for Beginners")
-        (True, False)
-    """
-    return any(map(text.__contains__, _CREDIT_HINT_WORDS))
+    return candidate_lines(texts, counts, list(window_lines(anchors, len(texts))), TITLE_MIN_WORDS, TITLE_MAX_WORDS,
+                           _SENTENCE_END, _LIST_ITEM_OR_URL.match, _CREDIT_HINT_WORDS, _CREDIT_HINT.search,
+                           split_title_byline, is_dateline)
 
 
 def _topic_words(text: str) -> set[str]:
