@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import compress
+from itertools import compress, count
+from operator import attrgetter
 from typing import Any
 
 from pipeline.document import Document, Line
@@ -35,7 +36,7 @@ from pipeline.text.bylines import (could_be_byline, credit_after_date, credit_ov
                                    name_at_dateline, near_headline_author, split_title_byline, tidy_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
 from pipeline.stages import BatchStage
-from pipeline.text.titles import title_line, title_lines
+from pipeline.text.titles import title_line, title_lines_marked
 
 #: A page's only h1 is its title when it has at least this many words, and at most this many.
 LONE_HEADLINE_MIN_WORDS, LONE_HEADLINE_MAX_WORDS = 2, 30
@@ -133,12 +134,16 @@ def dump_head(texts: list[str], first_body: int | None = None,
     return texts, kept, first_body
 
 
-def metadata_with_title(texts: list[str], first_body: int, index: int | None) -> dict[str, Any]:
-    """:func:`dump_metadata` once the title line (``index``, None for none) is chosen."""
+def metadata_with_title(texts: list[str], first_body: int, index: int | None,
+                        marks: bytes | None = None) -> dict[str, Any]:
+    """:func:`dump_metadata` once the title line (``index``, None for none) is chosen. ``marks``: the
+    :func:`pipeline.text.bylines.line_marks` of at least the lines read here (those of
+    :func:`pipeline.text.titles.title_lines_marked` are), if the caller has them."""
     meta: dict[str, Any] = {"meta_lines": {}}
     head_end = min(len(texts), first_body + HEAD_SLACK_LINES)
     # Which lines may hold a date or a byline: the date and byline tests are made on those only.
-    marks = line_marks(texts, max(head_end, 0 if index is None else index + 1 + DATELINE_UNDER_TITLE))
+    if marks is None:
+        marks = line_marks(texts, max(head_end, 0 if index is None else index + 1 + DATELINE_UNDER_TITLE))
     if index is not None:
         title, author = split_title_byline(texts[index]) or (texts[index], None)
         meta["title"] = title
@@ -323,7 +328,8 @@ class Metadata(BatchStage):
     """Stage: fill title/date/author/url/site/tags; take title and dateline lines out of the body.
 
     A batch's text dumps have their title candidates scored in one walk of the title model
-    (:func:`pipeline.text.titles.title_lines`); each document gets what it gets alone.
+    (:func:`pipeline.text.titles.title_lines_marked`, whose line marks the date and byline tests reuse); each
+    document gets what it gets alone.
     """
 
     name, version = "metadata", "2"
@@ -331,8 +337,8 @@ class Metadata(BatchStage):
     def process_batch(self, docs: list[Document]) -> list[Document]:
         dumps = [doc for doc in docs if doc.format != "html" and not doc.page.get("already_clean")]
         heads = [_head_of(doc) for doc in dumps]
-        for doc, (texts, _, first_body), title in zip(dumps, heads, title_lines(heads)):
-            self._fill(doc, metadata_with_title(texts, first_body, title), set())
+        for doc, (texts, _, first_body), title, marks in zip(dumps, heads, *title_lines_marked(heads)):
+            self._fill(doc, metadata_with_title(texts, first_body, title, marks), set())
         for doc in docs:
             if doc.format == "html":
                 # the page's headline and visible date beat <title> and <meta>
@@ -362,7 +368,6 @@ class Metadata(BatchStage):
 def _head_of(doc: Document) -> tuple[list[str], list[bool], int]:
     """:func:`dump_head` of a text dump's document: the first body line is the first kept line, or the first
     prose line if that comes later."""
-    texts = [line.text for line in doc.lines]
-    first_kept = next((i for i, line in enumerate(doc.lines) if line.keep), len(doc.lines))
-    return dump_head(texts, max(first_kept, first_body_index(texts)) if doc.lines else 0,
-                     [line.keep for line in doc.lines])
+    texts, kept = list(map(attrgetter("text"), doc.lines)), list(map(attrgetter("keep"), doc.lines))
+    first_kept = next(compress(count(), kept), len(kept))
+    return dump_head(texts, max(first_kept, first_body_index(texts)) if doc.lines else 0, kept)

@@ -223,18 +223,27 @@ def _neighbourhood(counts: list[int], index: int, n: int) -> tuple[int, int, int
 def candidate_features(texts: list[str], kept: list[bool],
                        first_body: int) -> tuple[list[tuple[int, str]], np.ndarray]:
     """The candidates and their :data:`FEATURES` (one row each)."""
+    candidates, rows, _ = _marked_features(texts, kept, first_body)
+    return candidates, rows
+
+
+def _marked_features(texts: list[str], kept: list[bool],
+                     first_body: int) -> tuple[list[tuple[int, str]], np.ndarray, bytes]:
+    """:func:`candidate_features`, and the :func:`pipeline.text.bylines.line_marks` of the lines up to
+    :data:`LOOKAROUND` past the last that can be a candidate (:func:`title_lines_marked` says why)."""
     words = line_words(texts)
     main = main_text_start(texts, kept, words)
     # Word counts as far as a feature looks: LOOKAROUND lines past the last line that can be a candidate.
     counts = words[:max(first_body, main) + WINDOW_BELOW + LOOKAROUND]
-    is_dateline = dateline_test(texts, counts)
+    marks = line_marks(texts, len(counts))
+    is_dateline = dateline_test(texts, counts, marks)
     candidates = title_candidates(texts, counts, (first_body, main), is_dateline)
     if not candidates:
-        return [], np.zeros((0, len(FEATURES)))
+        return [], np.zeros((0, len(FEATURES))), marks
     rows = np.empty((len(candidates), len(FEATURES)))
     title_rows(texts, kept, words, first_body, main, candidates, copies(texts, [texts[index] for index, _ in candidates]),
                is_dateline, _LIST_ITEM.match, _SEPARATOR_CHARS, _KERNEL_LIMITS, rows)
-    return candidates, rows
+    return candidates, rows, marks
 
 
 @lru_cache(maxsize=1)
@@ -255,17 +264,25 @@ def title_lines(dumps: Sequence[tuple[list[str], list[bool], int]]) -> list[int 
     """:func:`title_line` of each ``(texts, kept, first_body)``, with one walk of the trees over all their
     candidates (a walk's fixed cost is most of its time on a dump's dozen rows; each row's score is the
     same whatever rows share the walk)."""
-    found = [candidate_features(texts, kept, first_body) for texts, kept, first_body in dumps]
-    rows = [X for candidates, X in found if candidates]
+    return title_lines_marked(dumps)[0]
+
+
+def title_lines_marked(dumps: Sequence[tuple[list[str], list[bool], int]]) -> tuple[list[int | None], list[bytes]]:
+    """:func:`title_lines`, and each dump's :func:`pipeline.text.bylines.line_marks` as far as the features read
+    them: past ``first_body + 3`` and past every candidate's line by :data:`LOOKAROUND`, so they cover the lines
+    :func:`pipeline.stages.metadata.metadata_with_title` reads for the date and byline (its ``marks``)."""
+    found = [_marked_features(texts, kept, first_body) for texts, kept, first_body in dumps]
+    marks = [marked for _, _, marked in found]
+    rows = [X for candidates, X, _ in found if candidates]
     if not rows:
-        return [None] * len(found)
+        return [None] * len(found), marks
     scores = load_title_model().raw_score(np.vstack(rows))
     lines: list[int | None] = []
     start = 0
-    for candidates, _ in found:
+    for candidates, _, _ in found:
         if not candidates:
             lines.append(None)
             continue
         lines.append(candidates[int(np.argmax(scores[start:start + len(candidates)]))][0])
         start += len(candidates)
-    return lines
+    return lines, marks
