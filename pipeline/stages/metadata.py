@@ -67,7 +67,7 @@ def first_body_index(texts: list[str]) -> int:
     """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none."""
     for index, text in enumerate(texts):
         # (a line of N words has N characters and a space between each two: a shorter one is not split)
-        if len(text) >= _FIRST_BODY_MIN_CHARS and _words(text) >= FIRST_BODY_MIN_WORDS \
+        if len(text) >= _FIRST_BODY_MIN_CHARS and len(text.split()) >= FIRST_BODY_MIN_WORDS \
                 and _ends_sentence(text.rstrip("”\"'»)")):
             return index
     return len(texts)

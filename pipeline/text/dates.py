@@ -189,12 +189,13 @@ def _few_other_words(text: str, match: re.Match[str]) -> bool:
     return len(_WORD.findall(rest)) <= MAX_OTHER_WORDS
 
 
-def _leftmost_full_date(text: str) -> tuple[str | None, re.Match[str] | None, bool]:
+def _leftmost_full_date(text: str, year_found: bool = False) -> tuple[str | None, re.Match[str] | None, bool]:
     """``(date, match, invalid)``: the leftmost valid full date of ``text`` (already folded) and its match;
-    ``invalid`` says a date-shaped match was not a valid date ("31 February 2019")."""
+    ``invalid`` says a date-shaped match was not a valid date ("31 February 2019"). ``year_found``: the caller
+    has found a year in ``text`` already (the cheap test is not made again)."""
     best: tuple[int, tuple[int, int, int], re.Match[str]] | None = None
     invalid = False
-    if not _YEAR_ANYWHERE.search(text):
+    if not year_found and not _YEAR_ANYWHERE.search(text):
         return None, None, False  # every full date pattern holds a year: none of them matches
     for pattern in _FULL_DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -239,7 +240,7 @@ def _read_date(text: str) -> str | None:
     text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
     if not _YEAR_ANYWHERE.search(text):
         return None  # four digits, but no year among them: no pattern below matches
-    date, match, invalid = _leftmost_full_date(text)
+    date, match, invalid = _leftmost_full_date(text, year_found=True)
     if date is not None and match is not None:
         return date if _few_other_words(text, match) else None
     if invalid:
