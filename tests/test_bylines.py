@@ -121,3 +121,27 @@ def test_could_be_byline_passes_every_byline_and_lone_credit(text: str) -> None:
 
     if find_byline(text) is not None or is_lone_credit(text):
         assert could_be_byline(text)
+
+
+_TITLE_TEXT = st.lists(st.sampled_from(list("By ?!.:|—-؟»\"aeJRbyDo\t") + ["by ", "By Jane Roe", "بقلم", "كتبت:",
+                                                                      "حوار -", "إعداد:", " Kim Lee"]),
+                      max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TITLE_TEXT)
+def test_a_title_without_a_credit_word_has_no_byline_place(text: str) -> None:
+    """split_title_byline's cheap exit (no word of TITLE_CREDIT_WORDS in the title) turns away only titles where
+    neither of its patterns finds a place for a byline."""
+    from pipeline.text.bylines import _TITLE_THEN_ARABIC, _TITLE_THEN_BY, TITLE_CREDIT_WORDS
+
+    joined = " ".join(text.split())
+    if _TITLE_THEN_BY.search(joined) or _TITLE_THEN_ARABIC.search(joined):
+        assert any(word in text for word in TITLE_CREDIT_WORDS)
+
+
+def test_bare_name_counts_words_as_before() -> None:
+    from pipeline.text.bylines import bare_name
+
+    assert bare_name("  Kelia   Losa Reinoso ") == "Kelia Losa Reinoso"
+    assert bare_name("Kelia") is None and bare_name("Anna Maria Clara Jane Lee Roe") is None

@@ -52,7 +52,7 @@ import numpy as np
 from pipeline.boilerplate.model import Forest
 from pipeline.text._meta import (CREDIT, YEAR, candidate_lines, copies, neighbourhood, space_counts, title_rows,
                                  title_shape, word_runs)
-from pipeline.text.bylines import find_byline, line_marks, split_title_byline
+from pipeline.text.bylines import TITLE_CREDIT_WORDS, find_byline, line_marks, split_title_byline
 from pipeline.text.dates import DATELINE_MAX_WORDS, find_date
 
 MODEL_RESOURCE = "title-model.json"
@@ -105,7 +105,7 @@ _SENTENCE_END = ".;:,،"
 _CREDIT_HINT = re.compile(r"\b(?:by|BY|By)\s|بقلم|كتب|حوار|إعداد")
 #: Strings one of which a line holds when :data:`_CREDIT_HINT` finds something in it: the cheap test
 #: (substring searches) that spares the pattern, tried at every character, on most lines.
-_CREDIT_HINT_WORDS = ("by", "BY", "By", "بقلم", "كتب", "حوار", "إعداد")
+_CREDIT_HINT_WORDS = TITLE_CREDIT_WORDS
 #: A separator is one of these characters, or a slash between spaces (``\s/\s``).
 _SEPARATOR_CHARS = "|»›"
 #: The words that count for a topic are the runs of word characters (``\w``) longer than MIN_TOPIC_CHARS:
