@@ -204,3 +204,19 @@ def test_last_lower_is_that_of_the_lower_case_on_every_character() -> None:
             for text in (char, "Ab" + char, "ΣΣ" + char):
                 assert _meta.last_lower(text) == ord(text.lower()[-1]), hex(ord(char))
     assert _meta.last_lower("ΟΔΟΣ") == 0x110000 and _meta.last_lower("") == 0x110001
+
+
+_PROSE_PIECES = st.lists(st.sampled_from(list("ab .!…;:,،”\"'»)\n\t\u00a0") + ["word ", "the end.", "x" * 20]),
+                         max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PROSE_PIECES, max_size=6), st.integers(0, 8), st.integers(0, 6))
+def test_first_prose_line_is_the_python_loop(texts: list[str], least_chars: int, least_words: int) -> None:
+    from pipeline.stages.metadata import CLOSERS, SENTENCE_ENDS
+
+    ends = re.compile(f"[{SENTENCE_ENDS}]$")
+    expected = next((index for index, text in enumerate(texts)
+                     if len(text) >= least_chars and len(text.split()) >= least_words
+                     and ends.search(stripped := text.rstrip(CLOSERS), max(0, len(stripped) - 2))), len(texts))
+    assert _meta.first_prose_line(texts, least_chars, least_words, CLOSERS, SENTENCE_ENDS) == expected

@@ -253,9 +253,14 @@ def test_a_line_far_longer_than_a_site_line_is_not_split_for_a_site_name() -> No
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.sampled_from(list("ab .!…;:,،\n”")), max_size=12))
 def test_a_sentence_end_is_read_at_the_last_characters_as_along_the_line(text: str) -> None:
-    from pipeline.stages.metadata import _SENTENCE_END, _ends_sentence
+    """The first body line's sentence end (the kernel reads the last characters) is the pattern's along the line."""
+    import re
 
-    assert _ends_sentence(text) == bool(_SENTENCE_END.search(text))
+    from pipeline.stages.metadata import CLOSERS, SENTENCE_ENDS, first_body_index
+
+    line = "one two three four five six seven eight nine ten eleven twelve " + text
+    expected = 0 if re.search(f"[{SENTENCE_ENDS}]$", line.rstrip(CLOSERS)) else 1
+    assert first_body_index([line]) == expected
 
 
 def test_a_batch_gives_each_document_the_metadata_it_gets_alone() -> None:

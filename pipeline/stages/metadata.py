@@ -31,7 +31,7 @@ from operator import attrgetter
 from typing import Any
 
 from pipeline.document import Document, Line
-from pipeline.text._meta import CREDIT, YEAR, starting_with
+from pipeline.text._meta import CREDIT, YEAR, first_prose_line, starting_with
 from pipeline.text.bylines import (could_be_byline, credit_after_date, credit_over_name, find_byline, line_marks,
                                    name_at_dateline, near_headline_author, split_title_byline, tidy_author)
 from pipeline.text.dates import credit_line_date, dateline_date, find_date, url_date
@@ -56,7 +56,8 @@ _TAG_LABEL = re.compile(r"^(tags?|keywords|topics|الوسوم|وسوم|الكل
 #: two patterns above on most lines.
 _URL_OR_TAG_FIRST = "htTkK\u212aاوك"
 _TAG_SPLIT = re.compile(r"\s*[,،|·;]\s*|\s{2,}")
-_SENTENCE_END = re.compile(r"[.!…;:,،]$")
+#: A sentence ends with one of these, and then perhaps with closing quotes and brackets.
+SENTENCE_ENDS, CLOSERS = ".!…;:,،", "”\"'»)"
 
 
 def _words(text: str) -> int:
@@ -64,19 +65,16 @@ def _words(text: str) -> int:
 
 
 def first_body_index(texts: list[str]) -> int:
-    """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none."""
-    for index, text in enumerate(texts):
-        # (a line of N words has N characters and a space between each two: a shorter one is not split)
-        if len(text) >= _FIRST_BODY_MIN_CHARS and len(text.split()) >= FIRST_BODY_MIN_WORDS \
-                and _ends_sentence(text.rstrip("”\"'»)")):
-            return index
-    return len(texts)
+    """Index of the first line that reads as article prose (long, ending like a sentence); ``len(texts)`` if none.
 
+    The kernel's loop (:func:`pipeline.text._meta.first_prose_line`): a line of at least :data:`FIRST_BODY_MIN_WORDS`
+    words (a line of N words has N characters and a space between each two: a shorter one is not split) that
+    ends in one of :data:`SENTENCE_ENDS`, closing quotes and brackets (:data:`CLOSERS`) after it aside::
 
-def _ends_sentence(text: str) -> bool:
-    """Whether ``text`` ends like a sentence; the pattern is tried at the last two characters only (it
-    matches one, at the end or before a final line break), not along a long line."""
-    return _SENTENCE_END.search(text, max(0, len(text) - 2)) is not None
+        >>> first_body_index(["Home", "A long first paragraph of the article, with many words, the first body line.”"])
+        1
+    """
+    return first_prose_line(texts, _FIRST_BODY_MIN_CHARS, FIRST_BODY_MIN_WORDS, CLOSERS, SENTENCE_ENDS)
 
 
 #: A line that names the site ("Alwaght | News & Analysis", "20 Jan 2019 — Outlook") is short; a longer

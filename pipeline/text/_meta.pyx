@@ -593,3 +593,41 @@ def candidate_lines(list texts, list counts, list indices, Py_ssize_t fewest, Py
                 and not is_dateline(index):
             found.append((index, title))
     return found
+
+
+cdef bint _has_words(int kind, void* data, Py_ssize_t n, Py_ssize_t least) noexcept:
+    """Whether ``len(text.split()) >= least`` (a word: a run of characters that are not spaces)."""
+    cdef Py_ssize_t i, words = 0
+    cdef bint in_word = False, space
+    if least <= 0:
+        return True
+    for i in range(n):
+        space = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))
+        if not space and not in_word:
+            words += 1
+            if words >= least:
+                return True
+        in_word = not space
+    return False
+
+
+def first_prose_line(list texts, Py_ssize_t least_chars, Py_ssize_t least_words, str closers, str enders):
+    """The index of the first line of ``texts`` with at least ``least_chars`` characters and ``least_words`` words
+    (``len(text.split())``) that ends, less the ``closers`` after it (``text.rstrip(closers)``), with one of
+    ``enders`` or one of them and a newline (``re.search(f"[{enders}]$", ...)``, as the pattern matches at the
+    end); ``len(texts)`` if none (:func:`pipeline.stages.metadata.first_body_index`)."""
+    cdef Py_ssize_t index = 0, n, end
+    cdef int kind
+    cdef void* data
+    cdef str text
+    for text in texts:
+        kind, data, n = PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
+        if n >= least_chars and _has_words(kind, data, n, least_words):
+            end = n
+            while end > 0 and _in(closers, PyUnicode_READ(kind, data, end - 1)):
+                end -= 1
+            if end >= 1 and _in(enders, PyUnicode_READ(kind, data, end - 1)) or \
+                    end >= 2 and PyUnicode_READ(kind, data, end - 1) == u"\n" and _in(enders, PyUnicode_READ(kind, data, end - 2)):
+                return index
+        index += 1
+    return index
