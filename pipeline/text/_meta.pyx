@@ -18,6 +18,10 @@ code point and on random lines:
   byline (:func:`may_start_credit`, or a comma in it); a line without the mark is certainly not one.
 - :func:`title_shape` and :func:`neighbourhood`: a title candidate's words, initials and separators, and the
   word counts around it; :func:`copies`: how often each candidate's line is on the page.
+- :func:`candidate_lines` and :func:`title_rows`: the title candidates of a page and their features, the loops
+  of :func:`pipeline.text.titles.candidate_features` (the tests keep the Python loops they replaced and compare
+  them float for float); :func:`last_lower`: the last character of a line's lower case.
+- :func:`first_prose_line`: :func:`pipeline.stages.metadata.first_body_index`'s loop.
 """
 
 cimport cython
@@ -583,7 +587,8 @@ def candidate_lines(list texts, list counts, list indices, Py_ssize_t fewest, Py
         title = text
         credit = False
         for word in credit_words:
-            if word in text:
+            # (a word with a character wider than all of the line's is not in it)
+            if PyUnicode_KIND(word) <= PyUnicode_KIND(text) and word in text:
                 credit = True
                 break
         if credit and credit_hint(text) is not None and (split := split_title_byline(text)):
