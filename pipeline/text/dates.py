@@ -189,14 +189,19 @@ def _few_other_words(text: str, match: re.Match[str]) -> bool:
     return len(_WORD.findall(rest)) <= MAX_OTHER_WORDS
 
 
-def _leftmost_full_date(text: str, year_found: bool = False) -> tuple[str | None, re.Match[str] | None, bool]:
-    """``(date, match, invalid)``: the leftmost valid full date of ``text`` (already folded) and its match;
-    ``invalid`` says a date-shaped match was not a valid date ("31 February 2019"). ``year_found``: the caller
-    has found a year in ``text`` already (the cheap test is not made again)."""
+def _folded_with_year(text: str) -> str | None:
+    """``text`` with its digits and letters folded as the patterns read them, or None when it holds no
+    year (every date pattern needs one: none of them can match)."""
+    folded = text.translate(_DIGITS).translate(_ARABIC_FOLD)
+    return folded if _YEAR_ANYWHERE.search(folded) else None
+
+
+def _leftmost_full_date(text: str) -> tuple[str | None, re.Match[str] | None, bool]:
+    """``(date, match, invalid)``: the leftmost valid full date of ``text`` (folded, holding a year:
+    :func:`_folded_with_year`) and its match; ``invalid`` says a date-shaped match was not a valid date
+    ("31 February 2019")."""
     best: tuple[int, tuple[int, int, int], re.Match[str]] | None = None
     invalid = False
-    if not year_found and not _YEAR_ANYWHERE.search(text):
-        return None, None, False  # every full date pattern holds a year: none of them matches
     for pattern in _FULL_DATE_PATTERNS:
         for match in pattern.finditer(text):
             date = _full_date(match)
@@ -237,10 +242,10 @@ DATE_MEMORY_LINES = 4096
 @lru_cache(maxsize=DATE_MEMORY_LINES)
 def _read_date(text: str) -> str | None:
     """:func:`find_date` past its cheap tests: the patterns, on the line with its digits and letters folded."""
-    text = text.translate(_DIGITS).translate(_ARABIC_FOLD)
-    if not _YEAR_ANYWHERE.search(text):
+    text = _folded_with_year(text)
+    if text is None:
         return None  # four digits, but no year among them: no pattern below matches
-    date, match, invalid = _leftmost_full_date(text, year_found=True)
+    date, match, invalid = _leftmost_full_date(text)
     if date is not None and match is not None:
         return date if _few_other_words(text, match) else None
     if invalid:
@@ -281,7 +286,8 @@ def credit_line_date(text: str) -> str | None:
     """
     if len(text.split()) > CREDIT_LINE_MAX_WORDS or _SENTENCE.search(text) or not _may_hold_year(text):
         return None
-    return _leftmost_full_date(text.translate(_DIGITS).translate(_ARABIC_FOLD))[0]
+    folded = _folded_with_year(text)
+    return None if folded is None else _leftmost_full_date(folded)[0]
 
 
 def dateline_date(text: str, full: bool = False) -> str | None:
