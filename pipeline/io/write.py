@@ -52,22 +52,23 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def body_digest(body: str) -> str | None:
-    """The sidecar's ``body_sha256``: sha256 of the body file's bytes, None when no body is written.
+def body_digest(body: str | bytes) -> str | None:
+    """The sidecar's ``body_sha256``: sha256 of the body file's bytes (``body``: its text, or those
+    bytes), None when no body is written.
 
     A body edited or cut without its sidecar no longer matches it (``pipeline diff`` reports it)::
 
-        >>> body_digest("The minister said.\\n")[:12], body_digest("")
-        ('14aa2657c009', None)
+        >>> body_digest("The minister said.\\n")[:12], body_digest("The minister said.\\n".encode())[:12], body_digest("")
+        ('14aa2657c009', '14aa2657c009', None)
     """
-    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() if body else None
+    if not body:
+        return None
+    return hashlib.sha256(body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def sidecar(doc: Document, version: str, body_format: str = "text", body: str | None = None,
-            body_bytes: bytes | None = None) -> dict[str, Any]:
-    """Everything decided about ``doc``, as a JSON-ready dict (``body``: the body written, when the
-    caller has it already; its digest is the sidecar's ``body_sha256``, taken of ``body_bytes``, its
-    UTF-8 bytes, when the caller has those too).
+def sidecar(doc: Document, version: str, body_format: str = "text", body: str | bytes | None = None) -> dict[str, Any]:
+    """Everything decided about ``doc``, as a JSON-ready dict (``body``: the body written, as text or
+    as its UTF-8 bytes, when the caller has it already; its digest is the sidecar's ``body_sha256``).
 
     A Markdown body is named under ``body_format`` (so the review tools read it as Markdown); a text
     body, the default, is not, so the sidecars of text runs stay as they were. Line numbers and
@@ -78,8 +79,7 @@ def sidecar(doc: Document, version: str, body_format: str = "text", body: str | 
     data: dict[str, Any] = {
         "source": doc.source,
         "sha256": doc.sha256,
-        "body_sha256": (body_digest(body_text(doc, body_format) if body is None else body) if body_bytes is None
-                        else hashlib.sha256(body_bytes).hexdigest() if body_bytes else None),
+        "body_sha256": body_digest(body_text(doc, body_format) if body is None else body),
         "format": doc.format,
         "encoding": doc.encoding or None,
         "repairs": doc.repairs,
@@ -406,10 +406,15 @@ def body_text(doc: Document, body_format: str = "text") -> str:
     return doc.body
 
 
-def render_outputs(doc: Document, version: str, body_format: str = "text") -> tuple[str, str]:
-    """The body (empty for a failed document) and the sidecar text of ``doc``."""
-    body = body_text(doc, body_format)
-    return body, sidecar_json(sidecar(doc, version, body_format, body))
+def render_outputs(doc: Document, version: str, body_format: str = "text") -> tuple[str | bytes, str | bytes]:
+    """The body (empty for a failed document) and the sidecar of ``doc``, as the UTF-8 bytes written; as
+    text where they cannot be UTF-8 (a lone surrogate: writing them then fails as it does for text)."""
+    body: str | bytes = body_text(doc, body_format)
+    try:
+        body = body.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    return body, sidecar_bytes(sidecar(doc, version, body_format, body))
 
 
 def write_rendered(root: Path, stem: str, body: str | bytes, sidecar_text: str | bytes, durable: bool = True) -> None:
@@ -549,19 +554,11 @@ class Sink:
     name: ClassVar[str] = "write"
 
     def render(self, doc: Document) -> Rendered:
-        """The outputs of ``doc``; a ``files`` layout's as the bytes written (:func:`render_outputs`
-        encoded), or as text where it cannot be UTF-8 (a lone surrogate: the write then fails as it does
-        for text)."""
+        """The outputs of ``doc``; a ``files`` layout's as :func:`render_outputs` makes them."""
         stem = doc.output or doc.id
         if self.output_format == "jsonl":
             return Rendered(stem, record=jsonl_record(doc, __version__, self.body_format))
-        body = body_text(doc, self.body_format)
-        try:
-            encoded: bytes | None = body.encode("utf-8")  # what body_digest hashes, when it can be UTF-8
-        except UnicodeEncodeError:
-            encoded = None
-        sidecar_data = sidecar_bytes(sidecar(doc, __version__, self.body_format, body, encoded))
-        return Rendered(stem, body if encoded is None else encoded, sidecar_data)
+        return Rendered(stem, *render_outputs(doc, __version__, self.body_format))
 
     def write(self, rendered: Rendered) -> None:
         """Write a ``files`` layout's body and sidecar (not synced: the run syncs at checkpoints)."""
